@@ -1,0 +1,21 @@
+package io.juv;
+
+/** The libuv errors that programs commonly handle, and everything else as {@link #OTHER}. */
+public enum ErrorKind {
+    /** End of stream: the peer closed its side (libuv's UV_EOF). */
+    END_OF_STREAM,
+    /** Nothing listens at the address (ECONNREFUSED). */
+    CONNECTION_REFUSED,
+    /** The peer reset the connection (ECONNRESET). */
+    CONNECTION_RESET,
+    /** The operation timed out (ETIMEDOUT). */
+    TIMED_OUT,
+    /** The address is already bound by another socket (EADDRINUSE). */
+    ADDRESS_IN_USE,
+    /** The socket was already closed by this program: juv's own error, not libuv's. */
+    SOCKET_CLOSED,
+    /** The request was cancelled, typically because its handle was closed (ECANCELED). */
+    CANCELED,
+    /** Any other libuv error; see {@link UvException#errorName()}. */
+    OTHER
+}

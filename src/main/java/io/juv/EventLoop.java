@@ -1,0 +1,225 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LibUv;
+import io.juv.internal.LoopCore;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * A libuv event loop, run on the thread that created it (cl-async's event loop).
+ *
+ * <pre>{@code
+ * EventLoop.start(loop -> {
+ *     loop.delay(Duration.ofSeconds(1), () -> System.out.println("one second later"));
+ * });
+ * }</pre>
+ *
+ * <p>Everything but {@link #execute} must be called on the loop's thread; a call from another
+ * thread fails at once with {@link WrongThreadException}. Other threads hand work to the loop
+ * with {@link #execute}.
+ *
+ * <p><b>Errors.</b> By default an exception thrown by a callback stops the loop: every handle is
+ * closed and {@link #run} rethrows it. With {@link #catchErrors(Consumer)} (cl-async's
+ * {@code catch-app-errors}) it goes to the handler instead, and the loop keeps running.
+ */
+public final class EventLoop implements Executor, AutoCloseable {
+
+    final LoopCore core;
+
+    private EventLoop() {
+        this.core = new LoopCore();
+    }
+
+    /** A new loop, owned by the calling thread. */
+    public static EventLoop create() {
+        return new EventLoop();
+    }
+
+    /**
+     * cl-async's {@code start-event-loop}: makes a loop, runs {@code start} on it, runs the loop
+     * until no work is left, and closes it.
+     */
+    public static void start(Consumer<EventLoop> start) {
+        try (EventLoop loop = create()) {
+            loop.run(start);
+        }
+    }
+
+    /** Runs the loop until no referenced handle or request is left (or {@link #exit()}). */
+    public void run() {
+        core.run(null);
+    }
+
+    /** Runs {@code start} on the loop, then the loop until no referenced handle or request is left. */
+    public void run(Consumer<EventLoop> start) {
+        Objects.requireNonNull(start, "start");
+        core.run(() -> start.accept(this));
+    }
+
+    /**
+     * Ends the loop: closes every open handle (servers, sockets, timers, signal handlers), so that
+     * {@link #run} returns once their close callbacks have run.
+     */
+    public void exit() {
+        core.closeAll();
+    }
+
+    /** Runs {@code hook} when {@link #run} finishes, normally or by {@link #exit()}. */
+    public void onExit(Runnable hook) {
+        core.onExit(Objects.requireNonNull(hook, "hook"));
+    }
+
+    /** Closes every handle and then libuv's loop. Must be called on the loop's thread, outside {@link #run}. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    public boolean isClosed() {
+        return core.isClosed();
+    }
+
+    // ------------------------------------------------------------------ error policy
+
+    /** Catches errors from callbacks: they go to {@code handler} and the loop keeps running. */
+    public EventLoop catchErrors(Consumer<Throwable> handler) {
+        core.checkThread();
+        core.errorHandler(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * {@code true}: errors from callbacks are logged (System.Logger "io.juv") and the loop keeps
+     * running. {@code false} (the default): the first error stops the loop and {@link #run} rethrows it.
+     */
+    public EventLoop catchErrors(boolean on) {
+        core.checkThread();
+        core.errorHandler(on ? t -> System.getLogger("io.juv").log(System.Logger.Level.ERROR,
+                "juv: error in a callback", t) : null);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    /**
+     * Runs {@code task} on the loop's thread. Safe from any thread; tasks from one thread run in
+     * the order given. A waiting task does not keep the loop alive by itself: tasks that arrive
+     * after {@link #run} returned run at the next {@code run}, or at {@link #close()}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException once the loop is closed
+     */
+    @Override
+    public void execute(Runnable task) {
+        core.execute(task);
+    }
+
+    /** True on the loop's own thread. */
+    public boolean inLoopThread() {
+        return core.inLoopThread();
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    /**
+     * Runs {@code task} once after {@code delay} (cl-async's {@code delay}). A zero delay runs it
+     * on the loop's next iteration, never before this method returns.
+     */
+    public Timer delay(Duration delay, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return new Timer(core, delay, null, task, null);
+    }
+
+    /** Runs {@code tick} every {@code interval}, first after one interval, until the timer is cancelled. */
+    public Timer interval(Duration interval, Consumer<Timer> tick) {
+        Objects.requireNonNull(tick, "tick");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("interval must be positive: " + interval);
+        }
+        return new Timer(core, interval, interval, null, tick);
+    }
+
+    /** The loop's cached time in milliseconds (libuv's {@code uv_now}), updated once per iteration. */
+    public long now() {
+        core.checkThread();
+        return uv_h.uv_now(core.loop);
+    }
+
+    // ------------------------------------------------------------------ TCP
+
+    /** A TCP server on {@code host} (an IPv4 or IPv6 literal, such as "0.0.0.0" or "::") with a backlog of 1024. */
+    public TcpServer listen(String host, int port, SocketHandler handler) {
+        return listen(host, port, 1024, handler);
+    }
+
+    /** A TCP server; port 0 lets the system choose one ({@link TcpServer#port()} tells which). */
+    public TcpServer listen(String host, int port, int backlog, SocketHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (backlog <= 0) throw new IllegalArgumentException("backlog must be positive: " + backlog);
+        return new TcpServer(core, "localhost".equals(host) ? "127.0.0.1" : host, port, backlog, handler);
+    }
+
+    /**
+     * Opens a TCP connection to an IP literal or a host name (looked up on libuv's thread pool).
+     * {@link SocketHandler#onConnect} runs once it is open; the future completes with the socket
+     * then, or exceptionally with a {@link UvException} (after {@link SocketHandler#onError}).
+     */
+    public CompletableFuture<TcpSocket> connect(String host, int port, SocketHandler handler) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(handler, "handler");
+        CompletableFuture<TcpSocket> future = new CompletableFuture<>();
+        TcpSocket socket = new TcpSocket(core, handler, false);
+        socket.connect(host, port, future);
+        return future;
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    /**
+     * Calls {@code handler} on the loop each time the process receives {@code signal}. See
+     * {@link Signal} for what this means for the signals the JVM uses itself.
+     *
+     * @throws IllegalArgumentException for a signal this platform lacks, or one the JVM reserves
+     */
+    public SignalHandler onSignal(Signal signal, Consumer<Signal> handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (signal.number() < 0) throw new IllegalArgumentException("SIG" + signal + " does not exist on this platform");
+        if (signal.isReservedByJvm()) {
+            throw new IllegalArgumentException("SIG" + signal + " is used by the JVM itself and cannot be handled");
+        }
+        return new SignalHandler(core, signal, handler);
+    }
+
+    /** Frees this loop's handlers for {@code signal} (cl-async's {@code free-signal-handler}). */
+    public void freeSignal(Signal signal) {
+        for (HandleBase h : core.handles()) {
+            if (h instanceof SignalHandler s && s.signal() == signal) s.close();
+        }
+    }
+
+    /** Frees every signal handler of this loop (cl-async's {@code clear-signal-handlers}). */
+    public void clearSignals() {
+        for (HandleBase h : core.handles()) {
+            if (h instanceof SignalHandler s) s.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    /** The loop's counters now (cl-async's {@code stats}). Cheap: plain fields read on the loop thread. */
+    public LoopStats stats() {
+        if (!core.isClosed()) core.checkThread();
+        return core.stats();
+    }
+
+    /** The loaded libuv's version, such as "1.44.2". */
+    public static String libuvVersion() {
+        LibUv.load();
+        return LibUv.versionString();
+    }
+}

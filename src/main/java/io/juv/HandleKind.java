@@ -1,0 +1,6 @@
+package io.juv;
+
+/** The kinds of libuv handle juv opens, as counted by {@link LoopStats#handles()}. */
+public enum HandleKind {
+    TIMER, TCP, SIGNAL, ASYNC, CHECK
+}

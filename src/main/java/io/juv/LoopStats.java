@@ -1,0 +1,29 @@
+package io.juv;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A snapshot of an event loop's counters, as cl-async's {@code stats} gave them.
+ *
+ * @param incomingTcp     accepted TCP connections now open
+ * @param outgoingTcp     TCP client connections now open (or connecting)
+ * @param handles         open handles by kind, the loop's own internal handles excluded
+ * @param pendingRequests libuv requests (writes, connects, shutdowns, lookups) not yet completed
+ * @param nativeBytes     native memory juv holds for this loop, its own buffers included
+ * @param iterations      loop iterations so far
+ * @param idleTime        time the loop spent waiting for events (libuv's idle-time metric)
+ */
+public record LoopStats(long incomingTcp, long outgoingTcp, Map<HandleKind, Integer> handles,
+                        int pendingRequests, long nativeBytes, long iterations, Duration idleTime) {
+
+    /** Open handles of all kinds together. */
+    public int openHandles() {
+        return handles.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Open handles of one kind. */
+    public int handles(HandleKind kind) {
+        return handles.getOrDefault(kind, 0);
+    }
+}

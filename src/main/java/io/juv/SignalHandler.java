@@ -1,0 +1,51 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.SignalDispositions;
+import io.juv.internal.Upcalls;
+
+import java.util.function.Consumer;
+
+/**
+ * A handler for one signal on one loop (cl-async's {@code signal-handler}), made by
+ * {@link EventLoop#onSignal}. {@link #close()} frees it (cl-async's {@code free-signal-handler}).
+ */
+public final class SignalHandler extends HandleBase {
+
+    private final Signal signal;
+    private final Consumer<Signal> callback;
+
+    SignalHandler(LoopCore core, Signal signal, Consumer<Signal> callback) {
+        super(core, HandleKind.SIGNAL, uv_h::uv_signal_init);
+        this.signal = signal;
+        this.callback = callback;
+        int rc = SignalDispositions.start(signal.number(), () -> uv_h.uv_signal_start(handle, Upcalls.SIGNAL, signal.number()));
+        if (rc < 0) {
+            closeNow();
+            throw Errors.of(rc);
+        }
+    }
+
+    public Signal signal() {
+        return signal;
+    }
+
+    @Override
+    protected void onSignal(int signum) {
+        callback.accept(signal);
+    }
+
+    @Override
+    protected void beforeClose() {
+        // Stop now, not in the close callback: the JVM's handler must be back at once.
+        SignalDispositions.stop(signal.number(), () -> uv_h.uv_signal_stop(handle));
+    }
+
+    /** Frees the handler; the signal's previous handler (the JVM's, say) is back once no juv handler is left. */
+    public void close() {
+        closeNow();
+    }
+}

@@ -1,0 +1,28 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.LoopCore;
+import io.juv.internal.RequestBase;
+import io.juv.internal.Upcalls;
+
+import java.lang.foreign.MemorySegment;
+
+/** uv_tcp_connect to one resolved address. */
+final class TcpConnect extends RequestBase {
+
+    private final TcpSocket socket;
+
+    TcpConnect(LoopCore core, TcpSocket socket) {
+        super(core, Type.CONNECT, 0);
+        this.socket = socket;
+    }
+
+    void start(MemorySegment tcp, MemorySegment sockaddr) {
+        started(uv_h.uv_tcp_connect(request, tcp, sockaddr, Upcalls.REQUEST));
+    }
+
+    @Override
+    protected void onComplete(int status, MemorySegment result) {
+        socket.connectDone(status);
+    }
+}

@@ -1,0 +1,28 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.LoopCore;
+import io.juv.internal.RequestBase;
+import io.juv.internal.Upcalls;
+
+import java.lang.foreign.MemorySegment;
+
+/** uv_shutdown: completes once every queued write is flushed and the write side is shut. */
+final class TcpShutdown extends RequestBase {
+
+    private final TcpSocket socket;
+
+    TcpShutdown(LoopCore core, TcpSocket socket) {
+        super(core, Type.SHUTDOWN, 0);
+        this.socket = socket;
+    }
+
+    void start(MemorySegment stream) {
+        started(uv_h.uv_shutdown(request, stream, Upcalls.REQUEST));
+    }
+
+    @Override
+    protected void onComplete(int status, MemorySegment result) {
+        socket.shutdownDone();
+    }
+}

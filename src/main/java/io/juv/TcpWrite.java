@@ -1,0 +1,44 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.RequestBase;
+import io.juv.internal.Upcalls;
+
+import java.lang.foreign.MemorySegment;
+
+/** A queued write: one allocation holds the uv_write_t, its uv_buf_t and a copy of the bytes. */
+final class TcpWrite extends RequestBase {
+
+    private final TcpSocket socket;
+    private final WriteCallback callback;
+
+    TcpWrite(LoopCore core, TcpSocket socket, MemorySegment bytes, WriteCallback callback) {
+        super(core, Type.WRITE, Platform.BUF_SIZE + bytes.byteSize());
+        this.socket = socket;
+        this.callback = callback;
+        MemorySegment buf = extra();
+        MemorySegment copy = buf.asSlice(Platform.BUF_SIZE);
+        copy.copyFrom(bytes);
+        Platform.setBuf(buf, copy, copy.byteSize());
+    }
+
+    WriteCallback callback() {
+        return callback;
+    }
+
+    /** Frees a write that never reached libuv (its connect failed). */
+    void drop() {
+        discard();
+    }
+
+    void start(MemorySegment stream) {
+        started(uv_h.uv_write(request, stream, extra(), 1, Upcalls.REQUEST));
+    }
+
+    @Override
+    protected void onComplete(int status, MemorySegment result) {
+        socket.writeDone(this, status);
+    }
+}

@@ -1,0 +1,69 @@
+package io.juv;
+
+import io.juv.bindings.uv_h;
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Upcalls;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A libuv timer: a one-shot delay or a repeating interval (cl-async's {@code delay} and
+ * {@code interval}). Create one with {@link EventLoop#delay} or {@link EventLoop#interval}.
+ *
+ * <p>An interval uses libuv's own repeat, so each tick is scheduled from the previous one's
+ * due time by libuv rather than by a new timer started from the callback. A one-shot timer
+ * closes itself when it fires.
+ */
+public final class Timer extends HandleBase {
+
+    private final long repeatMillis;
+    private final Runnable once;
+    private final Consumer<Timer> tick;
+
+    Timer(LoopCore core, Duration delay, Duration repeat, Runnable once, Consumer<Timer> tick) {
+        super(core, HandleKind.TIMER, uv_h::uv_timer_init);
+        this.repeatMillis = repeat == null ? 0 : millis(repeat);
+        this.once = once;
+        this.tick = tick;
+        int rc = uv_h.uv_timer_start(handle, Upcalls.TIMER, millis(delay), repeatMillis);
+        if (rc < 0) {
+            closeNow();
+            throw Errors.of(rc);
+        }
+    }
+
+    /** libuv counts milliseconds; a positive duration below one still waits one. */
+    static long millis(Duration d) {
+        if (d.isNegative()) throw new IllegalArgumentException("negative duration: " + d);
+        long ms = d.toMillis();
+        return ms == 0 && !d.isZero() ? 1 : ms;
+    }
+
+    @Override
+    protected void onTimer() {
+        if (repeatMillis == 0) {
+            closeNow();
+            once.run();
+        } else {
+            tick.accept(this);
+        }
+    }
+
+    /** Stops the timer and frees it; it never fires again. Safe to call more than once, and from its own callback. */
+    public void cancel() {
+        closeNow();
+    }
+
+    /** True until the timer fired (one-shot) or was cancelled. */
+    public boolean isActive() {
+        return !isClosed();
+    }
+
+    /** The interval between ticks, or zero for a one-shot delay. */
+    public Duration interval() {
+        return Duration.ofMillis(repeatMillis);
+    }
+}

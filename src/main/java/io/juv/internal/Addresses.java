@@ -1,0 +1,45 @@
+package io.juv.internal;
+
+import io.juv.bindings.uv_h;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/** IP literals to sockaddrs and back, through libuv's own parsers and printers. */
+public final class Addresses {
+
+    private Addresses() {}
+
+    /** Writes the sockaddr for an IPv4 or IPv6 literal into {@code into}; false if it is not one. */
+    public static boolean parse(Arena arena, String ip, int port, MemorySegment into) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        String literal = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+        MemorySegment cIp = arena.allocateFrom(literal);
+        return uv_h.uv_ip4_addr(cIp, port, into) == 0 || uv_h.uv_ip6_addr(cIp, port, into) == 0;
+    }
+
+    /** A sockaddr (IPv4 or IPv6) as a Java address. */
+    public static InetSocketAddress toJava(Arena arena, MemorySegment sockaddr) {
+        MemorySegment text = arena.allocate(64);
+        Errors.check(uv_h.uv_ip_name(sockaddr, text, text.byteSize()));
+        try {
+            // A literal: InetAddress parses it without any name lookup.
+            return new InetSocketAddress(InetAddress.getByName(text.getString(0)), Platform.port(sockaddr));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The address a TCP handle is bound to (peer = false) or connected to (peer = true). */
+    public static InetSocketAddress ofTcp(MemorySegment tcp, boolean peer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
+            MemorySegment len = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, (int) Platform.SOCKADDR_STORAGE);
+            Errors.check(peer ? uv_h.uv_tcp_getpeername(tcp, addr, len) : uv_h.uv_tcp_getsockname(tcp, addr, len));
+            return toJava(arena, addr);
+        }
+    }
+}

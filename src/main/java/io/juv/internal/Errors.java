@@ -1,0 +1,79 @@
+package io.juv.internal;
+
+import io.juv.ErrorKind;
+import io.juv.UvException;
+import io.juv.bindings.uv_h;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The one place where libuv's negative return codes become exceptions.
+ *
+ * <p>Codes differ between platforms (they are errno values on Unix), so they are never
+ * compared with constants: each code is named once at run time with {@code uv_err_name} and
+ * {@code uv_strerror}, and the name decides its {@link ErrorKind}.
+ */
+public final class Errors {
+
+    private record Described(String name, String message, ErrorKind kind) {}
+
+    /** Codes are small negative numbers; named ones are cached by -code. */
+    private static final int CACHED = 4096;
+    private static final Described[] BY_CODE = new Described[CACHED + 1];
+
+    static { LibUv.load(); }
+
+    private Errors() {}
+
+    /** Throws the mapped exception for a negative code; returns non-negative codes unchanged. */
+    public static int check(int rc) {
+        if (rc < 0) throw of(rc);
+        return rc;
+    }
+
+    public static UvException of(long code) {
+        Described d = describe((int) code);
+        return new UvException((int) code, d.name, d.message, d.kind);
+    }
+
+    public static ErrorKind kindOf(long code) {
+        return describe((int) code).kind;
+    }
+
+    /** EAGAIN: "try again later", which is no error for a non-blocking write. */
+    static boolean isAgain(int code) {
+        return describe(code).name.equals("EAGAIN");
+    }
+
+    /** Use of a handle that the program already closed. */
+    public static UvException socketClosed(String what) {
+        return new UvException(0, "ESOCKETCLOSED", what + " is closed", ErrorKind.SOCKET_CLOSED);
+    }
+
+    private static Described describe(int code) {
+        if (code < 0 && code >= -CACHED) {
+            Described d = BY_CODE[-code];
+            if (d == null) BY_CODE[-code] = d = name(code);
+            return d;
+        }
+        return name(code);
+    }
+
+    private static Described name(int code) {
+        String name = cString(uv_h.uv_err_name(code));
+        String message = cString(uv_h.uv_strerror(code));
+        return new Described(name, message, switch (name) {
+            case "EOF" -> ErrorKind.END_OF_STREAM;
+            case "ECONNREFUSED" -> ErrorKind.CONNECTION_REFUSED;
+            case "ECONNRESET" -> ErrorKind.CONNECTION_RESET;
+            case "ETIMEDOUT" -> ErrorKind.TIMED_OUT;
+            case "EADDRINUSE" -> ErrorKind.ADDRESS_IN_USE;
+            case "ECANCELED" -> ErrorKind.CANCELED;
+            default -> ErrorKind.OTHER;
+        });
+    }
+
+    static String cString(MemorySegment p) {
+        return p.address() == 0 ? "?" : p.reinterpret(Integer.MAX_VALUE).getString(0);
+    }
+}

@@ -1,0 +1,117 @@
+package io.juv.internal;
+
+import io.juv.HandleKind;
+import io.juv.bindings.uv_h;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A libuv handle's life on the Java side: open, closing, closed.
+ *
+ * <p>The native handle is allocated and initialised in the constructor, registered in the
+ * loop's table, and its data slot set to the table key. It is freed only in libuv's close
+ * callback, and only then is its key given back, so no callback can ever find a stale object.
+ * Subclasses override the one {@code on...} hook their handle type calls back.
+ */
+public abstract class HandleBase {
+
+    /** How a handle type is initialised: uv_timer_init, uv_tcp_init, ... */
+    @FunctionalInterface
+    protected interface Init {
+        int init(MemorySegment loop, MemorySegment handle);
+    }
+
+    private static final byte OPEN = 0, CLOSING = 1, CLOSED = 2;
+
+    protected final LoopCore core;
+    /** The uv_*_t, valid until the close callback. */
+    protected final MemorySegment handle;
+    private final int slot;
+    private final HandleKind kind;
+    private final boolean internal;
+    private byte state;
+
+    protected HandleBase(LoopCore core, HandleKind kind, boolean internal, Init init) {
+        core.checkThread();
+        core.checkOpen();
+        this.core = core;
+        this.kind = kind;
+        this.internal = internal;
+        this.handle = core.allocate(LoopCore.handleSize(kind));
+        int rc = init.init(core.loop, handle);
+        if (rc < 0) {
+            // Never initialised, so libuv knows nothing of it: free at once, no close callback.
+            core.free(handle);
+            throw Errors.of(rc);
+        }
+        this.slot = core.register(this);
+        uv_h.uv_handle_set_data(handle, core.keyOf(slot));
+        core.handleOpened(kind, internal);
+    }
+
+    protected HandleBase(LoopCore core, HandleKind kind, Init init) {
+        this(core, kind, false, init);
+    }
+
+    public final HandleKind kind() {
+        return kind;
+    }
+
+    final boolean isInternal() {
+        return internal;
+    }
+
+    /** True once a close was asked for, even if libuv has not finished it yet. */
+    public boolean isClosed() {
+        return state != OPEN;
+    }
+
+    /** True when the native handle still exists (open, or closing but not yet closed). */
+    protected final boolean isAlive() {
+        return state != CLOSED;
+    }
+
+    /** Asks libuv to close the handle; {@link #onClosed()} follows from the close callback. */
+    protected void closeNow() {
+        if (state != OPEN) return;
+        core.checkThread();
+        state = CLOSING;
+        beforeClose();
+        uv_h.uv_close(handle, Upcalls.CLOSE);
+    }
+
+    /** Called from libuv's close callback: the only place a handle's memory is freed. */
+    final void closed() {
+        state = CLOSED;
+        core.unregister(slot);
+        core.free(handle);
+        core.handleClosed(kind, internal);
+        onClosed();
+    }
+
+    /** Whether the handle keeps the loop alive (libuv's ref). */
+    public boolean hasRef() {
+        core.checkThread();
+        return isAlive() && uv_h.uv_has_ref(handle) != 0;
+    }
+
+    public void ref() {
+        core.checkThread();
+        if (isAlive()) uv_h.uv_ref(handle);
+    }
+
+    public void unref() {
+        core.checkThread();
+        if (isAlive()) uv_h.uv_unref(handle);
+    }
+
+    // Hooks, called from Upcalls. Each handle type overrides the ones libuv calls for it.
+    protected void beforeClose() {}
+    protected void onClosed() {}
+    protected void onTimer() {}
+    protected void onAsync() {}
+    protected void onCheck() {}
+    protected void onSignal(int signum) {}
+    protected void onConnection(int status) {}
+    protected void onRead(long nread) {}
+}

@@ -1,0 +1,479 @@
+package io.juv.internal;
+
+import io.juv.HandleKind;
+import io.juv.LoopStats;
+import io.juv.bindings.uv_h;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One libuv loop and everything juv keeps beside it: the table of live handles and requests
+ * that libuv's data slots point into, the native-memory account, the counters behind
+ * {@link LoopStats}, the error policy, the cross-thread task queue, and the shared read and
+ * write buffers. Used from the loop's own thread only, except {@link #execute}.
+ */
+public final class LoopCore {
+
+    static { LibUv.load(); }
+
+    // ------------------------------------------------------------------ the process's loops
+
+    /**
+     * A data slot holds {@code (loop index + 1) << 32 | table slot}: a key, not a pointer, so an
+     * upcall finds its loop and its Java object with two array reads and no hashing.
+     */
+    private static volatile LoopCore[] loops = new LoopCore[4];
+
+    private static synchronized int addLoop(LoopCore core) {
+        LoopCore[] all = loops;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == null) {
+                all[i] = core;
+                return i;
+            }
+        }
+        LoopCore[] grown = Arrays.copyOf(all, all.length * 2);
+        grown[all.length] = core;
+        loops = grown;
+        return all.length;
+    }
+
+    private static synchronized void removeLoop(int index) {
+        loops[index] = null;
+    }
+
+    static LoopCore ofKey(long key) {
+        return loops[(int) (key >>> 32) - 1];
+    }
+
+    // ------------------------------------------------------------------ sizes, from libuv itself
+
+    private static final long[] HANDLE_SIZE = new long[HandleKind.values().length];
+    static {
+        for (HandleKind k : HandleKind.values()) HANDLE_SIZE[k.ordinal()] = uv_h.uv_handle_size(uvType(k));
+    }
+
+    static int uvType(HandleKind kind) {
+        return switch (kind) {
+            case TIMER -> uv_h.UV_TIMER();
+            case TCP -> uv_h.UV_TCP();
+            case SIGNAL -> uv_h.UV_SIGNAL();
+            case ASYNC -> uv_h.UV_ASYNC();
+            case CHECK -> uv_h.UV_CHECK();
+        };
+    }
+
+    static long handleSize(HandleKind kind) {
+        return HANDLE_SIZE[kind.ordinal()];
+    }
+
+    /** uv_metrics_info arrived in libuv 1.45; with it, iterations are counted by libuv itself. */
+    private static final Optional<MethodHandle> METRICS_INFO =
+            LibUv.optional("uv_metrics_info", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    /** sizeof(uv_metrics_t): loop_count, events, events_waiting, then 13 reserved pointers. */
+    private static final long METRICS_SIZE = 16 * 8;
+
+    /** Bytes libuv may read into at once, and juv may try-write from its scratch buffer at once. */
+    public static final int IO_BUFFER_SIZE = 64 * 1024;
+
+    // ------------------------------------------------------------------ state
+
+    public final MemorySegment loop;
+    private final Thread owner;
+    private final int index;
+
+    private Object[] table = new Object[256];
+    private int[] freeSlots = new int[256];
+    private int freeCount;
+    private int nextSlot;
+
+    private long nativeBytes;
+    private final int[] handleCounts = new int[HandleKind.values().length];
+    private int pendingRequests;
+    public long incomingTcp;
+    public long outgoingTcp;
+    long iterations;
+
+    /** libuv reads into this; the user sees it through {@link #readView} during the read callback. */
+    final MemorySegment readBuffer;
+    private final ByteBuffer readView;
+    /** A uv_buf_t followed by {@link #IO_BUFFER_SIZE} bytes, for uv_try_write. */
+    private final MemorySegment writeScratch;
+
+    private Consumer<Throwable> errorHandler;
+    private Throwable failure;
+    private boolean running;
+    private boolean closed;
+    private final List<Runnable> exitHooks = new ArrayList<>();
+
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private volatile boolean rejecting;
+    private final Wakeup wakeup;
+    private final IterationCounter iterationCounter;
+
+    public LoopCore() {
+        owner = Thread.currentThread();
+        loop = NativeMemory.malloc(uv_h.uv_loop_size());
+        int rc = uv_h.uv_loop_init(loop);
+        if (rc < 0) {
+            NativeMemory.free(loop);
+            throw Errors.of(rc);
+        }
+        nativeBytes += loop.byteSize();
+        uv_h.uv_loop_configure.makeInvoker().apply(loop, uv_h.UV_METRICS_IDLE_TIME());
+        index = addLoop(this);
+        readBuffer = allocate(IO_BUFFER_SIZE);
+        readView = readBuffer.asByteBuffer();
+        writeScratch = allocate(Platform.BUF_SIZE + IO_BUFFER_SIZE);
+        wakeup = new Wakeup(this);
+        iterationCounter = METRICS_INFO.isPresent() ? null : new IterationCounter(this);
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    public boolean inLoopThread() {
+        return Thread.currentThread() == owner;
+    }
+
+    /** Fails fast: libuv is not thread-safe, and a call from another thread would corrupt it. */
+    public void checkThread() {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("juv: this event loop belongs to thread '" + owner.getName()
+                    + "'; use execute(Runnable) from '" + Thread.currentThread().getName() + "'");
+        }
+    }
+
+    public void checkOpen() {
+        if (closed) throw new IllegalStateException("juv: the event loop is closed");
+    }
+
+    // ------------------------------------------------------------------ the table behind data slots
+
+    int register(Object o) {
+        int slot;
+        if (freeCount > 0) {
+            slot = freeSlots[--freeCount];
+        } else {
+            slot = nextSlot++;
+            if (slot == table.length) {
+                table = Arrays.copyOf(table, slot * 2);
+                freeSlots = Arrays.copyOf(freeSlots, slot * 2);
+            }
+        }
+        table[slot] = o;
+        return slot;
+    }
+
+    /** A slot is reused only after this, which happens in the close or completion callback. */
+    void unregister(int slot) {
+        table[slot] = null;
+        freeSlots[freeCount++] = slot;
+    }
+
+    Object lookup(long key) {
+        return table[(int) key];
+    }
+
+    MemorySegment keyOf(int slot) {
+        return MemorySegment.ofAddress(((long) (index + 1) << 32) | slot);
+    }
+
+    // ------------------------------------------------------------------ accounting
+
+    MemorySegment allocate(long size) {
+        MemorySegment m = NativeMemory.malloc(size);
+        nativeBytes += size;
+        return m;
+    }
+
+    void free(MemorySegment m) {
+        nativeBytes -= m.byteSize();
+        NativeMemory.free(m);
+    }
+
+    void handleOpened(HandleKind kind, boolean internal) {
+        if (!internal) handleCounts[kind.ordinal()]++;
+    }
+
+    void handleClosed(HandleKind kind, boolean internal) {
+        if (!internal) handleCounts[kind.ordinal()]--;
+    }
+
+    void requestStarted() {
+        pendingRequests++;
+    }
+
+    void requestFinished() {
+        pendingRequests--;
+    }
+
+    public LoopStats stats() {
+        Map<HandleKind, Integer> handles = new EnumMap<>(HandleKind.class);
+        for (HandleKind k : HandleKind.values()) {
+            if (handleCounts[k.ordinal()] != 0) handles.put(k, handleCounts[k.ordinal()]);
+        }
+        long idleNanos = closed ? 0 : uv_h.uv_metrics_idle_time(loop);
+        return new LoopStats(incomingTcp, outgoingTcp, Map.copyOf(handles), pendingRequests, nativeBytes,
+                closed ? iterations : loopCount(), Duration.ofNanos(idleNanos));
+    }
+
+    private long loopCount() {
+        if (METRICS_INFO.isEmpty()) return iterations;
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment metrics = arena.allocate(METRICS_SIZE);
+            Errors.check((int) METRICS_INFO.get().invokeExact(loop, metrics));
+            return metrics.get(JAVA_LONG, 0); // loop_count is the first field everywhere
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ read and write buffers
+
+    /** The read buffer as a ByteBuffer holding the n bytes just read; valid until the callback returns. */
+    public ByteBuffer readView(int n) {
+        return readView.clear().limit(n);
+    }
+
+    /**
+     * Tries to write bytes at once from the scratch buffer, without a request or a callback.
+     * Returns the count the kernel took (0 when it would block), or a negative libuv code.
+     */
+    public int tryWrite(MemorySegment stream, MemorySegment bytes) {
+        long n = bytes.byteSize();
+        MemorySegment data = writeScratch.asSlice(Platform.BUF_SIZE, n);
+        data.copyFrom(bytes);
+        Platform.setBuf(writeScratch, data, n);
+        int rc = uv_h.uv_try_write(stream, writeScratch, 1);
+        return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /** With a handler, errors from callbacks go to it and the loop runs on; without one, the loop stops. */
+    public void errorHandler(Consumer<Throwable> handler) {
+        this.errorHandler = handler;
+    }
+
+    public Consumer<Throwable> errorHandler() {
+        return errorHandler;
+    }
+
+    /** Where every exception thrown by a callback ends: never in libuv, never lost. */
+    public void handleError(Throwable t) {
+        Consumer<Throwable> handler = errorHandler;
+        if (handler != null) {
+            try {
+                handler.accept(t);
+                return;
+            } catch (Throwable inHandler) {
+                inHandler.addSuppressed(t);
+                t = inHandler;
+            }
+        }
+        if (failure == null) {
+            failure = t;
+            if (!closed) uv_h.uv_stop(loop);
+        } else if (failure != t) {
+            failure.addSuppressed(t);
+        }
+    }
+
+    /** Runs a piece of user code on the loop thread under the error policy. */
+    public void guard(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            handleError(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Runs the start callback, then the loop until no referenced handle or request is left.
+     * Without an error handler, the first exception from a callback closes every handle and is
+     * rethrown here.
+     */
+    public void run(Runnable start) {
+        checkThread();
+        checkOpen();
+        if (running) throw new IllegalStateException("juv: the event loop is already running");
+        running = true;
+        try {
+            if (start != null) guard(start);
+            if (failure == null) runUntilDone();
+            for (Runnable hook : exitHooks) guard(hook);
+            exitHooks.clear();
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                closeAll();
+                drainCloses();
+                if (failure != null && failure != f) f.addSuppressed(failure);
+                failure = null;
+                throw unchecked(f);
+            }
+        } finally {
+            running = false;
+        }
+    }
+
+    private void runUntilDone() {
+        while (true) {
+            uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT());
+            if (failure != null) return;
+            // Tasks can arrive after libuv saw nothing left to do (the wakeup handle is unreferenced).
+            if (!runTasks() && uv_h.uv_loop_alive(loop) == 0) return;
+        }
+    }
+
+    /** Lets close callbacks run, errors and all, after a failure or before closing. */
+    private void drainCloses() {
+        uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT());
+    }
+
+    public void onExit(Runnable hook) {
+        checkThread();
+        exitHooks.add(hook);
+    }
+
+    /** Closes every open handle but juv's own: the loop then ends once their close callbacks ran. */
+    public void closeAll() {
+        checkThread();
+        for (HandleBase h : handles()) h.closeNow();
+    }
+
+    /** The open handles of this loop, juv's own excepted: a snapshot, safe to close them while iterating. */
+    public List<HandleBase> handles() {
+        checkThread();
+        List<HandleBase> open = new ArrayList<>();
+        for (int i = 0; i < nextSlot; i++) {
+            if (table[i] instanceof HandleBase h && !h.isInternal() && !h.isClosed()) open.add(h);
+        }
+        return open;
+    }
+
+    /** Closes the loop: every handle, then libuv's loop itself, which must report nothing left open. */
+    public void close() {
+        checkThread();
+        if (closed) return;
+        if (running) throw new IllegalStateException("juv: close() inside run(); use exit()");
+        rejecting = true;
+        runTasks();
+        closeAll();
+        wakeup.closeNow();
+        if (iterationCounter != null) {
+            iterations = iterationCounter.count;
+            iterationCounter.closeNow();
+        }
+        drainCloses();
+        closed = true;
+        free(readBuffer);
+        free(writeScratch);
+        int rc = uv_h.uv_loop_close(loop);
+        if (rc != 0) {
+            // libuv still holds something; freeing its memory now would be a use-after-free.
+            throw Errors.of(rc);
+        }
+        removeLoop(index);
+        nativeBytes -= loop.byteSize();
+        NativeMemory.free(loop);
+        Throwable f = failure;
+        failure = null;
+        if (f != null) throw unchecked(f);
+    }
+
+    private static RuntimeException unchecked(Throwable f) {
+        if (f instanceof RuntimeException re) return re;
+        if (f instanceof Error e) throw e;
+        return new java.util.concurrent.CompletionException(f);
+    }
+
+    // ------------------------------------------------------------------ other threads
+
+    /** Runs a task on the loop thread, in submission order per submitting thread. */
+    public void execute(Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        if (rejecting) throw new RejectedExecutionException("juv: the event loop is closed");
+        tasks.offer(task);
+        if (rejecting && tasks.remove(task)) {
+            throw new RejectedExecutionException("juv: the event loop is closed");
+        }
+        wakeup.send();
+    }
+
+    /** Runs every queued task; true if there were any. */
+    boolean runTasks() {
+        boolean ran = false;
+        for (Runnable r; (r = tasks.poll()) != null; ) {
+            ran = true;
+            guard(r);
+        }
+        return ran;
+    }
+
+    // ------------------------------------------------------------------ juv's own handles
+
+    /** The uv_async_t that wakes the loop for {@link #execute}; unreferenced, so it never keeps the loop alive. */
+    private static final class Wakeup extends HandleBase {
+        Wakeup(LoopCore core) {
+            super(core, HandleKind.ASYNC, true, (loop, h) -> uv_h.uv_async_init(loop, h, Upcalls.ASYNC));
+            uv_h.uv_unref(handle);
+        }
+
+        void send() {
+            // uv_async_send is the one libuv call that is safe from any thread.
+            uv_h.uv_async_send(handle);
+        }
+
+        @Override
+        protected void onAsync() {
+            core.runTasks();
+        }
+    }
+
+    /** Counts iterations where libuv cannot (before 1.45): a check handle runs once per iteration. */
+    private static final class IterationCounter extends HandleBase {
+        long count;
+
+        IterationCounter(LoopCore core) {
+            super(core, HandleKind.CHECK, true, uv_h::uv_check_init);
+            Errors.check(uv_h.uv_check_start(handle, Upcalls.CHECK));
+            uv_h.uv_unref(handle);
+        }
+
+        @Override
+        protected void onCheck() {
+            count++;
+            core.iterations = count;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.juv.internal;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Everything juv knows that differs between operating systems, in one place.
+ *
+ * <p>The jextract bindings were generated on Linux x86-64, so their struct layouts are true
+ * there only. Code above this class never reads a libuv or libc struct by offset: it uses
+ * libuv's accessor functions, and the few fields that have no accessor ({@code uv_buf_t},
+ * {@code sockaddr}'s port and family, {@code addrinfo}'s links) are read here, per OS.
+ */
+public final class Platform {
+
+    public enum Os { LINUX, MAC, WINDOWS, OTHER }
+
+    public static final Os OS = detect();
+
+    private static Os detect() {
+        String name = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (name.startsWith("linux")) return Os.LINUX;
+        if (name.startsWith("mac") || name.startsWith("darwin")) return Os.MAC;
+        if (name.startsWith("windows")) return Os.WINDOWS;
+        return Os.OTHER;
+    }
+
+    private Platform() {}
+
+    // ---------------------------------------------------------------- the library's file
+
+    /** Names and places to try for libuv, most specific first. */
+    static List<Path> libuvCandidates() {
+        List<String> names = switch (OS) {
+            case LINUX, OTHER -> List.of("libuv.so.1", "libuv.so");
+            case MAC -> List.of("libuv.1.dylib", "libuv.dylib");
+            case WINDOWS -> List.of("uv.dll", "libuv.dll");
+        };
+        List<String> dirs = new ArrayList<>();
+        addPathList(dirs, System.getProperty("java.library.path"));
+        addPathList(dirs, System.getenv(OS == Os.MAC ? "DYLD_LIBRARY_PATH" : "LD_LIBRARY_PATH"));
+        switch (OS) {
+            case LINUX, OTHER -> dirs.addAll(List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+                    "/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"));
+            case MAC -> dirs.addAll(List.of("/opt/homebrew/lib", "/usr/local/lib", "/opt/local/lib"));
+            case WINDOWS -> addPathList(dirs, System.getenv("PATH"));
+        }
+        List<Path> found = new ArrayList<>();
+        for (String dir : dirs) {
+            for (String name : names) {
+                Path p = Path.of(dir, name);
+                if (Files.isRegularFile(p)) found.add(p.toAbsolutePath());
+            }
+        }
+        return found;
+    }
+
+    private static void addPathList(List<String> into, String list) {
+        if (list == null || list.isBlank()) return;
+        for (String d : list.split(java.io.File.pathSeparator)) if (!d.isBlank()) into.add(d);
+    }
+
+    static String installHint() {
+        return switch (OS) {
+            case LINUX, OTHER -> "install libuv 1.44 or newer (Debian/Ubuntu: apt-get install libuv1)";
+            case MAC -> "install libuv 1.44 or newer (brew install libuv)";
+            case WINDOWS -> "put uv.dll (libuv 1.44 or newer) on PATH";
+        };
+    }
+
+    // ---------------------------------------------------------------- uv_buf_t
+
+    /** sizeof(uv_buf_t): a pointer and a length, 16 bytes on every 64-bit platform. */
+    public static final long BUF_SIZE = 16;
+
+    /** Fills a uv_buf_t. Unix: {char* base; size_t len}. Windows: {ULONG len; char* base}. */
+    public static void setBuf(MemorySegment buf, MemorySegment base, long length) {
+        if (OS == Os.WINDOWS) {
+            buf.set(JAVA_INT, 0, (int) length);
+            buf.set(ADDRESS, 8, base);
+        } else {
+            buf.set(ADDRESS, 0, base);
+            buf.set(ValueLayout.JAVA_LONG, 8, length);
+        }
+    }
+
+    // ---------------------------------------------------------------- sockaddr / addrinfo
+
+    /** sizeof(struct sockaddr_storage): 128 on Linux, macOS and Windows. */
+    public static final long SOCKADDR_STORAGE = 128;
+
+    /** The port of a sockaddr_in or sockaddr_in6: at offset 2, in network order, on every platform. */
+    public static int port(MemorySegment sockaddr) {
+        short raw = sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 2);
+        return Short.toUnsignedInt(raw);
+    }
+
+    /** sizeof(struct addrinfo) on 64-bit platforms; the hints we pass are this many zeroed bytes. */
+    public static final long ADDRINFO_SIZE = 48;
+
+    /** Writes ai_socktype = SOCK_STREAM (1 on every platform; the third int on every platform). */
+    public static void hintsStream(MemorySegment hints) {
+        hints.fill((byte) 0);
+        hints.set(JAVA_INT, 8, 1);
+    }
+
+    /** ai_addr and ai_next: glibc puts ai_addr before ai_canonname, BSD and Windows after it. */
+    public static MemorySegment addrinfoAddr(MemorySegment ai) {
+        return ai.reinterpret(ADDRINFO_SIZE).get(ADDRESS, OS == Os.LINUX || OS == Os.OTHER ? 24 : 32);
+    }
+
+    public static MemorySegment addrinfoNext(MemorySegment ai) {
+        return ai.reinterpret(ADDRINFO_SIZE).get(ADDRESS, 40);
+    }
+
+    // ---------------------------------------------------------------- signals
+
+    /**
+     * Signals the JVM needs for itself: implicit null checks and safepoints (SEGV, BUS, ILL,
+     * FPE), thread suspension (USR2 on Linux and macOS), and the two no process can catch.
+     * Handing these to libuv would break the JVM, so juv refuses them.
+     */
+    static final Set<String> JVM_RESERVED = Set.of("SEGV", "BUS", "ILL", "FPE", "USR2", "KILL", "STOP");
+
+    /** True for the signals the JVM cannot lend to libuv. */
+    public static boolean jvmReserves(String signalName) {
+        return JVM_RESERVED.contains(signalName);
+    }
+
+    /** The platform's own number for a signal name, as the JVM knows it; -1 if there is none. */
+    public static int signalNumber(String name) {
+        try {
+            // sun.misc.Signal (module jdk.unsupported) knows the running OS's numbers; read it
+            // reflectively so the build has no compile-time tie to an unsupported API.
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Object s = signal.getConstructor(String.class).newInstance(name);
+            return (int) signal.getMethod("getNumber").invoke(s);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static final MethodHandle SIGACTION = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("sigaction"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+    /** Large enough for struct sigaction everywhere (152 bytes on Linux, 16 on macOS). */
+    static final long SIGACTION_SIZE = 256;
+
+    /**
+     * libuv, when the last watcher of a signal stops, resets that signal to SIG_DFL instead of
+     * what was there before. For INT, TERM, HUP and QUIT what was there is the JVM's own
+     * handler (shutdown hooks, thread dumps), so juv saves it before libuv takes the signal and
+     * puts it back after. Returns false where the OS has no sigaction (Windows).
+     */
+    static boolean saveDisposition(int signum, MemorySegment into) {
+        if (SIGACTION == null) return false;
+        try {
+            return (int) SIGACTION.invokeExact(signum, MemorySegment.NULL, into) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("sigaction failed", t);
+        }
+    }
+
+    static void restoreDisposition(int signum, MemorySegment from) {
+        if (SIGACTION == null) return;
+        try {
+            int rc = (int) SIGACTION.invokeExact(signum, from, MemorySegment.NULL);
+            if (rc != 0) throw new IllegalStateException("sigaction(" + signum + ") failed: " + rc);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("sigaction failed", t);
+        }
+    }
+
+    /** The address of the handler now installed for a signal (sa_handler is the first field everywhere). */
+    public static long currentHandler(int signum) {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(SIGACTION_SIZE);
+            if (!saveDisposition(signum, sa)) return 0;
+            return sa.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+}

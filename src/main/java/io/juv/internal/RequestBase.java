@@ -1,0 +1,77 @@
+package io.juv.internal;
+
+import io.juv.bindings.uv_h;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A libuv request (write, connect, shutdown, address lookup) on the Java side.
+ *
+ * <p>One allocation holds the uv_*_t and any bytes the request carries (a write's uv_buf_t
+ * and data). It is freed in the completion callback, or at once if libuv refused to start it.
+ */
+public abstract class RequestBase {
+
+    public enum Type {
+        WRITE, CONNECT, SHUTDOWN, GETADDRINFO;
+
+        final long size = uv_h.uv_req_size(switch (name()) {
+            case "WRITE" -> uv_h.UV_WRITE();
+            case "CONNECT" -> uv_h.UV_CONNECT();
+            case "SHUTDOWN" -> uv_h.UV_SHUTDOWN();
+            default -> uv_h.UV_GETADDRINFO();
+        });
+    }
+
+    protected final LoopCore core;
+    /** The uv_*_t followed by {@code extra} bytes. */
+    protected final MemorySegment request;
+    private final long requestSize;
+    private final int slot;
+    private boolean released;
+
+    protected RequestBase(LoopCore core, Type type, long extra) {
+        core.checkThread();
+        this.core = core;
+        this.requestSize = type.size;
+        this.request = core.allocate(type.size + extra);
+        this.slot = core.register(this);
+        uv_h.uv_req_set_data(request, core.keyOf(slot));
+        core.requestStarted();
+    }
+
+    /** The bytes after the uv_*_t. */
+    protected final MemorySegment extra() {
+        return request.asSlice(requestSize);
+    }
+
+    /** Checks libuv's answer to starting the request; if it refused, frees it and throws. */
+    protected final void started(int rc) {
+        if (rc < 0) {
+            release();
+            throw Errors.of(rc);
+        }
+    }
+
+    /** Frees a request that was never handed to libuv. */
+    protected final void discard() {
+        release();
+    }
+
+    private void release() {
+        if (released) return;
+        released = true;
+        core.unregister(slot);
+        core.free(request);
+        core.requestFinished();
+    }
+
+    /** From the completion callback: memory first, so the user's callback may start new requests. */
+    final void completed(int status, MemorySegment result) {
+        release();
+        onComplete(status, result);
+    }
+
+    /** status is 0 or a negative libuv code; result is the lookup's addrinfo list, else NULL. */
+    protected abstract void onComplete(int status, MemorySegment result);
+}
