@@ -1,0 +1,73 @@
+# juv: the entry points. `make run` starts cl-async's benchmark server on port 9009;
+# `make test` runs the test suite. Both find a JDK 25 and check for libuv first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# A JDK >= 25: $JAVA_HOME if it is new enough, else the newest in /usr/lib/jvm. The version is
+# read from the JDK's `release` file, so finding it costs no JVM start.
+JDK := $(shell for j in "$$JAVA_HOME" $$(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do \
+	  j=$${j%/}; [ -n "$$j" ] && [ -x "$$j/bin/javac" ] && [ -f "$$j/release" ] || continue; \
+	  v=$$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$$j/release"); \
+	  [ -n "$$v" ] && [ "$$v" -ge 25 ] && { echo "$$j"; break; }; done)
+JAVA := $(JDK)/bin/java
+export JAVA_HOME := $(JDK)
+# Maven itself runs on that JDK; this keeps its own libraries' Unsafe warnings quiet.
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+MVN := mvn -B -q
+
+JAVA_OPTS ?= -XX:+UseSerialGC
+JVM_ARGS := --enable-native-access=ALL-UNNAMED $(JAVA_OPTS)
+ARGS ?=
+
+CLASSES := target/classes
+STAMP := $(CLASSES)/.built
+SOURCES := $(shell find src/main/java bindings/src -name '*.java' 2>/dev/null) pom.xml
+
+.PHONY: run load test build bindings clean check-jdk check-libuv check-maven
+
+check-jdk:
+	@if [ -z "$(JDK)" ]; then \
+	  echo "juv needs a JDK 25 or newer (java.lang.foreign, final since 22; juv targets 25)."; \
+	  echo "Install one (for example Eclipse Temurin 25: https://adoptium.net) and set JAVA_HOME to it,"; \
+	  echo "or put it under /usr/lib/jvm. The default 'java' on this machine is too old."; \
+	  exit 1; fi
+
+check-libuv:
+	@if ! { ldconfig -p 2>/dev/null | grep -q 'libuv\.so\.1'; } && ! ls /usr/lib/*/libuv.so.1 /usr/local/lib/libuv.so.1 >/dev/null 2>&1; then \
+	  echo "juv needs libuv 1.44 or newer: apt-get install libuv1 (macOS: brew install libuv)."; exit 1; fi
+
+check-maven:
+	@command -v mvn >/dev/null || { echo "juv builds with Maven: apt-get install maven"; exit 1; }
+
+# Compiles only when a source changed, so `make run` starts at once the second time.
+$(STAMP): $(SOURCES) | check-jdk check-maven
+	$(MVN) compile
+	@touch $@
+
+build: $(STAMP)
+
+## run: cl-async's benchmark server (ARGS='--port 9010 --delay 0 --keep-alive --no-stats')
+run: check-jdk check-libuv $(STAMP)
+	@exec $(JAVA) $(JVM_ARGS) -cp $(CLASSES) io.juv.tools.SeedServer $(ARGS)
+
+## load: juv's own load client (ARGS='--connections 19000 --addresses 4 --port 9009')
+load: check-jdk check-libuv $(STAMP)
+	@exec $(JAVA) $(JVM_ARGS) -cp $(CLASSES) io.juv.tools.LoadClient $(ARGS)
+
+## test: the JUnit suite, against the real libuv on loopback
+test: check-jdk check-libuv check-maven
+	$(MVN) test
+
+## bindings: regenerate bindings/ with jextract (on PATH, or JEXTRACT=/path/to/jextract)
+JEXTRACT ?= jextract
+UV_H ?= /usr/include/uv.h
+bindings:
+	@command -v $(JEXTRACT) >/dev/null || { echo "make bindings needs jextract on PATH or JEXTRACT=/path/to/jextract"; exit 1; }
+	@[ -f $(UV_H) ] || { echo "make bindings needs libuv's headers: apt-get install libuv1-dev"; exit 1; }
+	rm -rf bindings/src/io
+	$(JEXTRACT) @bindings/includes.txt --target-package io.juv.bindings --header-class-name uv_h \
+	  --output bindings/src $(UV_H)
+
+clean:
+	rm -rf target

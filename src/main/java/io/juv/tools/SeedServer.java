@@ -1,0 +1,158 @@
+package io.juv.tools;
+
+import io.juv.EventLoop;
+import io.juv.LoopStats;
+import io.juv.Signal;
+import io.juv.SocketHandler;
+import io.juv.TcpServer;
+import io.juv.TcpSocket;
+import io.juv.Timer;
+import io.juv.UvException;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * cl-async's {@code tcp-server-test}, on juv: a TCP server that answers every request after a
+ * timer with a fixed HTTP response and closes the socket once the write completed, printing
+ * its stats every second. {@code --keep-alive} answers every complete HTTP/1.1 request on the
+ * same connection at once instead, for the benchmarks. SIGINT closes the server and lets the
+ * loop finish.
+ *
+ * <pre>
+ * --host ADDR      bind address (default 0.0.0.0)
+ * --port N         port (default 9009)
+ * --delay MS       wait before answering (default 5000)
+ * --keep-alive     answer every request at once, never close
+ * --no-stats       do not print stats every second
+ * --backlog N      listen backlog (default 4096)
+ * </pre>
+ */
+public final class SeedServer {
+
+    static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nDate: Wed, 03 Oct 2012 23:43:10 GMT\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 9\r\n\r\nomglolwtf").getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoop loop;
+    private final Duration delay;
+    private long finished;
+    private long lastFinished;
+
+    private SeedServer(EventLoop loop, Duration delay) {
+        this.loop = loop;
+        this.delay = delay;
+    }
+
+    public static void main(String[] args) {
+        String host = "0.0.0.0";
+        int port = 9009;
+        long delayMs = 5000;
+        boolean keepAlive = false;
+        boolean stats = true;
+        int backlog = 4096;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--host" -> host = args[++i];
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--delay" -> delayMs = Long.parseLong(args[++i]);
+                case "--keep-alive" -> keepAlive = true;
+                case "--stats" -> stats = true;
+                case "--no-stats" -> stats = false;
+                case "--backlog" -> backlog = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]
+                            + "; options: --host ADDR --port N --delay MS --keep-alive --no-stats --backlog N");
+                    System.exit(2);
+                }
+            }
+        }
+        run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, backlog);
+        System.out.println("TCP server exited.");
+    }
+
+    static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, int backlog) {
+        EventLoop.start(loop -> {
+            // A bad request must not take the server down: errors are logged, the loop goes on.
+            loop.catchErrors(true);
+            SeedServer server = new SeedServer(loop, delay);
+            TcpServer listener = loop.listen(host, port, backlog,
+                    keepAlive ? server.new KeepAlive() : server.new Delayed());
+            Timer statsTimer = printStats ? loop.interval(Duration.ofSeconds(1), t -> server.printStats()) : null;
+            loop.onSignal(Signal.INT, sig -> {
+                loop.freeSignal(Signal.INT);
+                listener.close();
+                if (statsTimer != null) statsTimer.cancel();
+                // Delayed answers still due are sent; idle keep-alive connections would wait forever.
+                if (keepAlive) loop.exit();
+            });
+            System.out.println("juv " + (keepAlive ? "keep-alive" : "delay " + delay.toMillis() + " ms")
+                    + " server listening on " + host + ":" + listener.port() + " (libuv " + EventLoop.libuvVersion() + ")");
+        });
+    }
+
+    private void printStats() {
+        LoopStats s = loop.stats();
+        System.out.printf("incoming: %d, outgoing: %d, finished: %d, rate: %d req/s%n",
+                s.incomingTcp(), s.outgoingTcp(), finished, finished - lastFinished);
+        lastFinished = finished;
+    }
+
+    /** cl-async's behaviour: one request, a timer, the response, close. */
+    private final class Delayed implements SocketHandler {
+        @Override
+        public void onData(TcpSocket socket, ByteBuffer data) {
+            if (socket.attachment() != null) return; // already answering
+            socket.attach(loop.delay(delay, () -> {
+                if (socket.isClosed()) return; // the client went away meanwhile
+                socket.write(RESPONSE, (s, error) -> {
+                    if (error == null) finished++;
+                    s.close();
+                });
+            }));
+        }
+
+        @Override
+        public void onClose(TcpSocket socket) {
+            if (socket.attachment() instanceof Timer t) t.cancel(); // the client left before the answer
+        }
+    }
+
+    /** HTTP/1.1 keep-alive: every request (ending in an empty line) is answered at once; never closes. */
+    private final class KeepAlive implements SocketHandler {
+        @Override
+        public void onData(TcpSocket socket, ByteBuffer data) {
+            RequestEnds ends = (RequestEnds) socket.attachment();
+            if (ends == null) socket.attach(ends = new RequestEnds());
+            int requests = ends.count(data);
+            for (int i = 0; i < requests; i++) socket.write(RESPONSE);
+            finished += requests;
+        }
+
+        @Override
+        public void onError(TcpSocket socket, UvException error) {
+            // Clients closing their connections is how a keep-alive benchmark ends: not worth a word.
+        }
+    }
+
+    /** Counts "\r\n\r\n" across reads: a request may arrive split anywhere. */
+    static final class RequestEnds {
+        private int matched;
+
+        int count(ByteBuffer data) {
+            int found = 0;
+            for (int i = data.position(), end = data.limit(); i < end; i++) {
+                byte b = data.get(i);
+                if (b == (matched % 2 == 0 ? '\r' : '\n')) {
+                    if (++matched == 4) {
+                        found++;
+                        matched = 0;
+                    }
+                } else {
+                    matched = b == '\r' ? 1 : 0;
+                }
+            }
+            return found;
+        }
+    }
+}
