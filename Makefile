@@ -57,7 +57,7 @@ load: check-jdk check-libuv $(STAMP)
 
 ## test: the JUnit suite, against the real libuv on loopback
 test: check-jdk check-libuv check-maven
-	$(MVN) test
+	mvn -B test
 
 ## bindings: regenerate bindings/ with jextract (on PATH, or JEXTRACT=/path/to/jextract)
 JEXTRACT ?= jextract
