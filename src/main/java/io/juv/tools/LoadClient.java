@@ -1,0 +1,152 @@
+package io.juv.tools;
+
+import io.juv.ErrorKind;
+import io.juv.EventLoop;
+import io.juv.SocketHandler;
+import io.juv.TcpSocket;
+import io.juv.Timer;
+import io.juv.UvException;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * A concurrency load client on juv itself: opens N connections, sends one HTTP request on each,
+ * and counts the replies, the errors and the most connections open at once.
+ *
+ * <p>httperf cannot do this (it uses select() and stops near 1,024 open connections). One
+ * destination address runs out of ephemeral ports near 28,000, so connections are spread over
+ * 127.0.0.1, 127.0.0.2, ... ({@code --addresses}); the server must listen on 0.0.0.0.
+ *
+ * <pre>
+ * --port N          server port (default 9009)
+ * --connections N   connections to open (default 1000)
+ * --addresses K     spread over 127.0.0.1 .. 127.0.0.K (default 1)
+ * --in-flight N     connects pending at once, at most (default 1000)
+ * --timeout S       give up after S seconds (default 60)
+ * </pre>
+ * Exits 0 when every connection got a complete reply and nothing failed, else 1.
+ */
+public final class LoadClient {
+
+    private static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoop loop;
+    private final int port;
+    private final int total;
+    private final int addresses;
+    private final int inFlightMax;
+    private final int replyBytes;
+
+    private int started;
+    private int connecting;
+    private int open;
+    private int peakOpen;
+    private int done;
+    private int replies;
+    private final Map<ErrorKind, Integer> errors = new EnumMap<>(ErrorKind.class);
+    private long firstConnectNanos;
+    private long peakAtNanos;
+
+    private LoadClient(EventLoop loop, int port, int total, int addresses, int inFlightMax) {
+        this.loop = loop;
+        this.port = port;
+        this.total = total;
+        this.addresses = addresses;
+        this.inFlightMax = inFlightMax;
+        this.replyBytes = SeedServer.RESPONSE.length;
+    }
+
+    public static void main(String[] args) {
+        int port = 9009, connections = 1000, addresses = 1, inFlight = 1000, timeout = 60;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--connections" -> connections = Integer.parseInt(args[++i]);
+                case "--addresses" -> addresses = Integer.parseInt(args[++i]);
+                case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+                case "--timeout" -> timeout = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i]
+                            + "; options: --port N --connections N --addresses K --in-flight N --timeout S");
+                    System.exit(2);
+                }
+            }
+        }
+        int p = port, n = connections, a = addresses, f = inFlight, t = timeout;
+        LoadClient[] client = new LoadClient[1];
+        long start = System.nanoTime();
+        EventLoop.start(loop -> {
+            client[0] = new LoadClient(loop, p, n, a, f);
+            Timer deadline = loop.delay(Duration.ofSeconds(t), () -> {
+                System.out.println("timeout after " + t + " s: closing what is left");
+                loop.exit();
+            });
+            deadline.unref();
+            loop.onExit(deadline::cancel);
+            client[0].refill();
+        });
+        System.exit(client[0].report(System.nanoTime() - start) ? 0 : 1);
+    }
+
+    /** Keeps up to inFlightMax connects pending until all connections were started. */
+    private void refill() {
+        while (started < total && connecting < inFlightMax) {
+            String host = "127.0.0." + (1 + started % addresses);
+            started++;
+            connecting++;
+            if (firstConnectNanos == 0) firstConnectNanos = System.nanoTime();
+            loop.connect(host, port, new Connection());
+        }
+    }
+
+    private final class Connection implements SocketHandler {
+        private int received;
+        private boolean counted;
+
+        @Override
+        public void onConnect(TcpSocket socket) {
+            connecting--;
+            counted = true;
+            if (++open > peakOpen) {
+                peakOpen = open;
+                peakAtNanos = System.nanoTime();
+            }
+            socket.write(REQUEST);
+            refill();
+        }
+
+        @Override
+        public void onData(TcpSocket socket, ByteBuffer data) {
+            received += data.remaining();
+        }
+
+        @Override
+        public void onError(TcpSocket socket, UvException error) {
+            if (error.isEof() && received >= replyBytes) return; // the server closes after its reply
+            errors.merge(error.kind(), 1, Integer::sum);
+        }
+
+        @Override
+        public void onClose(TcpSocket socket) {
+            if (counted) open--;
+            else connecting--;
+            if (received >= replyBytes) replies++;
+            done++;
+            refill();
+        }
+    }
+
+    private boolean report(long elapsedNanos) {
+        int errorCount = errors.values().stream().mapToInt(Integer::intValue).sum();
+        double seconds = elapsedNanos / 1e9;
+        System.out.printf("connections: %d, replies: %d, errors: %d %s, unanswered: %d%n",
+                done, replies, errorCount, errors, total - replies - errorCount);
+        System.out.printf("peak open at once: %d (reached %.2f s after the first connect), elapsed %.2f s, %.0f replies/s%n",
+                peakOpen, (peakAtNanos - firstConnectNanos) / 1e9, seconds, replies / seconds);
+        return replies == total && errorCount == 0;
+    }
+}
