@@ -1,8 +1,14 @@
 package io.juv;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Random;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,5 +44,101 @@ final class Loops {
         loop.close();
         assertTrue(loop.isClosed());
         assertEquals(0, loop.stats().nativeBytes(), "native memory left allocated");
+    }
+
+    // ------------------------------------------------------------------ watchdog
+
+    /** A timer that ends a stuck test: it exits the loop. The test cancels it when done and asserts it never fired. */
+    static final class Watchdog {
+        private final Timer timer;
+        private boolean fired;
+
+        Watchdog(EventLoop loop, Duration after) {
+            timer = loop.delay(after, () -> {
+                fired = true;
+                loop.exit();
+            });
+        }
+
+        void cancel() {
+            timer.cancel();
+        }
+
+        boolean fired() {
+            return fired;
+        }
+
+        void assertNotFired() {
+            assertFalse(fired, "the watchdog fired: the test did not finish in time");
+        }
+    }
+
+    static Watchdog watchdog(EventLoop loop) {
+        return new Watchdog(loop, Duration.ofSeconds(5));
+    }
+
+    static Watchdog watchdog(EventLoop loop, Duration after) {
+        return new Watchdog(loop, after);
+    }
+
+    // ------------------------------------------------------------------ TCP helpers
+
+    /** A server on 127.0.0.1 (system-chosen port) that echoes what it reads, copying it first. */
+    static TcpServer echoServer(EventLoop loop) {
+        return loop.listen("127.0.0.1", 0, (s, data) -> s.write(bytes(data)));
+    }
+
+    /** Copies a buffer's remaining bytes (the read view is only valid during onData). */
+    static byte[] bytes(ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        return b;
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        return sha256().digest(data);
+    }
+
+    /** A port on 127.0.0.1 where nothing listens (one the system just handed out and took back). */
+    static int closedPort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs r on a new thread and returns what it threw (null if nothing). */
+    static Throwable onOtherThread(Runnable r) {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, "not-the-loop");
+        t.start();
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertFalse(t.isAlive(), "the other thread did not finish");
+        return thrown[0];
     }
 }

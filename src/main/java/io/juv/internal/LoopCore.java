@@ -124,7 +124,8 @@ public final class LoopCore {
     private final List<Runnable> exitHooks = new ArrayList<>();
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private volatile boolean rejecting;
+    private final Object wakeLock = new Object();
+    private boolean rejecting;
     private final Wakeup wakeup;
     private final IterationCounter iterationCounter;
 
@@ -386,7 +387,9 @@ public final class LoopCore {
         checkThread();
         if (closed) return;
         if (running) throw new IllegalStateException("juv: close() inside run(); use exit()");
-        rejecting = true;
+        synchronized (wakeLock) {
+            rejecting = true;
+        }
         runTasks();
         closeAll();
         wakeup.closeNow();
@@ -422,12 +425,13 @@ public final class LoopCore {
     /** Runs a task on the loop thread, in submission order per submitting thread. */
     public void execute(Runnable task) {
         java.util.Objects.requireNonNull(task, "task");
-        if (rejecting) throw new RejectedExecutionException("juv: the event loop is closed");
-        tasks.offer(task);
-        if (rejecting && tasks.remove(task)) {
-            throw new RejectedExecutionException("juv: the event loop is closed");
+        // Under the lock that close() takes before freeing the async handle: a sender that got
+        // past the check can never reach uv_async_send on freed memory.
+        synchronized (wakeLock) {
+            if (rejecting) throw new RejectedExecutionException("juv: the event loop is closed");
+            tasks.offer(task);
+            wakeup.send();
         }
-        wakeup.send();
     }
 
     /** Runs every queued task; true if there were any. */

@@ -79,6 +79,7 @@ public final class SeedServer {
             TcpServer listener = loop.listen(host, port, backlog,
                     keepAlive ? server.new KeepAlive() : server.new Delayed());
             Timer statsTimer = printStats ? loop.interval(Duration.ofSeconds(1), t -> server.printStats()) : null;
+            if (printStats) loop.onExit(server::printStats);
             loop.onSignal(Signal.INT, sig -> {
                 loop.freeSignal(Signal.INT);
                 listener.close();
