@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.Errors;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
@@ -28,7 +28,7 @@ final class DnsLookup extends RequestBase {
     void start(Arena arena) {
         MemorySegment hints = arena.allocate(Platform.ADDRINFO_SIZE);
         Platform.hintsStream(hints);
-        started(uv_h.uv_getaddrinfo(core.loop, request, Upcalls.GETADDRINFO, arena.allocateFrom(host),
+        started(Uv.getaddrinfo(core.loop, request, Upcalls.GETADDRINFO, arena.allocateFrom(host),
                 arena.allocateFrom(Integer.toString(port)), hints));
     }
 
@@ -41,7 +41,7 @@ final class DnsLookup extends RequestBase {
                 socket.connectTo(Platform.addrinfoAddr(addrinfo));
             }
         } finally {
-            uv_h.uv_freeaddrinfo(addrinfo);
+            Uv.freeaddrinfo(addrinfo);
         }
     }
 }

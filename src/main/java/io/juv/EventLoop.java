@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LibUv;
 import io.juv.internal.LoopCore;
@@ -147,7 +147,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** The loop's cached time in milliseconds (libuv's {@code uv_now}), updated once per iteration. */
     public long now() {
         core.checkThread();
-        return uv_h.uv_now(core.loop);
+        return Uv.now(core.loop);
     }
 
     // ------------------------------------------------------------------ TCP

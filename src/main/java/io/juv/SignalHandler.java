@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
@@ -19,10 +19,10 @@ public final class SignalHandler extends HandleBase {
     private final Consumer<Signal> callback;
 
     SignalHandler(LoopCore core, Signal signal, Consumer<Signal> callback) {
-        super(core, HandleKind.SIGNAL, uv_h::uv_signal_init);
+        super(core, HandleKind.SIGNAL, Uv::signalInit);
         this.signal = signal;
         this.callback = callback;
-        int rc = SignalDispositions.start(signal.number(), () -> uv_h.uv_signal_start(handle, Upcalls.SIGNAL, signal.number()));
+        int rc = SignalDispositions.start(signal.number(), () -> Uv.signalStart(handle, Upcalls.SIGNAL, signal.number()));
         if (rc < 0) {
             closeNow();
             throw Errors.of(rc);
@@ -41,7 +41,7 @@ public final class SignalHandler extends HandleBase {
     @Override
     protected void beforeClose() {
         // Stop now, not in the close callback: the JVM's handler must be back at once.
-        SignalDispositions.stop(signal.number(), () -> uv_h.uv_signal_stop(handle));
+        SignalDispositions.stop(signal.number(), () -> Uv.signalStop(handle));
     }
 
     /** Frees the handler; the signal's previous handler (the JVM's, say) is back once no juv handler is left. */

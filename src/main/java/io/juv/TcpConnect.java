@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.LoopCore;
 import io.juv.internal.RequestBase;
 import io.juv.internal.Upcalls;
@@ -18,7 +18,7 @@ final class TcpConnect extends RequestBase {
     }
 
     void start(MemorySegment tcp, MemorySegment sockaddr) {
-        started(uv_h.uv_tcp_connect(request, tcp, sockaddr, Upcalls.REQUEST));
+        started(Uv.tcpConnect(request, tcp, sockaddr, Upcalls.REQUEST));
     }
 
     @Override

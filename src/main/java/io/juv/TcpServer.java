@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.Addresses;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
@@ -25,16 +25,16 @@ public final class TcpServer extends HandleBase {
     private long acceptErrors;
 
     TcpServer(LoopCore core, String host, int port, int backlog, SocketHandler handler) {
-        super(core, HandleKind.TCP, uv_h::uv_tcp_init);
+        super(core, HandleKind.TCP, Uv::tcpInit);
         this.handler = handler;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
             if (!Addresses.parse(arena, host, port, addr)) {
                 throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + host);
             }
-            Errors.check(uv_h.uv_tcp_bind(handle, addr, 0));
+            Errors.check(Uv.tcpBind(handle, addr));
             // libuv may report a bind error such as EADDRINUSE only here.
-            Errors.check(uv_h.uv_listen(handle, backlog, Upcalls.CONNECTION));
+            Errors.check(Uv.listen(handle, backlog, Upcalls.CONNECTION));
             this.address = Addresses.ofTcp(handle, false);
         } catch (RuntimeException e) {
             closeNow();
@@ -50,7 +50,7 @@ public final class TcpServer extends HandleBase {
             return;
         }
         TcpSocket socket = new TcpSocket(core, handler, true);
-        int rc = uv_h.uv_accept(handle, socket.nativeHandle());
+        int rc = Uv.accept(handle, socket.nativeHandle());
         if (rc < 0) {
             socket.closeNow();
             acceptErrors++;

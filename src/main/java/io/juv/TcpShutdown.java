@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.LoopCore;
 import io.juv.internal.RequestBase;
 import io.juv.internal.Upcalls;
@@ -18,7 +18,7 @@ final class TcpShutdown extends RequestBase {
     }
 
     void start(MemorySegment stream) {
-        started(uv_h.uv_shutdown(request, stream, Upcalls.REQUEST));
+        started(Uv.shutdown(request, stream, Upcalls.REQUEST));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.Addresses;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
@@ -39,7 +39,7 @@ public final class TcpSocket extends HandleBase {
     private CompletableFuture<TcpSocket> connecting;
 
     TcpSocket(LoopCore core, SocketHandler handler, boolean incoming) {
-        super(core, HandleKind.TCP, uv_h::uv_tcp_init);
+        super(core, HandleKind.TCP, Uv::tcpInit);
         this.handler = handler;
         this.incoming = incoming;
         if (incoming) core.incomingTcp++;
@@ -125,7 +125,7 @@ public final class TcpSocket extends HandleBase {
 
     private void startReading() {
         if (reading || isClosed()) return;
-        Errors.check(uv_h.uv_read_start(handle, Upcalls.ALLOC, Upcalls.READ));
+        Errors.check(Uv.readStart(handle, Upcalls.ALLOC, Upcalls.READ));
         reading = true;
     }
 
@@ -155,7 +155,7 @@ public final class TcpSocket extends HandleBase {
         core.checkThread();
         paused = true;
         if (reading && !isClosed()) {
-            uv_h.uv_read_stop(handle);
+            Uv.readStop(handle);
             reading = false;
         }
     }
@@ -268,7 +268,7 @@ public final class TcpSocket extends HandleBase {
     /** Bytes queued in libuv and not yet taken by the kernel. */
     public long writeQueueSize() {
         core.checkThread();
-        return isAlive() ? uv_h.uv_stream_get_write_queue_size(handle) : 0;
+        return isAlive() ? Uv.writeQueueSize(handle) : 0;
     }
 
     // ------------------------------------------------------------------ closing
@@ -353,6 +353,6 @@ public final class TcpSocket extends HandleBase {
     public void noDelay(boolean on) {
         core.checkThread();
         if (!isAlive()) throw Errors.socketClosed("socket");
-        Errors.check(uv_h.uv_tcp_nodelay(handle, on ? 1 : 0));
+        Errors.check(Uv.tcpNoDelay(handle, on));
     }
 }

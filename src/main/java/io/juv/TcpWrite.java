@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
 import io.juv.internal.RequestBase;
@@ -34,7 +34,7 @@ final class TcpWrite extends RequestBase {
     }
 
     void start(MemorySegment stream) {
-        started(uv_h.uv_write(request, stream, extra(), 1, Upcalls.REQUEST));
+        started(Uv.write(request, stream, extra(), 1, Upcalls.REQUEST));
     }
 
     @Override

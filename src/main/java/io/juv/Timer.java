@@ -1,6 +1,6 @@
 package io.juv;
 
-import io.juv.bindings.uv_h;
+import io.juv.internal.Uv;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
@@ -24,11 +24,11 @@ public final class Timer extends HandleBase {
     private final Consumer<Timer> tick;
 
     Timer(LoopCore core, Duration delay, Duration repeat, Runnable once, Consumer<Timer> tick) {
-        super(core, HandleKind.TIMER, uv_h::uv_timer_init);
+        super(core, HandleKind.TIMER, Uv::timerInit);
         this.repeatMillis = repeat == null ? 0 : millis(repeat);
         this.once = once;
         this.tick = tick;
-        int rc = uv_h.uv_timer_start(handle, Upcalls.TIMER, millis(delay), repeatMillis);
+        int rc = Uv.timerStart(handle, Upcalls.TIMER, millis(delay), repeatMillis);
         if (rc < 0) {
             closeNow();
             throw Errors.of(rc);

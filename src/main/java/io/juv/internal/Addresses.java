@@ -1,6 +1,5 @@
 package io.juv.internal;
 
-import io.juv.bindings.uv_h;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,13 +17,13 @@ public final class Addresses {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         String literal = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
         MemorySegment cIp = arena.allocateFrom(literal);
-        return uv_h.uv_ip4_addr(cIp, port, into) == 0 || uv_h.uv_ip6_addr(cIp, port, into) == 0;
+        return Uv.ip4Addr(cIp, port, into) == 0 || Uv.ip6Addr(cIp, port, into) == 0;
     }
 
     /** A sockaddr (IPv4 or IPv6) as a Java address. */
     public static InetSocketAddress toJava(Arena arena, MemorySegment sockaddr) {
         MemorySegment text = arena.allocate(64);
-        Errors.check(uv_h.uv_ip_name(sockaddr, text, text.byteSize()));
+        Errors.check(Uv.ipName(sockaddr, text, text.byteSize()));
         try {
             // A literal: InetAddress parses it without any name lookup.
             return new InetSocketAddress(InetAddress.getByName(text.getString(0)), Platform.port(sockaddr));
@@ -38,7 +37,7 @@ public final class Addresses {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
             MemorySegment len = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, (int) Platform.SOCKADDR_STORAGE);
-            Errors.check(peer ? uv_h.uv_tcp_getpeername(tcp, addr, len) : uv_h.uv_tcp_getsockname(tcp, addr, len));
+            Errors.check(peer ? Uv.tcpPeerName(tcp, addr, len) : Uv.tcpSockName(tcp, addr, len));
             return toJava(arena, addr);
         }
     }

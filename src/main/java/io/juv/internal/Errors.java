@@ -2,7 +2,6 @@ package io.juv.internal;
 
 import io.juv.ErrorKind;
 import io.juv.UvException;
-import io.juv.bindings.uv_h;
 
 import java.lang.foreign.MemorySegment;
 
@@ -60,8 +59,8 @@ public final class Errors {
     }
 
     private static Described name(int code) {
-        String name = cString(uv_h.uv_err_name(code));
-        String message = cString(uv_h.uv_strerror(code));
+        String name = cString(Uv.errName(code));
+        String message = cString(Uv.strerror(code));
         return new Described(name, message, switch (name) {
             case "EOF" -> ErrorKind.END_OF_STREAM;
             case "ECONNREFUSED" -> ErrorKind.CONNECTION_REFUSED;

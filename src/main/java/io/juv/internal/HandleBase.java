@@ -1,7 +1,6 @@
 package io.juv.internal;
 
 import io.juv.HandleKind;
-import io.juv.bindings.uv_h;
 
 import java.lang.foreign.MemorySegment;
 
@@ -45,7 +44,7 @@ public abstract class HandleBase {
             throw Errors.of(rc);
         }
         this.slot = core.register(this);
-        uv_h.uv_handle_set_data(handle, core.keyOf(slot));
+        Uv.handleData(handle, core.keyOf(slot));
         core.handleOpened(kind, internal);
     }
 
@@ -77,7 +76,7 @@ public abstract class HandleBase {
         core.checkThread();
         state = CLOSING;
         beforeClose();
-        uv_h.uv_close(handle, Upcalls.CLOSE);
+        Uv.close(handle, Upcalls.CLOSE);
     }
 
     /** Called from libuv's close callback: the only place a handle's memory is freed. */
@@ -92,17 +91,17 @@ public abstract class HandleBase {
     /** Whether the handle keeps the loop alive (libuv's ref). */
     public boolean hasRef() {
         core.checkThread();
-        return isAlive() && uv_h.uv_has_ref(handle) != 0;
+        return isAlive() && Uv.hasRef(handle);
     }
 
     public void ref() {
         core.checkThread();
-        if (isAlive()) uv_h.uv_ref(handle);
+        if (isAlive()) Uv.ref(handle);
     }
 
     public void unref() {
         core.checkThread();
-        if (isAlive()) uv_h.uv_unref(handle);
+        if (isAlive()) Uv.unref(handle);
     }
 
     // Hooks, called from Upcalls. Each handle type overrides the ones libuv calls for it.

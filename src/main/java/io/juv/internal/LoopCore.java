@@ -2,7 +2,6 @@ package io.juv.internal;
 
 import io.juv.HandleKind;
 import io.juv.LoopStats;
-import io.juv.bindings.uv_h;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -67,16 +66,16 @@ public final class LoopCore {
 
     private static final long[] HANDLE_SIZE = new long[HandleKind.values().length];
     static {
-        for (HandleKind k : HandleKind.values()) HANDLE_SIZE[k.ordinal()] = uv_h.uv_handle_size(uvType(k));
+        for (HandleKind k : HandleKind.values()) HANDLE_SIZE[k.ordinal()] = Uv.handleSize(uvType(k));
     }
 
     static int uvType(HandleKind kind) {
         return switch (kind) {
-            case TIMER -> uv_h.UV_TIMER();
-            case TCP -> uv_h.UV_TCP();
-            case SIGNAL -> uv_h.UV_SIGNAL();
-            case ASYNC -> uv_h.UV_ASYNC();
-            case CHECK -> uv_h.UV_CHECK();
+            case TIMER -> Uv.TIMER;
+            case TCP -> Uv.TCP;
+            case SIGNAL -> Uv.SIGNAL;
+            case ASYNC -> Uv.ASYNC;
+            case CHECK -> Uv.CHECK;
         };
     }
 
@@ -131,14 +130,14 @@ public final class LoopCore {
 
     public LoopCore() {
         owner = Thread.currentThread();
-        loop = NativeMemory.malloc(uv_h.uv_loop_size());
-        int rc = uv_h.uv_loop_init(loop);
+        loop = NativeMemory.malloc(Uv.loopSize());
+        int rc = Uv.loopInit(loop);
         if (rc < 0) {
             NativeMemory.free(loop);
             throw Errors.of(rc);
         }
         nativeBytes += loop.byteSize();
-        uv_h.uv_loop_configure.makeInvoker().apply(loop, uv_h.UV_METRICS_IDLE_TIME());
+        Uv.loopConfigureIdleTime(loop);
         index = addLoop(this);
         readBuffer = allocate(IO_BUFFER_SIZE);
         readView = readBuffer.asByteBuffer();
@@ -230,7 +229,7 @@ public final class LoopCore {
         for (HandleKind k : HandleKind.values()) {
             if (handleCounts[k.ordinal()] != 0) handles.put(k, handleCounts[k.ordinal()]);
         }
-        long idleNanos = closed ? 0 : uv_h.uv_metrics_idle_time(loop);
+        long idleNanos = closed ? 0 : Uv.metricsIdleTime(loop);
         return new LoopStats(incomingTcp, outgoingTcp, Map.copyOf(handles), pendingRequests, nativeBytes,
                 closed ? iterations : loopCount(), Duration.ofNanos(idleNanos));
     }
@@ -264,7 +263,7 @@ public final class LoopCore {
         MemorySegment data = writeScratch.asSlice(Platform.BUF_SIZE, n);
         data.copyFrom(bytes);
         Platform.setBuf(writeScratch, data, n);
-        int rc = uv_h.uv_try_write(stream, writeScratch, 1);
+        int rc = Uv.tryWrite(stream, writeScratch, 1);
         return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
     }
 
@@ -293,7 +292,7 @@ public final class LoopCore {
         }
         if (failure == null) {
             failure = t;
-            if (!closed) uv_h.uv_stop(loop);
+            if (!closed) Uv.stop(loop);
         } else if (failure != t) {
             failure.addSuppressed(t);
         }
@@ -349,16 +348,16 @@ public final class LoopCore {
 
     private void runUntilDone() {
         while (true) {
-            uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT());
+            Uv.run(loop);
             if (failure != null) return;
             // Tasks can arrive after libuv saw nothing left to do (the wakeup handle is unreferenced).
-            if (!runTasks() && uv_h.uv_loop_alive(loop) == 0) return;
+            if (!runTasks() && !Uv.loopAlive(loop)) return;
         }
     }
 
     /** Lets close callbacks run, errors and all, after a failure or before closing. */
     private void drainCloses() {
-        uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT());
+        Uv.run(loop);
     }
 
     public void onExit(Runnable hook) {
@@ -401,7 +400,7 @@ public final class LoopCore {
         closed = true;
         free(readBuffer);
         free(writeScratch);
-        int rc = uv_h.uv_loop_close(loop);
+        int rc = Uv.loopClose(loop);
         if (rc != 0) {
             // libuv still holds something; freeing its memory now would be a use-after-free.
             throw Errors.of(rc);
@@ -449,13 +448,13 @@ public final class LoopCore {
     /** The uv_async_t that wakes the loop for {@link #execute}; unreferenced, so it never keeps the loop alive. */
     private static final class Wakeup extends HandleBase {
         Wakeup(LoopCore core) {
-            super(core, HandleKind.ASYNC, true, (loop, h) -> uv_h.uv_async_init(loop, h, Upcalls.ASYNC));
-            uv_h.uv_unref(handle);
+            super(core, HandleKind.ASYNC, true, (loop, h) -> Uv.asyncInit(loop, h, Upcalls.ASYNC));
+            Uv.unref(handle);
         }
 
         void send() {
             // uv_async_send is the one libuv call that is safe from any thread.
-            uv_h.uv_async_send(handle);
+            Uv.asyncSend(handle);
         }
 
         @Override
@@ -469,9 +468,9 @@ public final class LoopCore {
         long count;
 
         IterationCounter(LoopCore core) {
-            super(core, HandleKind.CHECK, true, uv_h::uv_check_init);
-            Errors.check(uv_h.uv_check_start(handle, Upcalls.CHECK));
-            uv_h.uv_unref(handle);
+            super(core, HandleKind.CHECK, true, Uv::checkInit);
+            Errors.check(Uv.checkStart(handle, Upcalls.CHECK));
+            Uv.unref(handle);
         }
 
         @Override

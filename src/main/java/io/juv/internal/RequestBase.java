@@ -1,6 +1,5 @@
 package io.juv.internal;
 
-import io.juv.bindings.uv_h;
 
 import java.lang.foreign.MemorySegment;
 
@@ -15,11 +14,11 @@ public abstract class RequestBase {
     public enum Type {
         WRITE, CONNECT, SHUTDOWN, GETADDRINFO;
 
-        final long size = uv_h.uv_req_size(switch (name()) {
-            case "WRITE" -> uv_h.UV_WRITE();
-            case "CONNECT" -> uv_h.UV_CONNECT();
-            case "SHUTDOWN" -> uv_h.UV_SHUTDOWN();
-            default -> uv_h.UV_GETADDRINFO();
+        final long size = Uv.reqSize(switch (name()) {
+            case "WRITE" -> Uv.WRITE_REQ;
+            case "CONNECT" -> Uv.CONNECT_REQ;
+            case "SHUTDOWN" -> Uv.SHUTDOWN_REQ;
+            default -> Uv.GETADDRINFO_REQ;
         });
     }
 
@@ -36,7 +35,7 @@ public abstract class RequestBase {
         this.requestSize = type.size;
         this.request = core.allocate(type.size + extra);
         this.slot = core.register(this);
-        uv_h.uv_req_set_data(request, core.keyOf(slot));
+        Uv.reqData(request, core.keyOf(slot));
         core.requestStarted();
     }
 

@@ -6,7 +6,6 @@ import io.juv.bindings.uv_check_cb;
 import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
-import io.juv.bindings.uv_h;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
 import io.juv.bindings.uv_timer_cb;
@@ -41,7 +40,7 @@ public final class Upcalls {
     public static final MemorySegment GETADDRINFO = uv_getaddrinfo_cb.allocate(Upcalls::getaddrinfo, STUBS);
 
     private static long handleKey(MemorySegment handle) {
-        return uv_h.uv_handle_get_data(handle).address();
+        return Uv.handleData(handle);
     }
 
     private static HandleBase handle(LoopCore core, long key) {
@@ -139,7 +138,7 @@ public final class Upcalls {
     private static void request(MemorySegment req, int status) {
         LoopCore core = null;
         try {
-            long key = uv_h.uv_req_get_data(req).address();
+            long key = Uv.reqData(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, MemorySegment.NULL);
         } catch (Throwable t) {
@@ -150,7 +149,7 @@ public final class Upcalls {
     private static void getaddrinfo(MemorySegment req, int status, MemorySegment res) {
         LoopCore core = null;
         try {
-            long key = uv_h.uv_req_get_data(req).address();
+            long key = Uv.reqData(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, res);
         } catch (Throwable t) {
