@@ -24,7 +24,7 @@ CLASSES := target/classes
 STAMP := $(CLASSES)/.built
 SOURCES := $(shell find src/main/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 
-.PHONY: run load test build bindings clean check-jdk check-libuv check-maven
+.PHONY: run load test build bindings native bench bench-compare bench-tools clean check-jdk check-libuv check-maven check-native
 
 check-jdk:
 	@if [ -z "$(JDK)" ]; then \
@@ -68,6 +68,62 @@ bindings:
 	rm -rf bindings/src/io
 	$(JEXTRACT) @bindings/includes.txt --target-package io.juv.bindings --header-class-name uv_h \
 	  --output bindings/src $(UV_H)
+
+## native: the C side of the benchmarks, built into target/native/ (needs gcc and libuv1-dev):
+## seed_server, conn_client, timer_bench, echo_bench and libjuvbench.so (JNI + FFM shim)
+NATIVE := target/native
+# gcc unless CC was set in the environment or on the command line.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+NATIVE_CFLAGS ?= -O2 -Wall -Wextra
+NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench)
+
+native: $(NATIVE_PROGRAMS) $(NATIVE)/libjuvbench.so
+
+# Asks the compiler itself, so a libuv under /usr/local counts as well as libuv1-dev's.
+check-native:
+	@command -v $(CC) >/dev/null || { echo "make native needs a C compiler: apt-get install gcc"; exit 1; }
+	@echo '#include <uv.h>' | $(CC) -E -x c - >/dev/null 2>&1 || \
+	  { echo "make native needs libuv's headers (uv.h): apt-get install libuv1-dev"; exit 1; }
+
+$(NATIVE):
+	@mkdir -p $@
+
+# The executables are named for what they are run as, the sources for what they measure.
+$(NATIVE)/seed_server: native/seed_server.c
+$(NATIVE)/conn_client: native/conn_client.c
+$(NATIVE)/timer_bench: native/c_timers.c
+$(NATIVE)/echo_bench: native/c_echo.c
+$(NATIVE_PROGRAMS): native/common.h | check-native $(NATIVE)
+	$(CC) $(NATIVE_CFLAGS) -o $@ $(filter %.c,$^) -luv
+
+# -z defs: an unresolved symbol fails here, not at System.load in the middle of a benchmark.
+$(NATIVE)/libjuvbench.so: native/ffi_shim.c | check-native check-jdk $(NATIVE)
+	$(CC) $(NATIVE_CFLAGS) -fPIC -shared -I$(JDK)/include -I$(JDK)/include/linux -Wl,-z,defs -o $@ $< -luv
+
+## bench: every server side by side, the JMH suite and the C programs; report in target/bench/.
+## QUICK=1: one short round, a smoke test of the harness (under two minutes), not a measurement.
+## BENCH_ARGS='--rounds 5 --servers juv,C\ libuv --no-jmh' narrows it.
+BENCH_ARGS ?=
+bench: check-jdk check-maven bench-tools
+	@$(MAKE) --no-print-directory native
+	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+	$(JAVA) --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
+	  -cp $(CLASSES):target/test-classes:$$(cat target/bench.classpath) io.juv.bench.Harness $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md)
+bench-compare: check-jdk
+	$(JAVA) -cp $(CLASSES):target/test-classes io.juv.bench.Harness --compare $(A) $(B)
+
+# What the benchmark drives its servers with; installed when missing and we may (as root).
+BENCH_PACKAGES := $(if $(shell command -v wrk),,wrk) $(if $(shell command -v gcc),,gcc) \
+	$(if $(wildcard /usr/include/uv.h),,libuv1-dev) $(if $(shell command -v taskset),,util-linux)
+bench-tools:
+	@if [ -n "$(strip $(BENCH_PACKAGES))" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(strip $(BENCH_PACKAGES))"; apt-get update -qq && apt-get install -y -qq $(BENCH_PACKAGES); \
+	  else echo "make bench needs: $(strip $(BENCH_PACKAGES)) (apt-get install $(strip $(BENCH_PACKAGES)))"; exit 1; fi; fi
 
 clean:
 	rm -rf target
