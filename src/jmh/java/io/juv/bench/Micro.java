@@ -1,0 +1,81 @@
+package io.juv.bench;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The small paths: the JMH suite (src/jmh/java/io/juv/jmh) and the C programs it is compared with. */
+final class Micro {
+
+    private Micro() {}
+
+    /** JMH benchmark method → the name it has in the report. */
+    static final Map<String, String> NAMES = new LinkedHashMap<>();
+    static {
+        NAMES.put("DowncallBench.emptyFfm", "empty downcall: FFM (ns)");
+        NAMES.put("DowncallBench.emptyFfmCritical", "empty downcall: FFM critical (ns)");
+        NAMES.put("DowncallBench.emptyJni", "empty downcall: JNI (ns)");
+        NAMES.put("DowncallBench.uvNowFfm", "uv_now: FFM, jextract's handle (ns)");
+        NAMES.put("DowncallBench.uvNowFfmCritical", "uv_now: FFM critical (ns)");
+        NAMES.put("DowncallBench.uvNowJuv", "uv_now: juv's EventLoop.now() (ns)");
+        NAMES.put("DowncallBench.uvNowJni", "uv_now: JNI (ns)");
+        NAMES.put("UpcallBench.juvDispatch", "upcall: libuv timer callback through juv's dispatch (ns)");
+        NAMES.put("UpcallBench.ffmStub", "upcall: bare FFM stub (ns)");
+        NAMES.put("UpcallBench.jni", "upcall: JNI CallStaticVoidMethod (ns)");
+        NAMES.put("TimerBench.juvTimers", "timers scheduled and fired: juv (per s)");
+        NAMES.put("EchoBench.juvEcho", "TCP echo, 64-byte ping-pong: juv (msgs/s)");
+        NAMES.put("EchoBench.juvEchoBulk", "TCP echo, 64 KiB messages: juv (bytes/s)");
+    }
+
+    static Map<String, Double> run(boolean quick) throws RunnerException {
+        ChainedOptionsBuilder opts = new OptionsBuilder()
+                .include("io\\.juv\\.jmh\\..*")
+                .forks(1)
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
+                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                        "-Djava.library.path=" + Path.of("target", "native").toAbsolutePath());
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (RunResult r : new Runner(opts.build()).run()) {
+            String method = r.getParams().getBenchmark();
+            String shortName = method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1);
+            out.put(NAMES.getOrDefault(shortName, shortName), r.getPrimaryResult().getScore());
+        }
+        return out;
+    }
+
+    private static final Pattern RATE = Pattern.compile("rate=([0-9.]+)");
+    private static final Pattern MSGS = Pattern.compile("msgs_per_s=([0-9.]+)");
+    private static final Pattern BYTES = Pattern.compile("bytes_per_s=([0-9.]+)");
+
+    /** The C side of the timer and echo comparisons, run in the same minute as the JMH side. */
+    static Map<String, Double> cPrograms(boolean quick) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        String timers = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/timer_bench",
+                "--timers", quick ? "100000" : "1000000"));
+        put(out, "timers scheduled and fired: C (per s)", RATE, timers);
+        String echo = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
+                "--size", "64", "--messages", quick ? "20000" : "200000"));
+        put(out, "TCP echo, 64-byte ping-pong: C (msgs/s)", MSGS, echo);
+        String bulk = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
+                "--size", "65536", "--messages", quick ? "2000" : "20000"));
+        put(out, "TCP echo, 64 KiB messages: C (bytes/s)", BYTES, bulk);
+        return out;
+    }
+
+    private static void put(Map<String, Double> out, String name, Pattern p, String text) {
+        if (text == null) return;
+        Matcher m = p.matcher(text);
+        if (m.find()) out.put(name, Double.parseDouble(m.group(1)));
+    }
+}

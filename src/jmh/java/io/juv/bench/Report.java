@@ -1,0 +1,305 @@
+package io.juv.bench;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** report.md, report.json and chart.png, each headed by the machine's facts; and two reports side by side. */
+final class Report {
+
+    private final Map<String, String> machine;
+    private final boolean quick;
+    private final int rounds;
+    private final List<Harness.Result> results;
+    private final Map<String, Double> micro;
+    private final String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+
+    Report(Map<String, String> machine, boolean quick, int rounds, List<Harness.Result> results, Map<String, Double> micro) {
+        this.machine = machine;
+        this.quick = quick;
+        this.rounds = rounds;
+        this.results = results;
+        this.micro = micro;
+    }
+
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("report.md"), markdown());
+        Files.writeString(dir.resolve("report.json"), Json.write(json()));
+        chart(dir.resolve("chart.png"));
+    }
+
+    // ------------------------------------------------------------------ targets
+
+    record Target(String goal, String measured, boolean met) {}
+
+    private Double median(String scenario, String server) {
+        for (Harness.Result r : results) {
+            if (r.scenario.equals(scenario) && r.server.equals(server)) return r.median();
+        }
+        return null;
+    }
+
+    private Harness.Result find(String scenario, String server) {
+        for (Harness.Result r : results) if (r.scenario.equals(scenario) && r.server.equals(server)) return r;
+        return null;
+    }
+
+    /** The best JVM peer (juv excepted) in a scenario where more is better. */
+    private Map.Entry<String, Double> bestJvmPeer(String scenario) {
+        Map.Entry<String, Double> best = null;
+        for (Harness.Result r : results) {
+            boolean jvmPeer = List.of("Netty epoll", "java.nio", "virtual threads").contains(r.server);
+            if (r.scenario.equals(scenario) && jvmPeer && (best == null || r.median() > best.getValue())) {
+                best = Map.entry(r.server, r.median());
+            }
+        }
+        return best;
+    }
+
+    List<Target> targets() {
+        List<Target> t = new ArrayList<>();
+        for (String ka : List.of("keep-alive 100", "keep-alive 1000")) {
+            ratio(t, ka + ": juv ≥ 0.95 × C (req per CPU-second)", median(ka, "juv"), median(ka, "C libuv"), 0.95, "C");
+            Map.Entry<String, Double> peer = bestJvmPeer(ka);
+            if (peer != null) ratio(t, ka + ": juv ≥ every JVM peer", median(ka, "juv"), peer.getValue(), 1.0, peer.getKey());
+        }
+        String cpr = "connection per request";
+        ratio(t, cpr + ": juv ≥ 0.90 × C (connections per CPU-second)", median(cpr, "juv"), median(cpr, "C libuv"), 0.90, "C");
+        Map.Entry<String, Double> peer = bestJvmPeer(cpr);
+        if (peer != null) ratio(t, cpr + ": juv ≥ 1.1 × the best JVM peer", median(cpr, "juv"), peer.getValue(), 1.1, peer.getKey());
+        Harness.Result held = find("held connections", "juv");
+        if (held != null) {
+            Map<String, Object> d = held.medianDetail();
+            long n = ((Number) d.get("held")).longValue();
+            long errors = ((Number) d.get("errors")).longValue();
+            t.add(new Target("held: ≥ 19,800 connections with 0 errors", n + " held, " + errors + " errors",
+                    n >= 19_800 && errors == 0));
+            t.add(new Target("held: RSS growth ≤ 900 B per connection", String.format(Locale.ROOT, "%.0f B", held.median()),
+                    held.median() <= 900));
+        }
+        Harness.Result over = find("past the fd limit", "juv");
+        if (over != null) {
+            boolean alive = (Boolean) over.details.get(0).get("alive after");
+            t.add(new Target("past the fd limit: the loop survives and keeps serving",
+                    String.format(Locale.ROOT, "%.0f replies, answering after: %s", over.median(), alive), alive && over.median() > 0));
+        }
+        Double juvNow = micro.get("uv_now: juv's EventLoop.now() (ns)");
+        Double critNow = micro.get("uv_now: FFM critical (ns)");
+        if (juvNow != null && critNow != null) {
+            t.add(new Target("FFI: juv's call path ≤ 1.3 × raw FFM critical (uv_now)",
+                    String.format(Locale.ROOT, "%.2f ns vs %.2f ns: %.2f×", juvNow, critNow, juvNow / critNow), juvNow <= 1.3 * critNow));
+        }
+        Double dispatch = micro.get("upcall: libuv timer callback through juv's dispatch (ns)");
+        Double jni = micro.get("upcall: JNI CallStaticVoidMethod (ns)");
+        if (dispatch != null && jni != null) {
+            t.add(new Target("FFI: a libuv callback through juv's dispatch ≤ 30 ns and below JNI's bare upcall",
+                    String.format(Locale.ROOT, "%.1f ns (JNI %.1f ns)", dispatch, jni), dispatch <= 30 && dispatch < jni));
+        }
+        Double juvTimers = micro.get("timers scheduled and fired: juv (per s)");
+        Double cTimers = micro.get("timers scheduled and fired: C (per s)");
+        if (juvTimers != null && cTimers != null) {
+            t.add(new Target("timers: juv ≥ 0.5 × C", String.format(Locale.ROOT, "%,.0f/s vs %,.0f/s: %.2f×",
+                    juvTimers, cTimers, juvTimers / cTimers), juvTimers >= 0.5 * cTimers));
+        }
+        return t;
+    }
+
+    private static void ratio(List<Target> t, String goal, Double juv, Double other, double wanted, String otherName) {
+        if (juv == null || other == null) return;
+        double r = juv / other;
+        t.add(new Target(goal, String.format(Locale.ROOT, "%,.0f vs %s %,.0f: %.2f×", juv, otherName, other, r), r >= wanted));
+    }
+
+    // ------------------------------------------------------------------ markdown
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# juv benchmark report").append(quick ? " (quick mode: a smoke test, not a measurement)" : "").append("\n\n");
+        md.append("Run ").append(when).append(". Servers pinned to CPU ").append(Harness.SERVER_CPU)
+                .append(", load tools to CPU ").append(Harness.LOAD_CPU).append("; ").append(rounds)
+                .append(rounds == 1 ? " round" : " rounds, medians").append(". Produced by `make bench")
+                .append(quick ? " QUICK=1" : "").append("`.\n\n");
+        md.append("| machine | |\n|---|---|\n");
+        machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        for (Target t : targets()) {
+            md.append("| ").append(t.goal).append(" | ").append(t.measured).append(" | ").append(t.met ? "yes" : "**no**").append(" |\n");
+        }
+        List<String> scenarios = new ArrayList<>();
+        for (Harness.Result r : results) if (!scenarios.contains(r.scenario)) scenarios.add(r.scenario);
+        for (String scenario : scenarios) {
+            md.append("\n## ").append(scenario).append("\n\n");
+            Double c = median(scenario, "C libuv");
+            Double juv = median(scenario, "juv");
+            md.append("| server | ").append(metricOf(scenario)).append(" (median) | rounds | × C | × juv | detail (median round) |\n");
+            md.append("|---|---|---|---|---|---|\n");
+            for (Harness.Result r : results) {
+                if (!r.scenario.equals(scenario)) continue;
+                md.append("| ").append(r.server).append(" | ").append(num(r.median())).append(" | ");
+                md.append(String.join(", ", r.values.stream().map(Report::num).toList())).append(" | ");
+                md.append(c == null ? "" : String.format(Locale.ROOT, "%.2f", r.median() / c)).append(" | ");
+                md.append(juv == null ? "" : String.format(Locale.ROOT, "%.2f", r.median() / juv)).append(" | ");
+                md.append(detail(r.medianDetail())).append(" |\n");
+            }
+        }
+        if (!micro.isEmpty()) {
+            md.append("\n## Small paths (JMH, and the C programs in native/)\n\n| measurement | value |\n|---|---|\n");
+            micro.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(num(v)).append(" |\n"));
+        }
+        return md.toString();
+    }
+
+    private String metricOf(String scenario) {
+        for (Harness.Result r : results) if (r.scenario.equals(scenario)) return r.metric;
+        return "";
+    }
+
+    private static String detail(Map<String, Object> d) {
+        List<String> parts = new ArrayList<>();
+        d.forEach((k, v) -> parts.add(k + " " + (v instanceof Double x ? num(x) : v)));
+        parts.sort(null);
+        return String.join(", ", parts);
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) return "n/a";
+        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%,.0f", v);
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    // ------------------------------------------------------------------ json
+
+    Map<String, Object> json() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("when", when);
+        root.put("quick", quick);
+        root.put("rounds", rounds);
+        root.put("machine", machine);
+        List<Object> rs = new ArrayList<>();
+        for (Harness.Result r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scenario", r.scenario);
+            m.put("server", r.server);
+            m.put("metric", r.metric);
+            m.put("unit", r.unit);
+            m.put("median", r.median());
+            m.put("values", r.values);
+            m.put("details", r.details);
+            rs.add(m);
+        }
+        root.put("results", rs);
+        root.put("micro", micro);
+        List<Object> ts = new ArrayList<>();
+        for (Target t : targets()) ts.add(Map.of("goal", t.goal, "measured", t.measured, "met", t.met));
+        root.put("targets", ts);
+        return root;
+    }
+
+    // ------------------------------------------------------------------ chart
+
+    private static final Color JUV = new Color(0x1f77b4);
+    private static final Color C = new Color(0x7f7f7f);
+    private static final Color OTHER = new Color(0xbcbd22);
+
+    void chart(Path png) throws IOException {
+        List<String> scenarios = new ArrayList<>();
+        for (Harness.Result r : results) if (!scenarios.contains(r.scenario)) scenarios.add(r.scenario);
+        int servers = (int) results.stream().map(r -> r.server).distinct().count();
+        int panelHeight = 50 + 26 * Math.max(servers, 1);
+        int width = 1000, height = 110 + panelHeight * scenarios.size();
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.drawString("juv side by side" + (quick ? " (quick mode)" : ""), 20, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(machine.get("os") + " · " + machine.get("cpu") + " · " + machine.get("cores") + " cores · "
+                + machine.get("jdk") + " · libuv " + machine.get("libuv"), 20, 52);
+        g.drawString(when + " · " + rounds + (rounds == 1 ? " round" : " rounds, medians") + " · server on CPU "
+                + Harness.SERVER_CPU + ", load on CPU " + Harness.LOAD_CPU, 20, 70);
+        int y = 100;
+        for (String scenario : scenarios) {
+            List<Harness.Result> rows = results.stream().filter(r -> r.scenario.equals(scenario)).toList();
+            double max = rows.stream().mapToDouble(Harness.Result::median).filter(v -> !Double.isNaN(v)).max().orElse(1);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+            String better = rows.get(0).unit.equals("bytes") ? " (less is better)" : " (more is better)";
+            g.drawString(scenario + ": " + rows.get(0).metric + better, 20, y);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            int by = y + 12;
+            for (Harness.Result r : rows) {
+                double v = r.median();
+                int w = Double.isNaN(v) || max <= 0 ? 0 : (int) (600 * v / max);
+                g.setColor(Color.BLACK);
+                g.drawString(r.server, 20, by + 15);
+                g.setColor(r.server.equals("juv") ? JUV : r.server.equals("C libuv") ? C : OTHER);
+                g.fillRect(160, by + 3, w, 18);
+                g.setColor(Color.BLACK);
+                g.drawString(num(v) + " " + r.unit, 170 + w, by + 17);
+                by += 26;
+            }
+            g.setColor(Color.LIGHT_GRAY);
+            g.setStroke(new BasicStroke(1));
+            g.drawLine(20, y + panelHeight - 22, width - 20, y + panelHeight - 22);
+            y += panelHeight;
+        }
+        g.dispose();
+        ImageIO.write(img, "png", png.toFile());
+    }
+
+    // ------------------------------------------------------------------ two reports side by side
+
+    @SuppressWarnings("unchecked")
+    static String compare(Path a, Path b) throws IOException {
+        Map<String, Object> ra = (Map<String, Object>) Json.parse(Files.readString(a));
+        Map<String, Object> rb = (Map<String, Object>) Json.parse(Files.readString(b));
+        StringBuilder md = new StringBuilder("# juv: two benchmark reports side by side\n\n");
+        md.append("A: `").append(a).append("`, B: `").append(b).append("`\n\n| machine | A | B |\n|---|---|---|\n");
+        Map<String, Object> ma = (Map<String, Object>) ra.get("machine"), mb = (Map<String, Object>) rb.get("machine");
+        for (String k : ma.keySet()) md.append("| ").append(k).append(" | ").append(ma.get(k)).append(" | ").append(mb.getOrDefault(k, "")).append(" |\n");
+        md.append("\n| scenario | server | metric | A | B | B / A |\n|---|---|---|---|---|---|\n");
+        Map<String, Double> vb = new LinkedHashMap<>();
+        for (Object o : (List<Object>) rb.get("results")) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            vb.put(r.get("scenario") + "|" + r.get("server"), Json.number(r.get("median")));
+        }
+        for (Object o : (List<Object>) ra.get("results")) {
+            Map<String, Object> r = (Map<String, Object>) o;
+            String key = r.get("scenario") + "|" + r.get("server");
+            double va = Json.number(r.get("median"));
+            Double other = vb.get(key);
+            md.append("| ").append(r.get("scenario")).append(" | ").append(r.get("server")).append(" | ").append(r.get("metric"))
+                    .append(" | ").append(num(va)).append(" | ").append(other == null ? "" : num(other)).append(" | ")
+                    .append(other == null ? "" : String.format(Locale.ROOT, "%.2f", other / va)).append(" |\n");
+        }
+        Map<String, Object> ua = (Map<String, Object>) ra.get("micro"), ub = (Map<String, Object>) rb.get("micro");
+        md.append("\n| small path | A | B | B / A |\n|---|---|---|---|\n");
+        for (String k : ua.keySet()) {
+            double va = Json.number(ua.get(k));
+            Double other = ub.containsKey(k) ? Json.number(ub.get(k)) : null;
+            md.append("| ").append(k).append(" | ").append(num(va)).append(" | ")
+                    .append(other == null ? "" : num(other)).append(" | ")
+                    .append(other == null ? "" : String.format(Locale.ROOT, "%.2f", other / va)).append(" |\n");
+        }
+        return md.toString();
+    }
+}
