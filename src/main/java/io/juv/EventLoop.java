@@ -172,9 +172,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     public CompletableFuture<TcpSocket> connect(String host, int port, SocketHandler handler) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(handler, "handler");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         CompletableFuture<TcpSocket> future = new CompletableFuture<>();
         TcpSocket socket = new TcpSocket(core, handler, false);
-        socket.connect(host, port, future);
+        try {
+            socket.connect(host, port, future);
+        } catch (RuntimeException e) {
+            // libuv refused to start (a host name it cannot take, say): nothing may stay open.
+            socket.closeNow();
+            throw e;
+        }
         return future;
     }
 

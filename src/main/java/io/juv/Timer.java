@@ -24,11 +24,25 @@ public final class Timer extends HandleBase {
     private final Consumer<Timer> tick;
 
     Timer(LoopCore core, Duration delay, Duration repeat, Runnable once, Consumer<Timer> tick) {
+        long delayMillis = millis(delay); // before the handle exists: a bad duration leaves nothing open
+        long repeatMillis = repeat == null ? 0 : millis(repeat);
         super(core, HandleKind.TIMER, Uv::timerInit);
-        this.repeatMillis = repeat == null ? 0 : millis(repeat);
+        this.repeatMillis = repeatMillis;
         this.once = once;
         this.tick = tick;
-        int rc = Uv.timerStart(handle, Upcalls.TIMER, millis(delay), repeatMillis);
+        if (delayMillis == 0 && core.zeroTimerNeedsDeferring()) {
+            core.deferToPrepare(this::start);
+        } else {
+            start(delayMillis);
+        }
+    }
+
+    private void start() {
+        if (!isClosed()) start(0);
+    }
+
+    private void start(long delayMillis) {
+        int rc = Uv.timerStart(handle, Upcalls.TIMER, delayMillis, repeatMillis);
         if (rc < 0) {
             closeNow();
             throw Errors.of(rc);
@@ -44,11 +58,16 @@ public final class Timer extends HandleBase {
 
     @Override
     protected void onTimer() {
-        if (repeatMillis == 0) {
-            closeNow();
-            once.run();
-        } else {
-            tick.accept(this);
+        core.enterTimerCallback();
+        try {
+            if (repeatMillis == 0) {
+                closeNow();
+                once.run();
+            } else {
+                tick.accept(this);
+            }
+        } finally {
+            core.exitTimerCallback();
         }
     }
 

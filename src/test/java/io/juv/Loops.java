@@ -81,6 +81,16 @@ final class Loops {
         return new Watchdog(loop, after);
     }
 
+    /**
+     * Runs r from a zero-delay timer, where libuv has just updated the loop's time. Timing tests
+     * start there: a delay asked for in the start callback counts from the time cached when the loop
+     * was created or last ran (see TimerTest.delayFromStartCallbackWaitsFullDelayWhenLoopWasCreatedEarlier),
+     * so it fires early whenever the JVM was slow in between.
+     */
+    static void freshly(EventLoop loop, Runnable r) {
+        loop.delay(Duration.ZERO, r);
+    }
+
     // ------------------------------------------------------------------ TCP helpers
 
     /** A server on 127.0.0.1 (system-chosen port) that echoes what it reads, copying it first. */

@@ -135,10 +135,10 @@ class TimerTest {
     @Test
     void delayWaitsAtLeastItsDuration() {
         long[] elapsed = {-1};
-        Loops.run(loop -> {
+        Loops.run(loop -> Loops.freshly(loop, () -> {
             long t0 = System.nanoTime();
             loop.delay(ms(50), () -> elapsed[0] = System.nanoTime() - t0);
-        });
+        }));
         assertTrue(elapsed[0] >= ms(49).toNanos(), "fired after " + elapsed[0] / 1_000_000 + " ms");
     }
 
@@ -188,7 +188,7 @@ class TimerTest {
     void intervalDoesNotDrift() {
         long[] elapsed = {-1};
         int[] ticks = {0};
-        Loops.run(loop -> {
+        Loops.run(loop -> Loops.freshly(loop, () -> {
             long t0 = System.nanoTime();
             loop.interval(ms(20), t -> {
                 if (++ticks[0] == 20) {
@@ -196,7 +196,7 @@ class TimerTest {
                     t.cancel();
                 }
             });
-        });
+        }));
         assertEquals(20, ticks[0]);
         long millis = elapsed[0] / 1_000_000;
         assertTrue(millis >= 399 && millis <= 480, "20 ticks of 20 ms took " + millis + " ms");
@@ -205,13 +205,13 @@ class TimerTest {
     @Test
     void intervalFirstTicksAfterOneInterval() {
         long[] first = {-1};
-        Loops.run(loop -> {
+        Loops.run(loop -> Loops.freshly(loop, () -> {
             long t0 = System.nanoTime();
             loop.interval(ms(50), t -> {
                 first[0] = System.nanoTime() - t0;
                 t.cancel();
             });
-        });
+        }));
         assertTrue(first[0] >= ms(49).toNanos(), "first tick after " + first[0] / 1_000_000 + " ms");
     }
 

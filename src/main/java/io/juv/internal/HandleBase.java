@@ -110,6 +110,7 @@ public abstract class HandleBase {
     protected void onTimer() {}
     protected void onAsync() {}
     protected void onCheck() {}
+    protected void onPrepare() {}
     protected void onSignal(int signum) {}
     protected void onConnection(int status) {}
     protected void onRead(long nread) {}

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -76,6 +77,7 @@ public final class LoopCore {
             case SIGNAL -> Uv.SIGNAL;
             case ASYNC -> Uv.ASYNC;
             case CHECK -> Uv.CHECK;
+            case PREPARE -> Uv.PREPARE;
         };
     }
 
@@ -119,6 +121,8 @@ public final class LoopCore {
     private Consumer<Throwable> errorHandler;
     private Throwable failure;
     private boolean running;
+    private boolean inUvRun;
+    private boolean draining;
     private boolean closed;
     private final List<Runnable> exitHooks = new ArrayList<>();
 
@@ -292,7 +296,8 @@ public final class LoopCore {
         }
         if (failure == null) {
             failure = t;
-            if (!closed) Uv.stop(loop);
+            // Outside uv_run a stop would linger in libuv and end the next run before it starts.
+            if (inUvRun && !draining) Uv.stop(loop);
         } else if (failure != t) {
             failure.addSuppressed(t);
         }
@@ -328,6 +333,9 @@ public final class LoopCore {
         if (running) throw new IllegalStateException("juv: the event loop is already running");
         running = true;
         try {
+            // libuv's cached time is from the last run (or the loop's creation): delays asked for
+            // in the start callback must count from now.
+            Uv.updateTime(loop);
             if (start != null) guard(start);
             if (failure == null) runUntilDone();
             for (Runnable hook : exitHooks) guard(hook);
@@ -348,16 +356,34 @@ public final class LoopCore {
 
     private void runUntilDone() {
         while (true) {
-            Uv.run(loop);
+            runLibuv();
             if (failure != null) return;
             // Tasks can arrive after libuv saw nothing left to do (the wakeup handle is unreferenced).
-            if (!runTasks() && !Uv.loopAlive(loop)) return;
+            boolean ran = runTasks();
+            if (failure != null) return;
+            if (!ran && !Uv.loopAlive(loop)) return;
         }
     }
 
-    /** Lets close callbacks run, errors and all, after a failure or before closing. */
+    private void runLibuv() {
+        inUvRun = true;
+        try {
+            Uv.run(loop);
+        } finally {
+            inUvRun = false;
+        }
+    }
+
+    /** Lets every close callback run after a failure or before closing; errors meanwhile are kept, not obeyed. */
     private void drainCloses() {
-        Uv.run(loop);
+        draining = true;
+        try {
+            do {
+                runLibuv();
+            } while (Uv.loopAlive(loop));
+        } finally {
+            draining = false;
+        }
     }
 
     public void onExit(Runnable hook) {
@@ -392,6 +418,7 @@ public final class LoopCore {
         runTasks();
         closeAll();
         wakeup.closeNow();
+        if (prepareHook != null) prepareHook.closeNow();
         if (iterationCounter != null) {
             iterations = iterationCounter.count;
             iterationCounter.closeNow();
@@ -417,6 +444,57 @@ public final class LoopCore {
         if (f instanceof RuntimeException re) return re;
         if (f instanceof Error e) throw e;
         return new java.util.concurrent.CompletionException(f);
+    }
+
+    // ------------------------------------------------------------------ zero delays inside timer callbacks
+
+    /**
+     * libuv before 1.48 runs a zero-delay timer started inside a timer callback in the same pass
+     * (libuv issue 4245): a chain of them would starve everything else. On those versions such a
+     * start waits for the prepare phase, which runs before libuv computes its poll timeout, so the
+     * timer fires at the top of the next iteration and the loop never blocks meanwhile.
+     */
+    private static final boolean ZERO_TIMERS_RUN_IN_SAME_PASS = Uv.version() < ((1 << 16) | (48 << 8));
+
+    private int timerCallbacks;
+    private final ArrayDeque<Runnable> atPrepare = new ArrayDeque<>();
+    private PrepareHook prepareHook;
+
+    public void enterTimerCallback() {
+        timerCallbacks++;
+    }
+
+    public void exitTimerCallback() {
+        timerCallbacks--;
+    }
+
+    /** True when a zero-delay timer started now would run before the loop's next iteration. */
+    public boolean zeroTimerNeedsDeferring() {
+        return ZERO_TIMERS_RUN_IN_SAME_PASS && timerCallbacks > 0;
+    }
+
+    /** Runs start in this iteration's prepare phase. */
+    public void deferToPrepare(Runnable start) {
+        if (prepareHook == null) prepareHook = new PrepareHook(this);
+        if (atPrepare.isEmpty()) prepareHook.start();
+        atPrepare.add(start);
+    }
+
+    private static final class PrepareHook extends HandleBase {
+        PrepareHook(LoopCore core) {
+            super(core, HandleKind.PREPARE, true, Uv::prepareInit);
+            Uv.unref(handle);
+        }
+
+        void start() {
+            Errors.check(Uv.prepareStart(handle, Upcalls.PREPARE));
+        }
+
+        @Override
+        protected void onPrepare() {
+            Uv.prepareStop(handle);
+            for (Runnable r; (r = core.atPrepare.poll()) != null; ) core.guard(r);
+        }
     }
 
     // ------------------------------------------------------------------ other threads

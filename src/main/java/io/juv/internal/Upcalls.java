@@ -6,6 +6,7 @@ import io.juv.bindings.uv_check_cb;
 import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
+import io.juv.bindings.uv_prepare_cb;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
 import io.juv.bindings.uv_timer_cb;
@@ -31,6 +32,7 @@ public final class Upcalls {
     public static final MemorySegment TIMER = uv_timer_cb.allocate(Upcalls::timer, STUBS);
     public static final MemorySegment ASYNC = uv_async_cb.allocate(Upcalls::async, STUBS);
     public static final MemorySegment CHECK = uv_check_cb.allocate(Upcalls::check, STUBS);
+    public static final MemorySegment PREPARE = uv_prepare_cb.allocate(Upcalls::prepare, STUBS);
     public static final MemorySegment SIGNAL = uv_signal_cb.allocate(Upcalls::signal, STUBS);
     public static final MemorySegment CONNECTION = uv_connection_cb.allocate(Upcalls::connection, STUBS);
     public static final MemorySegment ALLOC = uv_alloc_cb.allocate(Upcalls::alloc, STUBS);
@@ -86,6 +88,17 @@ public final class Upcalls {
             long key = handleKey(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onCheck();
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void prepare(MemorySegment h) {
+        LoopCore core = null;
+        try {
+            long key = handleKey(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onPrepare();
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -203,6 +203,9 @@ public final class Uv {
     public static int asyncSend(MemorySegment async) { return uv_h.uv_async_send(async); }
     public static int checkInit(MemorySegment loop, MemorySegment check) { return uv_h.uv_check_init(loop, check); }
     public static int checkStart(MemorySegment check, MemorySegment cb) { return uv_h.uv_check_start(check, cb); }
+    public static int prepareInit(MemorySegment loop, MemorySegment prepare) { return uv_h.uv_prepare_init(loop, prepare); }
+    public static int prepareStart(MemorySegment prepare, MemorySegment cb) { return uv_h.uv_prepare_start(prepare, cb); }
+    public static int prepareStop(MemorySegment prepare) { return uv_h.uv_prepare_stop(prepare); }
 
     // ------------------------------------------------------------------ the loop itself
 
@@ -216,6 +219,7 @@ public final class Uv {
     /** Runs the loop in UV_RUN_DEFAULT mode: until nothing referenced is left, or uv_stop. Calls back into Java. */
     public static int run(MemorySegment loop) { return uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT()); }
     public static void stop(MemorySegment loop) { uv_h.uv_stop(loop); }
+    public static void updateTime(MemorySegment loop) { uv_h.uv_update_time(loop); }
     public static boolean loopAlive(MemorySegment loop) { return uv_h.uv_loop_alive(loop) != 0; }
     public static int loopClose(MemorySegment loop) { return uv_h.uv_loop_close(loop); }
 
@@ -236,7 +240,7 @@ public final class Uv {
 
     // Enum values are the same on every platform; they come from the generated header.
     public static final int TIMER = uv_h.UV_TIMER(), TCP = uv_h.UV_TCP(), SIGNAL = uv_h.UV_SIGNAL(),
-            ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK();
+            ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK(), PREPARE = uv_h.UV_PREPARE();
     public static final int WRITE_REQ = uv_h.UV_WRITE(), CONNECT_REQ = uv_h.UV_CONNECT(),
             SHUTDOWN_REQ = uv_h.UV_SHUTDOWN(), GETADDRINFO_REQ = uv_h.UV_GETADDRINFO();
 }
