@@ -23,7 +23,9 @@ record Server(String name, List<String> launcher, boolean jvm) {
         List<Server> servers = new ArrayList<>();
         servers.add(new Server("juv", Proc.concat(jvm, List.of("-cp", cp, "io.juv.tools.SeedServer", "--no-stats")), true));
         servers.add(new Server("C libuv", List.of("target/native/seed_server"), false));
-        servers.add(new Server("Netty epoll", Proc.concat(jvm, List.of("-cp", cp, "io.juv.bench.peers.NettyEpollServer")), true));
+        // Netty 4.2 turns sun.misc.Unsafe off on Java 25 unless allowed: give it its usual configuration.
+        servers.add(new Server("Netty epoll", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
+                "-cp", cp, "io.juv.bench.peers.NettyEpollServer")), true));
         servers.add(new Server("java.nio", Proc.concat(jvm, List.of("-cp", cp, "io.juv.bench.peers.NioServer")), true));
         servers.add(new Server("virtual threads", Proc.concat(jvm, List.of(
                 "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1",
