@@ -33,15 +33,15 @@ final class DnsLookup extends RequestBase {
     }
 
     @Override
-    protected void onComplete(int status, MemorySegment addrinfo) {
+    protected void onComplete(int status, long addrinfo) {
         try {
             if (status < 0) {
                 socket.connectFailed(Errors.of(status));
             } else {
-                socket.connectTo(Platform.addrinfoAddr(addrinfo));
+                socket.connectTo(Platform.addrinfoAddr(MemorySegment.ofAddress(addrinfo)));
             }
         } finally {
-            Uv.freeaddrinfo(addrinfo);
+            if (addrinfo != 0) Uv.freeaddrinfo(addrinfo);
         }
     }
 }

@@ -17,12 +17,12 @@ final class TcpConnect extends RequestBase {
         this.socket = socket;
     }
 
-    void start(MemorySegment tcp, MemorySegment sockaddr) {
+    void start(long tcp, MemorySegment sockaddr) {
         started(Uv.tcpConnect(request, tcp, sockaddr, Upcalls.REQUEST));
     }
 
     @Override
-    protected void onComplete(int status, MemorySegment result) {
+    protected void onComplete(int status, long result) {
         socket.connectDone(status);
     }
 }

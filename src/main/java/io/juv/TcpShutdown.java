@@ -5,7 +5,6 @@ import io.juv.internal.LoopCore;
 import io.juv.internal.RequestBase;
 import io.juv.internal.Upcalls;
 
-import java.lang.foreign.MemorySegment;
 
 /** uv_shutdown: completes once every queued write is flushed and the write side is shut. */
 final class TcpShutdown extends RequestBase {
@@ -17,12 +16,12 @@ final class TcpShutdown extends RequestBase {
         this.socket = socket;
     }
 
-    void start(MemorySegment stream) {
+    void start(long stream) {
         started(Uv.shutdown(request, stream, Upcalls.REQUEST));
     }
 
     @Override
-    protected void onComplete(int status, MemorySegment result) {
+    protected void onComplete(int status, long result) {
         socket.shutdownDone();
     }
 }

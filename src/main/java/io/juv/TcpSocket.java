@@ -46,7 +46,7 @@ public final class TcpSocket extends HandleBase {
         else core.outgoingTcp++;
     }
 
-    MemorySegment nativeHandle() {
+    long nativeHandle() {
         return handle;
     }
 

@@ -18,10 +18,10 @@ final class TcpWrite extends RequestBase {
         super(core, Type.WRITE, Platform.BUF_SIZE + bytes.byteSize());
         this.socket = socket;
         this.callback = callback;
-        MemorySegment buf = extra();
-        MemorySegment copy = buf.asSlice(Platform.BUF_SIZE);
-        copy.copyFrom(bytes);
-        Platform.setBuf(buf, copy, copy.byteSize());
+        long buf = extra();
+        long n = bytes.byteSize();
+        MemorySegment.copy(bytes, 0, extraSegment(), Platform.BUF_SIZE, n);
+        Platform.setBuf(buf, buf + Platform.BUF_SIZE, n);
     }
 
     WriteCallback callback() {
@@ -33,12 +33,12 @@ final class TcpWrite extends RequestBase {
         discard();
     }
 
-    void start(MemorySegment stream) {
+    void start(long stream) {
         started(Uv.write(request, stream, extra(), 1, Upcalls.REQUEST));
     }
 
     @Override
-    protected void onComplete(int status, MemorySegment result) {
+    protected void onComplete(int status, long result) {
         socket.writeDone(this, status);
     }
 }

@@ -29,7 +29,7 @@ final class Native {
             Field core = EventLoop.class.getDeclaredField("core");
             core.setAccessible(true);
             Object c = core.get(loop);
-            return (MemorySegment) c.getClass().getField("loop").get(c);
+            return MemorySegment.ofAddress((long) c.getClass().getField("loop").get(c));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
@@ -39,7 +39,7 @@ final class Native {
         try {
             Field f = HandleBase.class.getDeclaredField("handle");
             f.setAccessible(true);
-            return (MemorySegment) f.get(handle);
+            return MemorySegment.ofAddress((long) f.get(handle));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

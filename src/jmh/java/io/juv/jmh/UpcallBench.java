@@ -42,6 +42,7 @@ public class UpcallBench {
     private static final MethodHandle CALL_N = Native.shim("juvbench_call_n",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
     private static final MemorySegment BARE_STUB;
+    private static final MemorySegment JUV_TIMER_STUB = MemorySegment.ofAddress(Upcalls.TIMER);
     static long bareCalls;
 
     static {
@@ -80,7 +81,7 @@ public class UpcallBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public void juvDispatch() throws Throwable {
-        CALL_N.invokeExact(Upcalls.TIMER, timerHandle, N);
+        CALL_N.invokeExact(JUV_TIMER_STUB, timerHandle, N);
     }
 
     @Benchmark

@@ -33,7 +33,7 @@ public final class Addresses {
     }
 
     /** The address a TCP handle is bound to (peer = false) or connected to (peer = true). */
-    public static InetSocketAddress ofTcp(MemorySegment tcp, boolean peer) {
+    public static InetSocketAddress ofTcp(long tcp, boolean peer) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
             MemorySegment len = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, (int) Platform.SOCKADDR_STORAGE);

@@ -2,7 +2,6 @@ package io.juv.internal;
 
 import io.juv.HandleKind;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * A libuv handle's life on the Java side: open, closing, closed.
@@ -17,14 +16,14 @@ public abstract class HandleBase {
     /** How a handle type is initialised: uv_timer_init, uv_tcp_init, ... */
     @FunctionalInterface
     protected interface Init {
-        int init(MemorySegment loop, MemorySegment handle);
+        int init(long loop, long handle);
     }
 
     private static final byte OPEN = 0, CLOSING = 1, CLOSED = 2;
 
     protected final LoopCore core;
-    /** The uv_*_t, valid until the close callback. */
-    protected final MemorySegment handle;
+    /** The uv_*_t's address, valid until the close callback. */
+    protected final long handle;
     private final int slot;
     private final HandleKind kind;
     private final boolean internal;
@@ -40,7 +39,7 @@ public abstract class HandleBase {
         int rc = init.init(core.loop, handle);
         if (rc < 0) {
             // Never initialised, so libuv knows nothing of it: free at once, no close callback.
-            core.free(handle);
+            core.free(handle, LoopCore.handleSize(kind));
             throw Errors.of(rc);
         }
         this.slot = core.register(this);
@@ -83,7 +82,7 @@ public abstract class HandleBase {
     final void closed() {
         state = CLOSED;
         core.unregister(slot);
-        core.free(handle);
+        core.free(handle, LoopCore.handleSize(kind));
         core.handleClosed(kind, internal);
         onClosed();
     }

@@ -96,7 +96,9 @@ public final class LoopCore {
 
     // ------------------------------------------------------------------ state
 
-    public final MemorySegment loop;
+    /** The uv_loop_t's address. */
+    public final long loop;
+    private final long loopSize;
     private final Thread owner;
     private final int index;
 
@@ -113,10 +115,11 @@ public final class LoopCore {
     long iterations;
 
     /** libuv reads into this; the user sees it through {@link #readView} during the read callback. */
-    final MemorySegment readBuffer;
+    final long readBuffer;
     private final ByteBuffer readView;
     /** A uv_buf_t followed by {@link #IO_BUFFER_SIZE} bytes, for uv_try_write. */
-    private final MemorySegment writeScratch;
+    private final long writeScratch;
+    private final MemorySegment writeData;
 
     private Consumer<Throwable> errorHandler;
     private Throwable failure;
@@ -134,18 +137,20 @@ public final class LoopCore {
 
     public LoopCore() {
         owner = Thread.currentThread();
-        loop = NativeMemory.malloc(Uv.loopSize());
+        loopSize = Uv.loopSize();
+        loop = NativeMemory.malloc(loopSize);
         int rc = Uv.loopInit(loop);
         if (rc < 0) {
             NativeMemory.free(loop);
             throw Errors.of(rc);
         }
-        nativeBytes += loop.byteSize();
+        nativeBytes += loopSize;
         Uv.loopConfigureIdleTime(loop);
         index = addLoop(this);
         readBuffer = allocate(IO_BUFFER_SIZE);
-        readView = readBuffer.asByteBuffer();
+        readView = Platform.segment(readBuffer, IO_BUFFER_SIZE).asByteBuffer();
         writeScratch = allocate(Platform.BUF_SIZE + IO_BUFFER_SIZE);
+        writeData = Platform.segment(writeScratch + Platform.BUF_SIZE, IO_BUFFER_SIZE);
         wakeup = new Wakeup(this);
         iterationCounter = METRICS_INFO.isPresent() ? null : new IterationCounter(this);
     }
@@ -195,21 +200,21 @@ public final class LoopCore {
         return table[(int) key];
     }
 
-    MemorySegment keyOf(int slot) {
-        return MemorySegment.ofAddress(((long) (index + 1) << 32) | slot);
+    long keyOf(int slot) {
+        return ((long) (index + 1) << 32) | slot;
     }
 
     // ------------------------------------------------------------------ accounting
 
-    MemorySegment allocate(long size) {
-        MemorySegment m = NativeMemory.malloc(size);
+    long allocate(long size) {
+        long m = NativeMemory.malloc(size);
         nativeBytes += size;
         return m;
     }
 
-    void free(MemorySegment m) {
-        nativeBytes -= m.byteSize();
-        NativeMemory.free(m);
+    void free(long address, long size) {
+        nativeBytes -= size;
+        NativeMemory.free(address);
     }
 
     void handleOpened(HandleKind kind, boolean internal) {
@@ -242,7 +247,7 @@ public final class LoopCore {
         if (METRICS_INFO.isEmpty()) return iterations;
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             MemorySegment metrics = arena.allocate(METRICS_SIZE);
-            Errors.check((int) METRICS_INFO.get().invokeExact(loop, metrics));
+            Errors.check((int) METRICS_INFO.get().invokeExact(MemorySegment.ofAddress(loop), metrics));
             return metrics.get(JAVA_LONG, 0); // loop_count is the first field everywhere
         } catch (RuntimeException | Error e) {
             throw e;
@@ -262,11 +267,10 @@ public final class LoopCore {
      * Tries to write bytes at once from the scratch buffer, without a request or a callback.
      * Returns the count the kernel took (0 when it would block), or a negative libuv code.
      */
-    public int tryWrite(MemorySegment stream, MemorySegment bytes) {
+    public int tryWrite(long stream, MemorySegment bytes) {
         long n = bytes.byteSize();
-        MemorySegment data = writeScratch.asSlice(Platform.BUF_SIZE, n);
-        data.copyFrom(bytes);
-        Platform.setBuf(writeScratch, data, n);
+        MemorySegment.copy(bytes, 0, writeData, 0, n);
+        Platform.setBuf(writeScratch, writeScratch + Platform.BUF_SIZE, n);
         int rc = Uv.tryWrite(stream, writeScratch, 1);
         return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
     }
@@ -425,15 +429,15 @@ public final class LoopCore {
         }
         drainCloses();
         closed = true;
-        free(readBuffer);
-        free(writeScratch);
+        free(readBuffer, IO_BUFFER_SIZE);
+        free(writeScratch, Platform.BUF_SIZE + IO_BUFFER_SIZE);
         int rc = Uv.loopClose(loop);
         if (rc != 0) {
             // libuv still holds something; freeing its memory now would be a use-after-free.
             throw Errors.of(rc);
         }
         removeLoop(index);
-        nativeBytes -= loop.byteSize();
+        nativeBytes -= loopSize;
         NativeMemory.free(loop);
         Throwable f = failure;
         failure = null;

@@ -2,10 +2,8 @@ package io.juv.internal;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
@@ -21,26 +19,26 @@ final class NativeMemory {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("malloc"),
-            FunctionDescriptor.of(ADDRESS, JAVA_LONG), Linker.Option.critical(false));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
     private static final MethodHandle FREE = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("free"),
-            FunctionDescriptor.ofVoid(ADDRESS), Linker.Option.critical(false));
+            FunctionDescriptor.ofVoid(JAVA_LONG), Linker.Option.critical(false));
 
     private NativeMemory() {}
 
-    /** size bytes of uninitialised memory; throws OutOfMemoryError when malloc fails. */
-    static MemorySegment malloc(long size) {
-        MemorySegment p;
+    /** The address of size bytes of uninitialised memory; throws OutOfMemoryError when malloc fails. */
+    static long malloc(long size) {
+        long p;
         try {
-            p = (MemorySegment) MALLOC.invokeExact(size);
+            p = (long) MALLOC.invokeExact(size);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
-        if (p.address() == 0) throw new OutOfMemoryError("juv: malloc(" + size + ") failed");
-        return p.reinterpret(size);
+        if (p == 0) throw new OutOfMemoryError("juv: malloc(" + size + ") failed");
+        return p;
     }
 
-    static void free(MemorySegment p) {
+    static void free(long p) {
         try {
             FREE.invokeExact(p);
         } catch (Throwable t) {

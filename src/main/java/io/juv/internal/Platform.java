@@ -1,6 +1,8 @@
 package io.juv.internal;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -81,19 +83,52 @@ public final class Platform {
         };
     }
 
+    // ---------------------------------------------------------------- pointers
+
+    static {
+        if (ADDRESS.byteSize() != 8) throw new UnsupportedOperationException("juv needs a 64-bit platform");
+    }
+
+    /**
+     * All of the address space, for reading and writing the few native fields juv owns (uv_buf_t,
+     * the data juv copies) at an address, with no MemorySegment made per access.
+     */
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    /** A segment for size bytes at an address juv allocated. */
+    public static MemorySegment segment(long address, long size) {
+        return ALL.asSlice(address, size);
+    }
+
+    /**
+     * A C signature with every pointer passed as a 64-bit integer: the same registers and stack
+     * slots in every 64-bit calling convention FFM supports (System V, AArch64, Windows x64), and
+     * no MemorySegment object per pointer crossing the boundary.
+     */
+    public static FunctionDescriptor pointersAsLongs(FunctionDescriptor c) {
+        MemoryLayout[] args = c.argumentLayouts().stream().map(Platform::pointerAsLong).toArray(MemoryLayout[]::new);
+        return c.returnLayout().isPresent()
+                ? FunctionDescriptor.of(pointerAsLong(c.returnLayout().get()), args)
+                : FunctionDescriptor.ofVoid(args);
+    }
+
+    private static MemoryLayout pointerAsLong(MemoryLayout l) {
+        return l instanceof AddressLayout ? ValueLayout.JAVA_LONG : l;
+    }
+
     // ---------------------------------------------------------------- uv_buf_t
 
     /** sizeof(uv_buf_t): a pointer and a length, 16 bytes on every 64-bit platform. */
     public static final long BUF_SIZE = 16;
 
-    /** Fills a uv_buf_t. Unix: {char* base; size_t len}. Windows: {ULONG len; char* base}. */
-    public static void setBuf(MemorySegment buf, MemorySegment base, long length) {
+    /** Fills the uv_buf_t at buf. Unix: {char* base; size_t len}. Windows: {ULONG len; char* base}. */
+    public static void setBuf(long buf, long base, long length) {
         if (OS == Os.WINDOWS) {
-            buf.set(JAVA_INT, 0, (int) length);
-            buf.set(ADDRESS, 8, base);
+            ALL.set(JAVA_INT, buf, (int) length);
+            ALL.set(ValueLayout.JAVA_LONG, buf + 8, base);
         } else {
-            buf.set(ADDRESS, 0, base);
-            buf.set(ValueLayout.JAVA_LONG, 8, length);
+            ALL.set(ValueLayout.JAVA_LONG, buf, base);
+            ALL.set(ValueLayout.JAVA_LONG, buf + 8, length);
         }
     }
 

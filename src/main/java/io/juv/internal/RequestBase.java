@@ -23,9 +23,10 @@ public abstract class RequestBase {
     }
 
     protected final LoopCore core;
-    /** The uv_*_t followed by {@code extra} bytes. */
-    protected final MemorySegment request;
+    /** The uv_*_t's address; {@code extra} bytes follow it. */
+    protected final long request;
     private final long requestSize;
+    private final long extraSize;
     private final int slot;
     private boolean released;
 
@@ -33,15 +34,21 @@ public abstract class RequestBase {
         core.checkThread();
         this.core = core;
         this.requestSize = type.size;
+        this.extraSize = extra;
         this.request = core.allocate(type.size + extra);
         this.slot = core.register(this);
         Uv.reqData(request, core.keyOf(slot));
         core.requestStarted();
     }
 
-    /** The bytes after the uv_*_t. */
-    protected final MemorySegment extra() {
-        return request.asSlice(requestSize);
+    /** The address of the bytes after the uv_*_t. */
+    protected final long extra() {
+        return request + requestSize;
+    }
+
+    /** The bytes after the uv_*_t, as a segment. */
+    protected final MemorySegment extraSegment() {
+        return Platform.segment(extra(), extraSize);
     }
 
     /** Checks libuv's answer to starting the request; if it refused, frees it and throws. */
@@ -61,16 +68,16 @@ public abstract class RequestBase {
         if (released) return;
         released = true;
         core.unregister(slot);
-        core.free(request);
+        core.free(request, requestSize + extraSize);
         core.requestFinished();
     }
 
     /** From the completion callback: memory first, so the user's callback may start new requests. */
-    final void completed(int status, MemorySegment result) {
+    final void completed(int status, long result) {
         release();
         onComplete(status, result);
     }
 
-    /** status is 0 or a negative libuv code; result is the lookup's addrinfo list, else NULL. */
-    protected abstract void onComplete(int status, MemorySegment result);
+    /** status is 0 or a negative libuv code; result is the address of a lookup's addrinfo list, else 0. */
+    protected abstract void onComplete(int status, long result);
 }

@@ -13,7 +13,10 @@ import io.juv.bindings.uv_timer_cb;
 import io.juv.bindings.uv_write_cb;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The process's upcall stubs: one per libuv callback type, made once, shared by every loop.
@@ -26,33 +29,44 @@ public final class Upcalls {
 
     private Upcalls() {}
 
+    /** Stubs live as long as the process: libuv may call them until the last loop closes. */
     private static final Arena STUBS = Arena.global();
 
-    public static final MemorySegment CLOSE = uv_close_cb.allocate(Upcalls::close, STUBS);
-    public static final MemorySegment TIMER = uv_timer_cb.allocate(Upcalls::timer, STUBS);
-    public static final MemorySegment ASYNC = uv_async_cb.allocate(Upcalls::async, STUBS);
-    public static final MemorySegment CHECK = uv_check_cb.allocate(Upcalls::check, STUBS);
-    public static final MemorySegment PREPARE = uv_prepare_cb.allocate(Upcalls::prepare, STUBS);
-    public static final MemorySegment SIGNAL = uv_signal_cb.allocate(Upcalls::signal, STUBS);
-    public static final MemorySegment CONNECTION = uv_connection_cb.allocate(Upcalls::connection, STUBS);
-    public static final MemorySegment ALLOC = uv_alloc_cb.allocate(Upcalls::alloc, STUBS);
-    public static final MemorySegment READ = uv_read_cb.allocate(Upcalls::read, STUBS);
+    public static final long CLOSE = stub("close", uv_close_cb.descriptor());
+    public static final long TIMER = stub("timer", uv_timer_cb.descriptor());
+    public static final long ASYNC = stub("async", uv_async_cb.descriptor());
+    public static final long CHECK = stub("check", uv_check_cb.descriptor());
+    public static final long PREPARE = stub("prepare", uv_prepare_cb.descriptor());
+    public static final long SIGNAL = stub("signal", uv_signal_cb.descriptor());
+    public static final long CONNECTION = stub("connection", uv_connection_cb.descriptor());
+    public static final long ALLOC = stub("alloc", uv_alloc_cb.descriptor());
+    public static final long READ = stub("read", uv_read_cb.descriptor());
     /** uv_write_cb, uv_connect_cb and uv_shutdown_cb share one C signature, so one stub serves them all. */
-    public static final MemorySegment REQUEST = uv_write_cb.allocate(Upcalls::request, STUBS);
-    public static final MemorySegment GETADDRINFO = uv_getaddrinfo_cb.allocate(Upcalls::getaddrinfo, STUBS);
+    public static final long REQUEST = stub("request", uv_write_cb.descriptor());
+    public static final long GETADDRINFO = stub("getaddrinfo", uv_getaddrinfo_cb.descriptor());
 
-    private static long handleKey(MemorySegment handle) {
-        return Uv.handleData(handle);
+    /**
+     * The stub for one of the methods below, with the C signature jextract generated for the
+     * callback type and pointers received as longs (no MemorySegment per argument per call).
+     */
+    private static long stub(String method, FunctionDescriptor c) {
+        FunctionDescriptor asLongs = Platform.pointersAsLongs(c);
+        try {
+            MethodHandle target = MethodHandles.lookup().findStatic(Upcalls.class, method, asLongs.toMethodType());
+            return Linker.nativeLinker().upcallStub(target, asLongs, STUBS).address();
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static HandleBase handle(LoopCore core, long key) {
         return (HandleBase) core.lookup(key);
     }
 
-    private static void close(MemorySegment h) {
+    private static void close(long h) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).closed();
         } catch (Throwable t) {
@@ -60,10 +74,10 @@ public final class Upcalls {
         }
     }
 
-    private static void timer(MemorySegment h) {
+    private static void timer(long h) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onTimer();
         } catch (Throwable t) {
@@ -71,10 +85,10 @@ public final class Upcalls {
         }
     }
 
-    private static void async(MemorySegment h) {
+    private static void async(long h) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onAsync();
         } catch (Throwable t) {
@@ -82,10 +96,10 @@ public final class Upcalls {
         }
     }
 
-    private static void check(MemorySegment h) {
+    private static void check(long h) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onCheck();
         } catch (Throwable t) {
@@ -93,10 +107,10 @@ public final class Upcalls {
         }
     }
 
-    private static void prepare(MemorySegment h) {
+    private static void prepare(long h) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onPrepare();
         } catch (Throwable t) {
@@ -104,10 +118,10 @@ public final class Upcalls {
         }
     }
 
-    private static void signal(MemorySegment h, int signum) {
+    private static void signal(long h, int signum) {
         LoopCore core = null;
         try {
-            long key = handleKey(h);
+            long key = Uv.handleData(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onSignal(signum);
         } catch (Throwable t) {
@@ -115,10 +129,10 @@ public final class Upcalls {
         }
     }
 
-    private static void connection(MemorySegment server, int status) {
+    private static void connection(long server, int status) {
         LoopCore core = null;
         try {
-            long key = handleKey(server);
+            long key = Uv.handleData(server);
             core = LoopCore.ofKey(key);
             handle(core, key).onConnection(status);
         } catch (Throwable t) {
@@ -127,20 +141,20 @@ public final class Upcalls {
     }
 
     /** Every read on a loop goes into the loop's one buffer: no allocation per read. */
-    private static void alloc(MemorySegment h, long suggestedSize, MemorySegment buf) {
+    private static void alloc(long h, long suggestedSize, long buf) {
         LoopCore core = null;
         try {
-            core = LoopCore.ofKey(handleKey(h));
-            Platform.setBuf(buf.reinterpret(Platform.BUF_SIZE), core.readBuffer, core.readBuffer.byteSize());
+            core = LoopCore.ofKey(Uv.handleData(h));
+            Platform.setBuf(buf, core.readBuffer, LoopCore.IO_BUFFER_SIZE);
         } catch (Throwable t) {
             fail(core, t);
         }
     }
 
-    private static void read(MemorySegment stream, long nread, MemorySegment buf) {
+    private static void read(long stream, long nread, long buf) {
         LoopCore core = null;
         try {
-            long key = handleKey(stream);
+            long key = Uv.handleData(stream);
             core = LoopCore.ofKey(key);
             handle(core, key).onRead(nread);
         } catch (Throwable t) {
@@ -148,18 +162,18 @@ public final class Upcalls {
         }
     }
 
-    private static void request(MemorySegment req, int status) {
+    private static void request(long req, int status) {
         LoopCore core = null;
         try {
             long key = Uv.reqData(req);
             core = LoopCore.ofKey(key);
-            ((RequestBase) core.lookup(key)).completed(status, MemorySegment.NULL);
+            ((RequestBase) core.lookup(key)).completed(status, 0);
         } catch (Throwable t) {
             fail(core, t);
         }
     }
 
-    private static void getaddrinfo(MemorySegment req, int status, MemorySegment res) {
+    private static void getaddrinfo(long req, int status, long res) {
         LoopCore core = null;
         try {
             long key = Uv.reqData(req);

@@ -24,8 +24,12 @@ public final class Uv {
 
     private Uv() {}
 
-    private static MethodHandle critical(MemorySegment address, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(address, descriptor, Linker.Option.critical(false));
+    /**
+     * Pointers cross as Java longs ({@link Platform#pointersAsLongs}): no MemorySegment is made
+     * for an address that Java only hands back to libuv, so the hot paths allocate nothing.
+     */
+    private static MethodHandle critical(MemorySegment address, FunctionDescriptor generated) {
+        return Linker.nativeLinker().downcallHandle(address, Platform.pointersAsLongs(generated), Linker.Option.critical(false));
     }
 
     private static final MethodHandle HANDLE_GET_DATA = critical(uv_h.uv_handle_get_data$address(), uv_h.uv_handle_get_data$descriptor());
@@ -49,17 +53,21 @@ public final class Uv {
         return new AssertionError("juv: downcall failed", t);
     }
 
+    private static MemorySegment at(long address) {
+        return MemorySegment.ofAddress(address);
+    }
+
     // ------------------------------------------------------------------ hot: critical downcalls
 
-    public static long handleData(MemorySegment handle) {
+    public static long handleData(long handle) {
         try {
-            return ((MemorySegment) HANDLE_GET_DATA.invokeExact(handle)).address();
+            return (long) HANDLE_GET_DATA.invokeExact(handle);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    public static void handleData(MemorySegment handle, MemorySegment data) {
+    public static void handleData(long handle, long data) {
         try {
             HANDLE_SET_DATA.invokeExact(handle, data);
         } catch (Throwable t) {
@@ -67,15 +75,15 @@ public final class Uv {
         }
     }
 
-    public static long reqData(MemorySegment req) {
+    public static long reqData(long req) {
         try {
-            return ((MemorySegment) REQ_GET_DATA.invokeExact(req)).address();
+            return (long) REQ_GET_DATA.invokeExact(req);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    public static void reqData(MemorySegment req, MemorySegment data) {
+    public static void reqData(long req, long data) {
         try {
             REQ_SET_DATA.invokeExact(req, data);
         } catch (Throwable t) {
@@ -83,7 +91,7 @@ public final class Uv {
         }
     }
 
-    public static long now(MemorySegment loop) {
+    public static long now(long loop) {
         try {
             return (long) NOW.invokeExact(loop);
         } catch (Throwable t) {
@@ -99,7 +107,7 @@ public final class Uv {
         }
     }
 
-    public static int timerInit(MemorySegment loop, MemorySegment timer) {
+    public static int timerInit(long loop, long timer) {
         try {
             return (int) TIMER_INIT.invokeExact(loop, timer);
         } catch (Throwable t) {
@@ -107,7 +115,7 @@ public final class Uv {
         }
     }
 
-    public static int timerStart(MemorySegment timer, MemorySegment cb, long timeout, long repeat) {
+    public static int timerStart(long timer, long cb, long timeout, long repeat) {
         try {
             return (int) TIMER_START.invokeExact(timer, cb, timeout, repeat);
         } catch (Throwable t) {
@@ -115,7 +123,7 @@ public final class Uv {
         }
     }
 
-    public static int tcpInit(MemorySegment loop, MemorySegment tcp) {
+    public static int tcpInit(long loop, long tcp) {
         try {
             return (int) TCP_INIT.invokeExact(loop, tcp);
         } catch (Throwable t) {
@@ -123,7 +131,7 @@ public final class Uv {
         }
     }
 
-    public static int accept(MemorySegment server, MemorySegment client) {
+    public static int accept(long server, long client) {
         try {
             return (int) ACCEPT.invokeExact(server, client);
         } catch (Throwable t) {
@@ -131,7 +139,7 @@ public final class Uv {
         }
     }
 
-    public static int readStart(MemorySegment stream, MemorySegment allocCb, MemorySegment readCb) {
+    public static int readStart(long stream, long allocCb, long readCb) {
         try {
             return (int) READ_START.invokeExact(stream, allocCb, readCb);
         } catch (Throwable t) {
@@ -139,7 +147,7 @@ public final class Uv {
         }
     }
 
-    public static int tryWrite(MemorySegment stream, MemorySegment bufs, int nbufs) {
+    public static int tryWrite(long stream, long bufs, int nbufs) {
         try {
             return (int) TRY_WRITE.invokeExact(stream, bufs, nbufs);
         } catch (Throwable t) {
@@ -148,7 +156,7 @@ public final class Uv {
     }
 
     /** uv_write never calls its callback before returning, so it may be critical. */
-    public static int write(MemorySegment req, MemorySegment stream, MemorySegment bufs, int nbufs, MemorySegment cb) {
+    public static int write(long req, long stream, long bufs, int nbufs, long cb) {
         try {
             return (int) WRITE.invokeExact(req, stream, bufs, nbufs, cb);
         } catch (Throwable t) {
@@ -156,7 +164,7 @@ public final class Uv {
         }
     }
 
-    public static int shutdown(MemorySegment req, MemorySegment stream, MemorySegment cb) {
+    public static int shutdown(long req, long stream, long cb) {
         try {
             return (int) SHUTDOWN.invokeExact(req, stream, cb);
         } catch (Throwable t) {
@@ -165,7 +173,7 @@ public final class Uv {
     }
 
     /** The close callback runs later, from the loop, never inside uv_close. */
-    public static void close(MemorySegment handle, MemorySegment cb) {
+    public static void close(long handle, long cb) {
         try {
             CLOSE.invokeExact(handle, cb);
         } catch (Throwable t) {
@@ -175,68 +183,66 @@ public final class Uv {
 
     // ------------------------------------------------------------------ the rest: jextract's handles
 
-    public static int readStop(MemorySegment stream) { return uv_h.uv_read_stop(stream); }
-    public static long writeQueueSize(MemorySegment stream) { return uv_h.uv_stream_get_write_queue_size(stream); }
-    public static void ref(MemorySegment handle) { uv_h.uv_ref(handle); }
-    public static void unref(MemorySegment handle) { uv_h.uv_unref(handle); }
-    public static boolean hasRef(MemorySegment handle) { return uv_h.uv_has_ref(handle) != 0; }
+    public static int readStop(long stream) { return uv_h.uv_read_stop(at(stream)); }
+    public static long writeQueueSize(long stream) { return uv_h.uv_stream_get_write_queue_size(at(stream)); }
+    public static void ref(long handle) { uv_h.uv_ref(at(handle)); }
+    public static void unref(long handle) { uv_h.uv_unref(at(handle)); }
+    public static boolean hasRef(long handle) { return uv_h.uv_has_ref(at(handle)) != 0; }
 
-    public static int signalInit(MemorySegment loop, MemorySegment signal) { return uv_h.uv_signal_init(loop, signal); }
-    public static int signalStart(MemorySegment signal, MemorySegment cb, int signum) { return uv_h.uv_signal_start(signal, cb, signum); }
-    public static int signalStop(MemorySegment signal) { return uv_h.uv_signal_stop(signal); }
+    public static int signalInit(long loop, long signal) { return uv_h.uv_signal_init(at(loop), at(signal)); }
+    public static int signalStart(long signal, long cb, int signum) { return uv_h.uv_signal_start(at(signal), at(cb), signum); }
+    public static int signalStop(long signal) { return uv_h.uv_signal_stop(at(signal)); }
 
-    public static int tcpBind(MemorySegment tcp, MemorySegment addr) { return uv_h.uv_tcp_bind(tcp, addr, 0); }
-    public static int listen(MemorySegment stream, int backlog, MemorySegment cb) { return uv_h.uv_listen(stream, backlog, cb); }
-    public static int tcpConnect(MemorySegment req, MemorySegment tcp, MemorySegment addr, MemorySegment cb) {
-        return uv_h.uv_tcp_connect(req, tcp, addr, cb);
+    public static int tcpBind(long tcp, MemorySegment addr) { return uv_h.uv_tcp_bind(at(tcp), addr, 0); }
+    public static int listen(long stream, int backlog, long cb) { return uv_h.uv_listen(at(stream), backlog, at(cb)); }
+    public static int tcpConnect(long req, long tcp, MemorySegment addr, long cb) {
+        return uv_h.uv_tcp_connect(at(req), at(tcp), addr, at(cb));
     }
-    public static int tcpNoDelay(MemorySegment tcp, boolean on) { return uv_h.uv_tcp_nodelay(tcp, on ? 1 : 0); }
+    public static int tcpNoDelay(long tcp, boolean on) { return uv_h.uv_tcp_nodelay(at(tcp), on ? 1 : 0); }
+    public static int tcpSockName(long tcp, MemorySegment into, MemorySegment len) { return uv_h.uv_tcp_getsockname(at(tcp), into, len); }
+    public static int tcpPeerName(long tcp, MemorySegment into, MemorySegment len) { return uv_h.uv_tcp_getpeername(at(tcp), into, len); }
 
-    public static int getaddrinfo(MemorySegment loop, MemorySegment req, MemorySegment cb,
-                                  MemorySegment node, MemorySegment service, MemorySegment hints) {
-        return uv_h.uv_getaddrinfo(loop, req, cb, node, service, hints);
+    public static int getaddrinfo(long loop, long req, long cb, MemorySegment node, MemorySegment service, MemorySegment hints) {
+        return uv_h.uv_getaddrinfo(at(loop), at(req), at(cb), node, service, hints);
     }
-    public static void freeaddrinfo(MemorySegment ai) { uv_h.uv_freeaddrinfo(ai); }
+    public static void freeaddrinfo(long ai) { uv_h.uv_freeaddrinfo(at(ai)); }
 
-    public static int asyncInit(MemorySegment loop, MemorySegment async, MemorySegment cb) { return uv_h.uv_async_init(loop, async, cb); }
+    public static int asyncInit(long loop, long async, long cb) { return uv_h.uv_async_init(at(loop), at(async), at(cb)); }
     /** The one libuv function that is safe to call from any thread. */
-    public static int asyncSend(MemorySegment async) { return uv_h.uv_async_send(async); }
-    public static int checkInit(MemorySegment loop, MemorySegment check) { return uv_h.uv_check_init(loop, check); }
-    public static int checkStart(MemorySegment check, MemorySegment cb) { return uv_h.uv_check_start(check, cb); }
-    public static int prepareInit(MemorySegment loop, MemorySegment prepare) { return uv_h.uv_prepare_init(loop, prepare); }
-    public static int prepareStart(MemorySegment prepare, MemorySegment cb) { return uv_h.uv_prepare_start(prepare, cb); }
-    public static int prepareStop(MemorySegment prepare) { return uv_h.uv_prepare_stop(prepare); }
+    public static int asyncSend(long async) { return uv_h.uv_async_send(at(async)); }
+    public static int checkInit(long loop, long check) { return uv_h.uv_check_init(at(loop), at(check)); }
+    public static int checkStart(long check, long cb) { return uv_h.uv_check_start(at(check), at(cb)); }
+    public static int prepareInit(long loop, long prepare) { return uv_h.uv_prepare_init(at(loop), at(prepare)); }
+    public static int prepareStart(long prepare, long cb) { return uv_h.uv_prepare_start(at(prepare), at(cb)); }
+    public static int prepareStop(long prepare) { return uv_h.uv_prepare_stop(at(prepare)); }
 
     // ------------------------------------------------------------------ the loop itself
 
     public static long loopSize() { return uv_h.uv_loop_size(); }
-    public static int loopInit(MemorySegment loop) { return uv_h.uv_loop_init(loop); }
+    public static int loopInit(long loop) { return uv_h.uv_loop_init(at(loop)); }
     /** Turns on libuv's idle-time metric (UV_METRICS_IDLE_TIME). */
-    public static int loopConfigureIdleTime(MemorySegment loop) {
-        return uv_h.uv_loop_configure.makeInvoker().apply(loop, uv_h.UV_METRICS_IDLE_TIME());
+    public static int loopConfigureIdleTime(long loop) {
+        return uv_h.uv_loop_configure.makeInvoker().apply(at(loop), uv_h.UV_METRICS_IDLE_TIME());
     }
-    public static long metricsIdleTime(MemorySegment loop) { return uv_h.uv_metrics_idle_time(loop); }
+    public static long metricsIdleTime(long loop) { return uv_h.uv_metrics_idle_time(at(loop)); }
     /** Runs the loop in UV_RUN_DEFAULT mode: until nothing referenced is left, or uv_stop. Calls back into Java. */
-    public static int run(MemorySegment loop) { return uv_h.uv_run(loop, uv_h.UV_RUN_DEFAULT()); }
-    public static void stop(MemorySegment loop) { uv_h.uv_stop(loop); }
-    public static void updateTime(MemorySegment loop) { uv_h.uv_update_time(loop); }
-    public static boolean loopAlive(MemorySegment loop) { return uv_h.uv_loop_alive(loop) != 0; }
-    public static int loopClose(MemorySegment loop) { return uv_h.uv_loop_close(loop); }
+    public static int run(long loop) { return uv_h.uv_run(at(loop), uv_h.UV_RUN_DEFAULT()); }
+    public static void stop(long loop) { uv_h.uv_stop(at(loop)); }
+    public static void updateTime(long loop) { uv_h.uv_update_time(at(loop)); }
+    public static boolean loopAlive(long loop) { return uv_h.uv_loop_alive(at(loop)) != 0; }
+    public static int loopClose(long loop) { return uv_h.uv_loop_close(at(loop)); }
 
     // ------------------------------------------------------------------ sizes and names, asked of libuv
 
     public static long handleSize(int type) { return uv_h.uv_handle_size(type); }
     public static long reqSize(int type) { return uv_h.uv_req_size(type); }
     public static int version() { return uv_h.uv_version(); }
-    public static MemorySegment versionString() { return uv_h.uv_version_string(); }
     public static MemorySegment errName(int code) { return uv_h.uv_err_name(code); }
     public static MemorySegment strerror(int code) { return uv_h.uv_strerror(code); }
 
     public static int ip4Addr(MemorySegment ip, int port, MemorySegment into) { return uv_h.uv_ip4_addr(ip, port, into); }
     public static int ip6Addr(MemorySegment ip, int port, MemorySegment into) { return uv_h.uv_ip6_addr(ip, port, into); }
     public static int ipName(MemorySegment sockaddr, MemorySegment into, long size) { return uv_h.uv_ip_name(sockaddr, into, size); }
-    public static int tcpSockName(MemorySegment tcp, MemorySegment into, MemorySegment len) { return uv_h.uv_tcp_getsockname(tcp, into, len); }
-    public static int tcpPeerName(MemorySegment tcp, MemorySegment into, MemorySegment len) { return uv_h.uv_tcp_getpeername(tcp, into, len); }
 
     // Enum values are the same on every platform; they come from the generated header.
     public static final int TIMER = uv_h.UV_TIMER(), TCP = uv_h.UV_TCP(), SIGNAL = uv_h.UV_SIGNAL(),

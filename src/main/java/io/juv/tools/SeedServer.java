@@ -8,6 +8,7 @@ import io.juv.TcpServer;
 import io.juv.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
+import io.juv.WriteCallback;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -99,17 +100,18 @@ public final class SeedServer {
         lastFinished = finished;
     }
 
-    /** cl-async's behaviour: one request, a timer, the response, close. */
+    /** cl-async's behaviour: one request, a timer, the response, close once it is written. */
     private final class Delayed implements SocketHandler {
+        private final WriteCallback closeWhenWritten = (socket, error) -> {
+            if (error == null) finished++;
+            socket.closeNow(); // all written, nothing queued: as cl-async (and the C server), no shutdown first
+        };
+
         @Override
         public void onData(TcpSocket socket, ByteBuffer data) {
             if (socket.attachment() != null) return; // already answering
             socket.attach(loop.delay(delay, () -> {
-                if (socket.isClosed()) return; // the client went away meanwhile
-                socket.write(RESPONSE, (s, error) -> {
-                    if (error == null) finished++;
-                    s.close();
-                });
+                if (!socket.isClosed()) socket.write(RESPONSE, closeWhenWritten); // unless the client went away
             }));
         }
 
