@@ -269,8 +269,14 @@ public final class LoopCore {
      */
     public int tryWrite(long stream, MemorySegment bytes) {
         long n = bytes.byteSize();
-        MemorySegment.copy(bytes, 0, writeData, 0, n);
-        Platform.setBuf(writeScratch, writeScratch + Platform.BUF_SIZE, n);
+        if (bytes.isNative()) {
+            // The kernel copies during uv_try_write: native bytes can be handed over where they are.
+            if (!bytes.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
+            Platform.setBuf(writeScratch, bytes.address(), n);
+        } else {
+            MemorySegment.copy(bytes, 0, writeData, 0, n);
+            Platform.setBuf(writeScratch, writeScratch + Platform.BUF_SIZE, n);
+        }
         int rc = Uv.tryWrite(stream, writeScratch, 1);
         return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
     }

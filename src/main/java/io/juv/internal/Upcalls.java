@@ -66,7 +66,7 @@ public final class Upcalls {
     private static void close(long h) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).closed();
         } catch (Throwable t) {
@@ -77,7 +77,7 @@ public final class Upcalls {
     private static void timer(long h) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onTimer();
         } catch (Throwable t) {
@@ -88,7 +88,7 @@ public final class Upcalls {
     private static void async(long h) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onAsync();
         } catch (Throwable t) {
@@ -99,7 +99,7 @@ public final class Upcalls {
     private static void check(long h) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onCheck();
         } catch (Throwable t) {
@@ -110,7 +110,7 @@ public final class Upcalls {
     private static void prepare(long h) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onPrepare();
         } catch (Throwable t) {
@@ -121,7 +121,7 @@ public final class Upcalls {
     private static void signal(long h, int signum) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(h);
+            long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
             handle(core, key).onSignal(signum);
         } catch (Throwable t) {
@@ -132,7 +132,7 @@ public final class Upcalls {
     private static void connection(long server, int status) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(server);
+            long key = Platform.dataOf(server);
             core = LoopCore.ofKey(key);
             handle(core, key).onConnection(status);
         } catch (Throwable t) {
@@ -144,7 +144,7 @@ public final class Upcalls {
     private static void alloc(long h, long suggestedSize, long buf) {
         LoopCore core = null;
         try {
-            core = LoopCore.ofKey(Uv.handleData(h));
+            core = LoopCore.ofKey(Platform.dataOf(h));
             Platform.setBuf(buf, core.readBuffer, LoopCore.IO_BUFFER_SIZE);
         } catch (Throwable t) {
             fail(core, t);
@@ -154,7 +154,7 @@ public final class Upcalls {
     private static void read(long stream, long nread, long buf) {
         LoopCore core = null;
         try {
-            long key = Uv.handleData(stream);
+            long key = Platform.dataOf(stream);
             core = LoopCore.ofKey(key);
             handle(core, key).onRead(nread);
         } catch (Throwable t) {
@@ -165,7 +165,7 @@ public final class Upcalls {
     private static void request(long req, int status) {
         LoopCore core = null;
         try {
-            long key = Uv.reqData(req);
+            long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, 0);
         } catch (Throwable t) {
@@ -176,7 +176,7 @@ public final class Upcalls {
     private static void getaddrinfo(long req, int status, long res) {
         LoopCore core = null;
         try {
-            long key = Uv.reqData(req);
+            long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, res);
         } catch (Throwable t) {

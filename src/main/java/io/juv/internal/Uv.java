@@ -32,9 +32,7 @@ public final class Uv {
         return Linker.nativeLinker().downcallHandle(address, Platform.pointersAsLongs(generated), Linker.Option.critical(false));
     }
 
-    private static final MethodHandle HANDLE_GET_DATA = critical(uv_h.uv_handle_get_data$address(), uv_h.uv_handle_get_data$descriptor());
     private static final MethodHandle HANDLE_SET_DATA = critical(uv_h.uv_handle_set_data$address(), uv_h.uv_handle_set_data$descriptor());
-    private static final MethodHandle REQ_GET_DATA = critical(uv_h.uv_req_get_data$address(), uv_h.uv_req_get_data$descriptor());
     private static final MethodHandle REQ_SET_DATA = critical(uv_h.uv_req_set_data$address(), uv_h.uv_req_set_data$descriptor());
     private static final MethodHandle NOW = critical(uv_h.uv_now$address(), uv_h.uv_now$descriptor());
     private static final MethodHandle HRTIME = critical(uv_h.uv_hrtime$address(), uv_h.uv_hrtime$descriptor());
@@ -59,25 +57,9 @@ public final class Uv {
 
     // ------------------------------------------------------------------ hot: critical downcalls
 
-    public static long handleData(long handle) {
-        try {
-            return (long) HANDLE_GET_DATA.invokeExact(handle);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     public static void handleData(long handle, long data) {
         try {
             HANDLE_SET_DATA.invokeExact(handle, data);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    public static long reqData(long req) {
-        try {
-            return (long) REQ_GET_DATA.invokeExact(req);
         } catch (Throwable t) {
             throw unexpected(t);
         }
