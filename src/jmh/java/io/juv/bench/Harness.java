@@ -33,6 +33,7 @@ public final class Harness {
     final boolean quick;
     final int rounds;
     final int seconds;
+    final int warmup;
     final int held;
     final List<Result> results = new ArrayList<>();
     private int nextPort = 9100;
@@ -41,7 +42,8 @@ public final class Harness {
         this.quick = quick;
         this.rounds = rounds;
         this.seconds = quick ? 1 : 5;
-        this.held = quick ? 1000 : 19_800;
+        this.warmup = quick ? 0 : 2; // JIT, caches, the servers' pools; not counted
+        this.held = quick ? 500 : 19_800;
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,7 +130,7 @@ public final class Harness {
                 System.out.println(s.name() + " did not start for " + scenario);
                 return;
             }
-            wrk(port, connections, 1); // warm-up: JIT, caches, the server's pools
+            if (warmup > 0) wrk(port, connections, warmup);
             double cpu0 = Proc.cpuSeconds(server.pid());
             String out = wrk(port, connections, seconds);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
@@ -171,7 +173,7 @@ public final class Harness {
                 System.out.println(s.name() + " did not start for " + scenario);
                 return;
             }
-            connClient(port, 1); // warm-up
+            if (warmup > 0) connClient(port, warmup);
             double cpu0 = Proc.cpuSeconds(server.pid());
             String out = connClient(port, seconds);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
@@ -210,7 +212,7 @@ public final class Harness {
     void heldConnections(Server s, int round) {
         String scenario = "held connections";
         int port = port();
-        long delay = quick ? 2000 : 8000;
+        long delay = quick ? 1000 : 8000;
         Process server = Proc.start(s.command(port, delay, false), log(s, "held", round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {

@@ -41,8 +41,8 @@ final class Micro {
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include("io\\.juv\\.jmh\\..*")
                 .forks(1)
-                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 200 : 1000))
-                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
+                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                         "-Djava.library.path=" + Path.of("target", "native").toAbsolutePath());
         Map<String, Double> out = new LinkedHashMap<>();
