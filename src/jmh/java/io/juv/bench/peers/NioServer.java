@@ -12,8 +12,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -73,7 +71,7 @@ public final class NioServer implements Consumer<SelectionKey> {
         this.delayNanos = opt.delayMillis * 1_000_000L;
         responses = ByteBuffer.allocateDirect(Peer.RESPONSES.length).put(Peer.RESPONSES).flip();
         shared = responses.duplicate();
-        reserve = openReserve();
+        reserve = Peer.openReserve();
         selector = Selector.open();
         InetAddress address = InetAddress.getByName(opt.host);
         server = ServerSocketChannel.open(address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -162,11 +160,11 @@ public final class NioServer implements Consumer<SelectionKey> {
 
     /** Out of descriptors: takes one pending connection with the reserve. False when there is none or no way. */
     private boolean acceptWithReserve() {
-        if (reserve == null && (reserve = openReserve()) == null) {
+        if (reserve == null && (reserve = Peer.openReserve()) == null) {
             pauseAccepting();
             return false;
         }
-        closeQuietly(reserve);
+        Peer.closeQuietly(reserve);
         reserve = null;
         SocketChannel ch;
         try {
@@ -174,11 +172,11 @@ public final class NioServer implements Consumer<SelectionKey> {
         } catch (IOException e) {
             ch = null;
         }
-        reserve = openReserve();
+        reserve = Peer.openReserve();
         if (ch == null) return false;
         if (reserve == null) { // still none to spare: this connection is dropped, as libuv does
-            closeQuietly(ch);
-            reserve = openReserve();
+            Peer.closeQuietly(ch);
+            reserve = Peer.openReserve();
             return true;
         }
         register(ch);
@@ -291,7 +289,7 @@ public final class NioServer implements Consumer<SelectionKey> {
     private void close(Conn c) {
         c.state = CLOSED;
         c.out = null;
-        closeQuietly(c.ch); // cancels the key; a queued timer entry is skipped when due
+        Peer.closeQuietly(c.ch); // cancels the key; a queued timer entry is skipped when due
     }
 
     private void logAcceptError(IOException e) {
@@ -299,21 +297,5 @@ public final class NioServer implements Consumer<SelectionKey> {
         loggedAcceptError = true;
         System.err.println(NAME + ": accept failed: " + e.getMessage()
                 + (Peer.outOfFiles(e) ? "; connections beyond the limit are closed at once (logged once)" : " (logged once)"));
-    }
-
-    private static FileChannel openReserve() {
-        try {
-            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 }

@@ -1,7 +1,10 @@
 package io.juv.bench.peers;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * What the peer servers share with juv's seed server ({@code io.juv.tools.SeedServer}): its
@@ -98,5 +101,22 @@ final class Peer {
         byte[] r = new byte[b.length * times];
         for (int i = 0; i < times; i++) System.arraycopy(b, 0, r, i * b.length, b.length);
         return r;
+    }
+
+    /** A spare file descriptor, given up to accept one connection when the process is out of them (libuv's trick). */
+    static FileChannel openReserve() {
+        try {
+            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
     }
 }

@@ -8,8 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +48,7 @@ public final class VirtualThreadServer {
 
     private VirtualThreadServer(Peer opt) throws IOException {
         this.opt = opt;
-        reserve = openReserve();
+        reserve = Peer.openReserve();
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(opt.host, opt.port), opt.backlog);
@@ -90,11 +88,11 @@ public final class VirtualThreadServer {
 
     /** Out of descriptors: takes the next connection with the reserve; null when it had to be dropped. */
     private Socket acceptWithReserve() {
-        if (reserve == null && (reserve = openReserve()) == null) {
+        if (reserve == null && (reserve = Peer.openReserve()) == null) {
             pause();
             return null;
         }
-        closeQuietly(reserve);
+        Peer.closeQuietly(reserve);
         reserve = null;
         Socket s;
         try {
@@ -102,11 +100,11 @@ public final class VirtualThreadServer {
         } catch (IOException e) {
             s = null;
         }
-        reserve = openReserve();
+        reserve = Peer.openReserve();
         if (s != null && reserve == null) { // still none to spare: this connection is dropped, as libuv does
-            closeQuietly(s);
+            Peer.closeQuietly(s);
             s = null;
-            reserve = openReserve();
+            reserve = Peer.openReserve();
         }
         return s;
     }
@@ -172,22 +170,6 @@ public final class VirtualThreadServer {
             Thread.sleep(100);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static FileChannel openReserve() {
-        try {
-            return FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing to do
         }
     }
 }
