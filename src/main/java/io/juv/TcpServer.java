@@ -58,7 +58,7 @@ public final class TcpServer extends HandleBase {
             return;
         }
         accepted++;
-        socket.accepted();
+        socket.established();
     }
 
     /** The port the server listens on: the one the system chose, if it was asked for port 0. */

@@ -5,6 +5,7 @@ import io.juv.internal.Addresses;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
 import io.juv.internal.Upcalls;
 
 import java.lang.foreign.Arena;
@@ -52,15 +53,10 @@ public final class TcpSocket extends HandleBase {
 
     // ------------------------------------------------------------------ connection
 
-    /** From the server, once uv_accept succeeded. */
-    void accepted() {
-        established();
-    }
-
     void connect(String host, int port, CompletableFuture<TcpSocket> future) {
         this.connecting = future;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(io.juv.internal.Platform.SOCKADDR_STORAGE);
+            MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
             if (Addresses.parse(arena, host, port, addr)) {
                 connectTo(addr);
             } else {
@@ -108,7 +104,8 @@ public final class TcpSocket extends HandleBase {
         }
     }
 
-    private void established() {
+    /** The connection exists: accepted by a server, or connected. */
+    void established() {
         connected = true;
         List<TcpWrite> waiting = beforeConnect;
         beforeConnect = null;

@@ -264,8 +264,9 @@ public final class LoopCore {
     }
 
     /**
-     * Tries to write bytes at once from the scratch buffer, without a request or a callback.
-     * Returns the count the kernel took (0 when it would block), or a negative libuv code.
+     * Tries to write bytes at once, without a request or a callback: native bytes from where they
+     * are, heap bytes through the loop's scratch buffer. Returns the count the kernel took (0 when
+     * it would block), or a negative libuv code.
      */
     public int tryWrite(long stream, MemorySegment bytes) {
         long n = bytes.byteSize();
@@ -286,10 +287,6 @@ public final class LoopCore {
     /** With a handler, errors from callbacks go to it and the loop runs on; without one, the loop stops. */
     public void errorHandler(Consumer<Throwable> handler) {
         this.errorHandler = handler;
-    }
-
-    public Consumer<Throwable> errorHandler() {
-        return errorHandler;
     }
 
     /** Where every exception thrown by a callback ends: never in libuv, never lost. */
@@ -429,10 +426,7 @@ public final class LoopCore {
         closeAll();
         wakeup.closeNow();
         if (prepareHook != null) prepareHook.closeNow();
-        if (iterationCounter != null) {
-            iterations = iterationCounter.count;
-            iterationCounter.closeNow();
-        }
+        if (iterationCounter != null) iterationCounter.closeNow();
         drainCloses();
         closed = true;
         free(readBuffer, IO_BUFFER_SIZE);
@@ -553,8 +547,6 @@ public final class LoopCore {
 
     /** Counts iterations where libuv cannot (before 1.45): a check handle runs once per iteration. */
     private static final class IterationCounter extends HandleBase {
-        long count;
-
         IterationCounter(LoopCore core) {
             super(core, HandleKind.CHECK, true, Uv::checkInit);
             Errors.check(Uv.checkStart(handle, Upcalls.CHECK));
@@ -563,8 +555,7 @@ public final class LoopCore {
 
         @Override
         protected void onCheck() {
-            count++;
-            core.iterations = count;
+            core.iterations++;
         }
     }
 }
