@@ -196,14 +196,18 @@ public final class TcpSocket extends HandleBase {
     }
 
     /**
-     * Writes the segment's bytes. The callback, if any, runs once the kernel has them: before
-     * this method returns when the kernel took them at once, else from the loop.
+     * Writes the segment's bytes. Native bytes the kernel takes at once are handed to it uncopied;
+     * anything queued is copied, so the segment (and its arena) may go as soon as this returns.
+     * The callback, if any, runs once the kernel has the bytes: before this method returns when
+     * it took them at once, else from the loop.
      *
      * @throws UvException of kind {@link ErrorKind#SOCKET_CLOSED} if the socket is closed or closing
+     * @throws IllegalStateException if the segment's arena is already closed
      */
     public void write(MemorySegment data, WriteCallback callback) {
         core.checkThread();
         if (isClosed()) throw Errors.socketClosed("socket");
+        if (!data.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
         long n = data.byteSize();
         long written = 0;
         if (connected && queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {

@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -833,6 +836,72 @@ class TcpTest {
         });
         wd[0].assertNotFired();
         assertArrayEquals(expected, received.toByteArray());
+    }
+
+    /** Native bytes go to the kernel from where they are; the arena may close as soon as write returns. */
+    @Test
+    void writeNativeSegmentSendsItsBytesAndTheArenaMayCloseAtOnce() {
+        byte[] expected = Loops.random(3000, 11);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        Loops.Watchdog[] wd = new Loops.Watchdog[1];
+        Loops.run(loop -> {
+            wd[0] = Loops.watchdog(loop);
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.listen("127.0.0.1", 0, new SocketHandler() {
+                @Override public void onData(TcpSocket s, ByteBuffer data) {
+                    received.writeBytes(Loops.bytes(data));
+                    if (received.size() >= 2 * expected.length) {
+                        s.close();
+                        server[0].close();
+                        wd[0].cancel();
+                    }
+                }
+            });
+            loop.connect("127.0.0.1", server[0].port(), new SocketHandler() {
+                @Override public void onConnect(TcpSocket s) {
+                    for (int i = 0; i < 2; i++) {
+                        try (Arena arena = Arena.ofConfined()) {
+                            s.write(arena.allocateFrom(ValueLayout.JAVA_BYTE, expected), null);
+                        }
+                    }
+                }
+                @Override public void onData(TcpSocket s, ByteBuffer data) { }
+            });
+        });
+        wd[0].assertNotFired();
+        byte[] twice = new byte[2 * expected.length];
+        System.arraycopy(expected, 0, twice, 0, expected.length);
+        System.arraycopy(expected, 0, twice, expected.length, expected.length);
+        assertArrayEquals(twice, received.toByteArray());
+    }
+
+    @Test
+    void writeOfASegmentWhoseArenaIsClosedIsRefused() {
+        Throwable[] thrown = new Throwable[1];
+        Loops.Watchdog[] wd = new Loops.Watchdog[1];
+        Loops.run(loop -> {
+            wd[0] = Loops.watchdog(loop);
+            TcpServer server = Loops.echoServer(loop);
+            loop.connect("127.0.0.1", server.port(), new SocketHandler() {
+                @Override public void onConnect(TcpSocket s) {
+                    MemorySegment gone;
+                    try (Arena arena = Arena.ofConfined()) {
+                        gone = arena.allocate(16);
+                    }
+                    try {
+                        s.write(gone, null);
+                    } catch (IllegalStateException e) {
+                        thrown[0] = e;
+                    }
+                    s.close();
+                    server.close();
+                    wd[0].cancel();
+                }
+                @Override public void onData(TcpSocket s, ByteBuffer data) { }
+            });
+        });
+        wd[0].assertNotFired();
+        assertInstanceOf(IllegalStateException.class, thrown[0]);
     }
 
     // ------------------------------------------------------------------ refused arguments

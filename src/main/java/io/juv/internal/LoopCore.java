@@ -272,7 +272,6 @@ public final class LoopCore {
         long n = bytes.byteSize();
         if (bytes.isNative()) {
             // The kernel copies during uv_try_write: native bytes can be handed over where they are.
-            if (!bytes.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
             Platform.setBuf(writeScratch, bytes.address(), n);
         } else {
             MemorySegment.copy(bytes, 0, writeData, 0, n);
