@@ -28,6 +28,13 @@ public interface SocketHandler {
      */
     default void onError(TcpSocket socket, UvException error) {}
 
+    /**
+     * Everything that had to be queued is now written (Node's 'drain'): a writer that stopped on
+     * {@link TcpSocket#queuedWrites()} or {@link TcpSocket#writeQueueSize()} may go on. Not called
+     * when every write went to the kernel at once.
+     */
+    default void onDrain(TcpSocket socket) {}
+
     /** The socket is closed and its native memory freed. Always the last call for a socket. */
     default void onClose(TcpSocket socket) {}
 

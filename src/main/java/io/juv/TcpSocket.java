@@ -245,11 +245,12 @@ public final class TcpSocket extends HandleBase {
 
     void writeDone(TcpWrite w, int status) {
         queuedWrites--;
-        if (status >= 0) {
-            if (w.callback() != null) w.callback().written(this, null);
+        if (status < 0) {
+            writeFailed(Errors.of(status), w.callback());
             return;
         }
-        writeFailed(Errors.of(status), w.callback());
+        if (w.callback() != null) w.callback().written(this, null);
+        if (queuedWrites == 0 && !isClosed()) handler.onDrain(this);
     }
 
     private void writeFailed(UvException e, WriteCallback callback) {

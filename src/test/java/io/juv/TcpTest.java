@@ -472,6 +472,51 @@ class TcpTest {
         assertArrayEquals(Loops.sha256(data), digest.digest());
     }
 
+    /** Backpressure: writes queue while the peer does not read; once it reads again, onDrain says so, once. */
+    @Test
+    void onDrainFollowsQueuedWritesOnce() {
+        int[] drains = {0};
+        long[] queuedAtDrain = {-1};
+        long[] received = {0};
+        long total = 32L * 1024 * 1024;
+        Loops.Watchdog[] wd = new Loops.Watchdog[1];
+        Loops.run(loop -> {
+            wd[0] = Loops.watchdog(loop, Duration.ofSeconds(10));
+            TcpServer[] server = new TcpServer[1];
+            server[0] = loop.listen("127.0.0.1", 0, new SocketHandler() {
+                @Override public void onConnect(TcpSocket s) {
+                    s.pause(); // the client's writes must queue until this side reads
+                    loop.delay(Duration.ofMillis(100), s::resume);
+                }
+                @Override public void onData(TcpSocket s, ByteBuffer data) {
+                    received[0] += data.remaining();
+                    if (received[0] == total) {
+                        s.close();
+                        server[0].close();
+                    }
+                }
+            });
+            loop.connect("127.0.0.1", server[0].port(), new SocketHandler() {
+                @Override public void onConnect(TcpSocket s) {
+                    byte[] chunk = new byte[1024 * 1024];
+                    for (int i = 0; i < 32; i++) s.write(chunk);
+                    assertTrue(s.queuedWrites() > 0, "32 MB went to the kernel without queueing");
+                }
+                @Override public void onDrain(TcpSocket s) {
+                    drains[0]++;
+                    queuedAtDrain[0] = s.queuedWrites();
+                    s.close();
+                }
+                @Override public void onData(TcpSocket s, ByteBuffer data) { }
+                @Override public void onClose(TcpSocket s) { wd[0].cancel(); }
+            });
+        });
+        wd[0].assertNotFired();
+        assertEquals(1, drains[0]);
+        assertEquals(0, queuedAtDrain[0]);
+        assertEquals(total, received[0]);
+    }
+
     @Test
     void closeNowCancelsQueuedWrites() {
         List<String> events = new ArrayList<>();
