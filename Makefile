@@ -109,7 +109,7 @@ BENCH_ARGS ?=
 bench: check-jdk check-maven bench-tools
 	@$(MAKE) --no-print-directory native
 	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-	$(JAVA) --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
+	$(JAVA) --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
 	  -cp $(CLASSES):target/test-classes:$$(cat target/bench.classpath) io.juv.bench.Harness $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 ## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md)

@@ -43,7 +43,8 @@ final class Micro {
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
                 .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                // JMH 1.37 itself still uses sun.misc.Unsafe; allowed, so it does not warn.
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
                         "-Djava.library.path=" + Path.of("target", "native").toAbsolutePath());
         Map<String, Double> out = new LinkedHashMap<>();
         for (RunResult r : new Runner(opts.build()).run()) {
