@@ -2,7 +2,6 @@ package io.juv.internal;
 
 import io.juv.HandleKind;
 
-
 /**
  * A libuv handle's life on the Java side: open, closing, closed.
  *
