@@ -13,8 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,8 +33,6 @@ public final class TcpSocket extends HandleBase {
     private boolean paused;
     private boolean ending;
     private int queuedWrites;
-    /** Writes made before the connection exists (a client still resolving or connecting). */
-    private List<TcpWrite> beforeConnect;
     private CompletableFuture<TcpSocket> connecting;
 
     TcpSocket(LoopCore core, SocketHandler handler, boolean incoming) {
@@ -87,15 +83,6 @@ public final class TcpSocket extends HandleBase {
     }
 
     void connectFailed(UvException e) {
-        List<TcpWrite> waiting = beforeConnect;
-        beforeConnect = null;
-        if (waiting != null) {
-            for (TcpWrite w : waiting) {
-                w.drop();
-                queuedWrites--;
-                if (w.callback() != null) core.guard(() -> w.callback().written(this, e));
-            }
-        }
         try {
             if (!isClosed()) handler.onError(this, e);
         } finally {
@@ -107,9 +94,6 @@ public final class TcpSocket extends HandleBase {
     /** The connection exists: accepted by a server, or connected. */
     void established() {
         connected = true;
-        List<TcpWrite> waiting = beforeConnect;
-        beforeConnect = null;
-        if (waiting != null) for (TcpWrite w : waiting) startWrite(w);
         if (!paused) startReading();
         try {
             handler.onConnect(this);
@@ -207,10 +191,12 @@ public final class TcpSocket extends HandleBase {
     public void write(MemorySegment data, WriteCallback callback) {
         core.checkThread();
         if (isClosed()) throw Errors.socketClosed("socket");
+        // A socket reaches user code only once connected (onConnect, the future) or closed.
+        if (!connected) throw new IllegalStateException("juv: the socket is not connected yet");
         if (!data.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
         long n = data.byteSize();
         long written = 0;
-        if (connected && queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
+        if (queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
             int rc = core.tryWrite(handle, data);
             if (rc < 0) {
                 writeFailed(Errors.of(rc), callback);
@@ -223,23 +209,12 @@ public final class TcpSocket extends HandleBase {
             }
         }
         TcpWrite w = new TcpWrite(core, this, data.asSlice(written), callback);
-        if (connected) {
-            startWrite(w);
-        } else {
-            if (beforeConnect == null) beforeConnect = new ArrayList<>();
-            beforeConnect.add(w);
-            queuedWrites++;
-        }
-    }
-
-    private void startWrite(TcpWrite w) {
-        if (!connected || beforeConnect != null) queuedWrites--; // it was counted while waiting
         queuedWrites++;
         try {
             w.start(handle);
         } catch (UvException e) {
             queuedWrites--;
-            writeFailed(e, w.callback());
+            writeFailed(e, callback);
         }
     }
 

@@ -28,11 +28,6 @@ final class TcpWrite extends RequestBase {
         return callback;
     }
 
-    /** Frees a write that never reached libuv (its connect failed). */
-    void drop() {
-        discard();
-    }
-
     void start(long stream) {
         started(Uv.write(request, stream, extra(), 1, Upcalls.REQUEST));
     }

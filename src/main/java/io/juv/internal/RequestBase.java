@@ -59,11 +59,6 @@ public abstract class RequestBase {
         }
     }
 
-    /** Frees a request that was never handed to libuv. */
-    protected final void discard() {
-        release();
-    }
-
     private void release() {
         if (released) return;
         released = true;
