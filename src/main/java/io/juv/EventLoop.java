@@ -1,9 +1,9 @@
 package io.juv;
 
-import io.juv.internal.Uv;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LibUv;
 import io.juv.internal.LoopCore;
+import io.juv.internal.Uv;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package io.juv;
 
-import io.juv.internal.Uv;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
 import io.juv.internal.SignalDispositions;
 import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
 
 import java.util.function.Consumer;
 

@@ -1,12 +1,12 @@
 package io.juv;
 
-import io.juv.internal.Uv;
 import io.juv.internal.Addresses;
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
 import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,10 +1,10 @@
 package io.juv;
 
-import io.juv.internal.Uv;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
 import io.juv.internal.RequestBase;
 import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
 
 import java.lang.foreign.MemorySegment;
 
