@@ -82,10 +82,8 @@ final class Loops {
     }
 
     /**
-     * Runs r from a zero-delay timer, where libuv has just updated the loop's time. Timing tests
-     * start there: a delay asked for in the start callback counts from the time cached when the loop
-     * was created or last ran (see TimerTest.delayFromStartCallbackWaitsFullDelayWhenLoopWasCreatedEarlier),
-     * so it fires early whenever the JVM was slow in between.
+     * Runs r from a zero-delay timer, where libuv has just updated the loop's time: timing tests
+     * start there, so what they measure begins in the same iteration as the delays they ask for.
      */
     static void freshly(EventLoop loop, Runnable r) {
         loop.delay(Duration.ZERO, r);

@@ -2,8 +2,8 @@ package io.juv.internal;
 
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -23,8 +23,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>The jextract bindings were generated on Linux x86-64, so their struct layouts are true
  * there only. Code above this class never reads a libuv or libc struct by offset: it uses
- * libuv's accessor functions, and the few fields that have no accessor ({@code uv_buf_t},
- * {@code sockaddr}'s port and family, {@code addrinfo}'s links) are read here, per OS.
+ * libuv's accessor functions, and the few fields juv reads or writes itself ({@code uv_buf_t},
+ * the data slot of handles and requests, {@code sockaddr}'s port, {@code addrinfo}'s links) are
+ * reached here, per OS.
  */
 public final class Platform {
 

@@ -1,6 +1,5 @@
 package io.juv.internal;
 
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -12,14 +11,14 @@ import java.lang.foreign.MemorySegment;
 public abstract class RequestBase {
 
     public enum Type {
-        WRITE, CONNECT, SHUTDOWN, GETADDRINFO;
+        WRITE(Uv.WRITE_REQ), CONNECT(Uv.CONNECT_REQ), SHUTDOWN(Uv.SHUTDOWN_REQ), GETADDRINFO(Uv.GETADDRINFO_REQ);
 
-        final long size = Uv.reqSize(switch (name()) {
-            case "WRITE" -> Uv.WRITE_REQ;
-            case "CONNECT" -> Uv.CONNECT_REQ;
-            case "SHUTDOWN" -> Uv.SHUTDOWN_REQ;
-            default -> Uv.GETADDRINFO_REQ;
-        });
+        /** sizeof the uv_*_t, asked of libuv. */
+        final long size;
+
+        Type(int uvType) {
+            size = Uv.reqSize(uvType);
+        }
     }
 
     protected final LoopCore core;
