@@ -21,10 +21,13 @@ JVM_ARGS := --enable-native-access=ALL-UNNAMED $(JAVA_OPTS)
 ARGS ?=
 
 CLASSES := target/classes
-STAMP := $(CLASSES)/.built
-SOURCES := $(shell find src/main/java bindings/src -name '*.java' 2>/dev/null) pom.xml
+# Examples and tools (src/examples/java) are compiled with the tests, never into the library jar.
+EXAMPLE_CLASSES := target/test-classes
+STAMP := $(EXAMPLE_CLASSES)/.built
+SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
+RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load test build bindings native bench bench-compare bench-tools clean check-jdk check-libuv check-maven check-native
+.PHONY: run load example test build bindings native bench bench-compare bench-tools clean check-jdk check-libuv check-maven check-native
 
 check-jdk:
 	@if [ -z "$(JDK)" ]; then \
@@ -42,18 +45,27 @@ check-maven:
 
 # Compiles only when a source changed, so `make run` starts at once the second time.
 $(STAMP): $(SOURCES) | check-jdk check-maven
-	$(MVN) compile
+	$(MVN) test-compile
 	@touch $@
 
 build: $(STAMP)
 
 ## run: cl-async's benchmark server (ARGS='--port 9010 --delay 0 --keep-alive --no-stats')
 run: check-jdk check-libuv $(STAMP)
-	@exec $(JAVA) $(JVM_ARGS) -cp $(CLASSES) io.juv.tools.SeedServer $(ARGS)
+	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.SeedServer $(ARGS)
 
 ## load: juv's own load client (ARGS='--connections 19000 --addresses 4 --port 9009')
 load: check-jdk check-libuv $(STAMP)
-	@exec $(JAVA) $(JVM_ARGS) -cp $(CLASSES) io.juv.tools.LoadClient $(ARGS)
+	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.LoadClient $(ARGS)
+
+## example: one of src/examples/java by its name (NAME=echo ARGS='--port 7000'); `make example` lists them
+# A name is the class's name in kebab case: echo -> Echo, pipe-echo -> PipeEcho, seed-server -> SeedServer.
+EXAMPLE_CLASS = $(shell echo '$(NAME)' | sed -E 's/(^|-)([a-z])/\U\2/g')
+example: check-jdk check-libuv $(STAMP)
+	@if [ -z "$(NAME)" ]; then echo "make example NAME=<name> ARGS='...', where <name> is one of:"; \
+	  ls src/examples/java/io/juv/examples/*.java | xargs -n1 basename | sed -E 's/\.java$$//; s/([a-z0-9])([A-Z])/\1-\2/g' | tr A-Z a-z | sed 's/^/  /'; exit 2; fi
+	@[ -f src/examples/java/io/juv/examples/$(EXAMPLE_CLASS).java ] || { echo "no example '$(NAME)' (make example lists them)"; exit 2; }
+	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.$(EXAMPLE_CLASS) $(ARGS)
 
 ## test: the JUnit suite, against the real libuv on loopback
 test: check-jdk check-libuv check-maven

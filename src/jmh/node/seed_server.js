@@ -1,5 +1,5 @@
 'use strict';
-// juv's seed server (io.juv.tools.SeedServer) on Node.js: same options, same bytes on the wire.
+// juv's seed server (io.juv.examples.SeedServer) on Node.js: same options, same bytes on the wire.
 //
 //   node src/jmh/node/seed_server.js [--host ADDR] [--port N] [--delay MS] [--keep-alive] [--backlog N]
 //

@@ -8,12 +8,16 @@ public enum ErrorKind {
     CONNECTION_REFUSED,
     /** The peer reset the connection (ECONNRESET). */
     CONNECTION_RESET,
-    /** The operation timed out (ETIMEDOUT). */
+    /** The operation timed out: the system's ETIMEDOUT, or a juv timeout (connect, read, write idle). */
     TIMED_OUT,
     /** The address is already bound by another socket (EADDRINUSE). */
     ADDRESS_IN_USE,
     /** The socket was already closed by this program: juv's own error, not libuv's. */
     SOCKET_CLOSED,
+    /** A host name has no address (of the family asked for): getaddrinfo's EAI_NONAME and kin. */
+    HOST_NOT_FOUND,
+    /** Any other failure of a name lookup (EAI_AGAIN, EAI_FAIL, ...); see {@link UvException#errorName()}. */
+    DNS_FAILURE,
     /** The request was cancelled, typically because its handle was closed (ECANCELED). */
     CANCELED,
     /** Any other libuv error; see {@link UvException#errorName()}. */

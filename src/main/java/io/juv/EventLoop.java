@@ -3,7 +3,18 @@ package io.juv;
 import io.juv.internal.HandleBase;
 import io.juv.internal.LibUv;
 import io.juv.internal.LoopCore;
+import io.juv.internal.ThreadPool;
 import io.juv.internal.Uv;
+import io.juv.net.ConnectOptions;
+import io.juv.net.Dns;
+import io.juv.net.IpFamily;
+import io.juv.net.ListenOptions;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -31,6 +42,11 @@ import java.util.function.Consumer;
 public final class EventLoop implements Executor, AutoCloseable {
 
     final LoopCore core;
+
+    static {
+        // How io.juv.net and the other capability packages reach a loop's core.
+        LoopCore.coresOf(loop -> loop.core);
+    }
 
     private EventLoop() {
         this.core = new LoopCore();
@@ -147,42 +163,73 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** The loop's cached time in milliseconds (libuv's {@code uv_now}), updated once per iteration. */
     public long now() {
         core.checkThread();
+        core.checkOpen();
         return Uv.now(core.loop);
     }
 
-    // ------------------------------------------------------------------ TCP
+    // ------------------------------------------------------------------ TCP and DNS (io.juv.net)
 
     /** A TCP server on {@code host} (an IPv4 or IPv6 literal, such as "0.0.0.0" or "::") with a backlog of 1024. */
-    public TcpServer listen(String host, int port, SocketHandler handler) {
-        return listen(host, port, 1024, handler);
+    public TcpServer listen(String host, int port, StreamHandler<? super TcpSocket> handler) {
+        return TcpServer.listen(this, host, port, ListenOptions.DEFAULT, handler);
     }
 
     /** A TCP server; port 0 lets the system choose one ({@link TcpServer#port()} tells which). */
-    public TcpServer listen(String host, int port, int backlog, SocketHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        if (backlog <= 0) throw new IllegalArgumentException("backlog must be positive: " + backlog);
-        return new TcpServer(core, "localhost".equals(host) ? "127.0.0.1" : host, port, backlog, handler);
+    public TcpServer listen(String host, int port, int backlog, StreamHandler<? super TcpSocket> handler) {
+        return TcpServer.listen(this, host, port, ListenOptions.DEFAULT.backlog(backlog), handler);
+    }
+
+    /** A TCP server with options: backlog, SO_REUSEPORT, IPv6 only ({@link ListenOptions}). */
+    public TcpServer listen(String host, int port, ListenOptions options, StreamHandler<? super TcpSocket> handler) {
+        return TcpServer.listen(this, host, port, options, handler);
     }
 
     /**
-     * Opens a TCP connection to an IP literal or a host name (looked up on libuv's thread pool).
-     * {@link SocketHandler#onConnect} runs once it is open; the future completes with the socket
-     * then, or exceptionally with a {@link UvException} (after {@link SocketHandler#onError}).
+     * Opens a TCP connection to an IP literal or a host name (looked up on libuv's thread pool,
+     * each of its addresses tried in turn). {@link StreamHandler#onConnect} runs once it is open;
+     * the future completes with the socket then, or exceptionally with a {@link UvException}
+     * (after {@link StreamHandler#onError}).
      */
-    public CompletableFuture<TcpSocket> connect(String host, int port, SocketHandler handler) {
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(handler, "handler");
-        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-        CompletableFuture<TcpSocket> future = new CompletableFuture<>();
-        TcpSocket socket = new TcpSocket(core, handler, false);
-        try {
-            socket.connect(host, port, future);
-        } catch (RuntimeException e) {
-            // libuv refused to start (a host name it cannot take, say): nothing may stay open.
-            socket.closeNow();
-            throw e;
-        }
-        return future;
+    public CompletableFuture<TcpSocket> connect(String host, int port, StreamHandler<? super TcpSocket> handler) {
+        return TcpSocket.connect(this, host, port, ConnectOptions.DEFAULT, handler);
+    }
+
+    /** {@link #connect(String, int, StreamHandler)} with an address family and a timeout ({@link ConnectOptions}). */
+    public CompletableFuture<TcpSocket> connect(String host, int port, ConnectOptions options,
+                                                StreamHandler<? super TcpSocket> handler) {
+        return TcpSocket.connect(this, host, port, options, handler);
+    }
+
+    /** Connects to the first of the addresses that answers, trying them in order. */
+    public CompletableFuture<TcpSocket> connect(List<InetSocketAddress> addresses, ConnectOptions options,
+                                                StreamHandler<? super TcpSocket> handler) {
+        return TcpSocket.connect(this, addresses, options, handler);
+    }
+
+    /** Every address of a name, IPv4 and IPv6 ({@link Dns#lookup}). */
+    public CompletableFuture<List<InetAddress>> lookup(String host) {
+        return Dns.lookup(this, host, IpFamily.ANY);
+    }
+
+    /** Every address of a name, of one family ({@link Dns#lookup}). */
+    public CompletableFuture<List<InetAddress>> lookup(String host, IpFamily family) {
+        return Dns.lookup(this, host, family);
+    }
+
+    /** The name of an address ({@link Dns#reverse}). */
+    public CompletableFuture<String> reverseLookup(InetAddress address) {
+        return Dns.reverse(this, address);
+    }
+
+    /**
+     * Sets the size of libuv's thread pool, which DNS lookups, file operations and queued work
+     * share across every loop of the process (default 4, at most 1024). libuv reads it once, when
+     * the pool first starts: call this before any of those.
+     *
+     * @throws IllegalStateException once the pool has started
+     */
+    public static void threadPoolSize(int threads) {
+        ThreadPool.size(threads);
     }
 
     // ------------------------------------------------------------------ signals

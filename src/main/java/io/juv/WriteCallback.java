@@ -1,12 +1,12 @@
 package io.juv;
 
-/** Called once a write has been handed to the kernel, or has failed. */
+/** Called once a write is done: {@code error} is null when the kernel has every byte. */
 @FunctionalInterface
 public interface WriteCallback {
     /**
-     * @param socket the socket written to
-     * @param error  null on success; otherwise why the bytes were not written (for example
-     *               {@link ErrorKind#CANCELED} when the socket was closed first)
+     * @param stream the stream written to
+     * @param error  null on success; {@link ErrorKind#CANCELED} when the stream was closed first;
+     *               {@link ErrorKind#SOCKET_CLOSED} when it was closed or shut down before the write
      */
-    void written(TcpSocket socket, UvException error);
+    void written(Stream stream, UvException error);
 }

@@ -1,5 +1,8 @@
 package io.juv;
 
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
 import io.juv.bindings.uv_h;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.juv;
 
+import io.juv.net.TcpServer;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connection may be left; after close (which throws unless uv_loop_close returned 0), not one
  * byte of native memory.
  */
-final class Loops {
+public final class Loops {
 
     private Loops() {}
 
     /** Runs start on a new loop until it has nothing left to do, then checks it is clean and closes it. */
-    static void run(Consumer<EventLoop> start) {
+    public static void run(Consumer<EventLoop> start) {
         EventLoop loop = EventLoop.create();
         try {
             loop.run(start);
@@ -31,7 +32,7 @@ final class Loops {
         }
     }
 
-    static void assertClean(EventLoop loop) {
+    public static void assertClean(EventLoop loop) {
         LoopStats s = loop.stats();
         assertEquals(0, s.openHandles(), () -> "handles left open: " + s.handles());
         assertEquals(0, s.pendingRequests(), "requests left pending");
@@ -40,7 +41,7 @@ final class Loops {
     }
 
     /** Closes the loop (uv_loop_close must return 0, or close throws) and checks no native byte is left. */
-    static void closeClean(EventLoop loop) {
+    public static void closeClean(EventLoop loop) {
         loop.close();
         assertTrue(loop.isClosed());
         assertEquals(0, loop.stats().nativeBytes(), "native memory left allocated");
@@ -49,35 +50,35 @@ final class Loops {
     // ------------------------------------------------------------------ watchdog
 
     /** A timer that ends a stuck test: it exits the loop. The test cancels it when done and asserts it never fired. */
-    static final class Watchdog {
+    public static final class Watchdog {
         private final Timer timer;
         private boolean fired;
 
-        Watchdog(EventLoop loop, Duration after) {
+        public Watchdog(EventLoop loop, Duration after) {
             timer = loop.delay(after, () -> {
                 fired = true;
                 loop.exit();
             });
         }
 
-        void cancel() {
+        public void cancel() {
             timer.cancel();
         }
 
-        boolean fired() {
+        public boolean fired() {
             return fired;
         }
 
-        void assertNotFired() {
+        public void assertNotFired() {
             assertFalse(fired, "the watchdog fired: the test did not finish in time");
         }
     }
 
-    static Watchdog watchdog(EventLoop loop) {
+    public static Watchdog watchdog(EventLoop loop) {
         return new Watchdog(loop, Duration.ofSeconds(5));
     }
 
-    static Watchdog watchdog(EventLoop loop, Duration after) {
+    public static Watchdog watchdog(EventLoop loop, Duration after) {
         return new Watchdog(loop, after);
     }
 
@@ -85,31 +86,31 @@ final class Loops {
      * Runs r from a zero-delay timer, where libuv has just updated the loop's time: timing tests
      * start there, so what they measure begins in the same iteration as the delays they ask for.
      */
-    static void freshly(EventLoop loop, Runnable r) {
+    public static void freshly(EventLoop loop, Runnable r) {
         loop.delay(Duration.ZERO, r);
     }
 
     // ------------------------------------------------------------------ TCP helpers
 
     /** A server on 127.0.0.1 (system-chosen port) that echoes what it reads, copying it first. */
-    static TcpServer echoServer(EventLoop loop) {
+    public static TcpServer echoServer(EventLoop loop) {
         return loop.listen("127.0.0.1", 0, (s, data) -> s.write(bytes(data)));
     }
 
     /** Copies a buffer's remaining bytes (the read view is only valid during onData). */
-    static byte[] bytes(ByteBuffer data) {
+    public static byte[] bytes(ByteBuffer data) {
         byte[] b = new byte[data.remaining()];
         data.get(b);
         return b;
     }
 
-    static byte[] random(int n, long seed) {
+    public static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -117,12 +118,12 @@ final class Loops {
         }
     }
 
-    static byte[] sha256(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         return sha256().digest(data);
     }
 
     /** A port on 127.0.0.1 where nothing listens (one the system just handed out and took back). */
-    static int closedPort() {
+    public static int closedPort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (java.io.IOException e) {
@@ -131,7 +132,7 @@ final class Loops {
     }
 
     /** Runs r on a new thread and returns what it threw (null if nothing). */
-    static Throwable onOtherThread(Runnable r) {
+    public static Throwable onOtherThread(Runnable r) {
         Throwable[] thrown = new Throwable[1];
         Thread t = new Thread(() -> {
             try {

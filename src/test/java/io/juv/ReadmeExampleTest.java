@@ -1,5 +1,8 @@
 package io.juv;
 
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +35,7 @@ class ReadmeExampleTest {
                     out.add("echoed: " + StandardCharsets.UTF_8.decode(data));
                     s.close();
                 }
-                public void onError(TcpSocket s, UvException e) { if (!e.isEof()) errors.add(e); }
+                public void onError(TcpSocket s, UvException e) { errors.add(e); }
             }).thenAccept(s -> out.add("connected to " + s.remoteAddress().getPort()));
             loop.onSignal(Signal.INT, sig -> loop.exit());
             loop.delay(Duration.ofMillis(1200), loop::exit); // the test's Ctrl-C

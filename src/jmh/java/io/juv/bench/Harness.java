@@ -248,7 +248,7 @@ public final class Harness {
     private List<String> loadClient(int port, int connections, int timeout) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of("taskset", "-c", LOAD_CPU, java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.juv.tools.LoadClient", "--port", Integer.toString(port),
+                "-cp", System.getProperty("java.class.path"), "io.juv.examples.LoadClient", "--port", Integer.toString(port),
                 "--connections", Integer.toString(connections), "--addresses", "4", "--timeout", Integer.toString(timeout));
     }
 

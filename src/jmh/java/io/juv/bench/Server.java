@@ -21,7 +21,7 @@ record Server(String name, List<String> launcher, boolean jvm) {
         List<String> jvm = new ArrayList<>(List.of(java));
         jvm.addAll(JVM_FLAGS);
         List<Server> servers = new ArrayList<>();
-        servers.add(new Server("juv", Proc.concat(jvm, List.of("-cp", cp, "io.juv.tools.SeedServer", "--no-stats")), true));
+        servers.add(new Server("juv", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.SeedServer", "--no-stats")), true));
         servers.add(new Server("C libuv", List.of("target/native/seed_server"), false));
         // Netty 4.2 turns sun.misc.Unsafe off on Java 25 unless allowed: give it its usual configuration.
         servers.add(new Server("Netty epoll", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",

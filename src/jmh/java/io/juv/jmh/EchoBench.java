@@ -1,9 +1,9 @@
 package io.juv.jmh;
 
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
 import io.juv.EventLoop;
-import io.juv.SocketHandler;
-import io.juv.TcpServer;
-import io.juv.TcpSocket;
 import io.juv.Timer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -20,6 +20,23 @@ public final class Addresses {
         return Uv.ip4Addr(cIp, port, into) == 0 || Uv.ip6Addr(cIp, port, into) == 0;
     }
 
+    /** The address of an IPv4 or IPv6 literal, or null if host is a name. */
+    public static InetSocketAddress literal(String host, int port) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(Platform.SOCKADDR_STORAGE);
+            return parse(arena, host, port, sa) ? toJava(arena, sa) : null;
+        }
+    }
+
+    /** Writes the sockaddr of a resolved Java address into {@code into}. */
+    public static void toNative(Arena arena, InetSocketAddress address, MemorySegment into) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) throw new IllegalArgumentException("juv: an unresolved address: " + address);
+        if (!parse(arena, ip.getHostAddress(), address.getPort(), into)) {
+            throw new IllegalArgumentException("juv: not an IP address: " + address);
+        }
+    }
+
     /** A sockaddr (IPv4 or IPv6) as a Java address. */
     public static InetSocketAddress toJava(Arena arena, MemorySegment sockaddr) {
         MemorySegment text = arena.allocate(64);

@@ -49,6 +49,11 @@ public final class Errors {
         return new UvException(0, "ESOCKETCLOSED", what + " is closed", ErrorKind.SOCKET_CLOSED);
     }
 
+    /** A timeout juv keeps itself (idle, connect): not libuv's, so code 0. */
+    public static UvException timedOut(String message) {
+        return new UvException(0, "ETIMEDOUT", message, ErrorKind.TIMED_OUT);
+    }
+
     private static Described describe(int code) {
         if (code < 0 && code >= -CACHED) {
             Described d = BY_CODE[-code];
@@ -68,7 +73,9 @@ public final class Errors {
             case "ETIMEDOUT" -> ErrorKind.TIMED_OUT;
             case "EADDRINUSE" -> ErrorKind.ADDRESS_IN_USE;
             case "ECANCELED" -> ErrorKind.CANCELED;
-            default -> ErrorKind.OTHER;
+            // getaddrinfo's own codes: the name has no address (of the family asked for).
+            case "EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY" -> ErrorKind.HOST_NOT_FOUND;
+            default -> name.startsWith("EAI_") ? ErrorKind.DNS_FAILURE : ErrorKind.OTHER;
         });
     }
 

@@ -70,11 +70,20 @@ public abstract class HandleBase {
 
     /** Asks libuv to close the handle; {@link #onClosed()} follows from the close callback. */
     protected void closeNow() {
-        if (state != OPEN) return;
+        if (beginClose()) Uv.close(handle, Upcalls.CLOSE);
+    }
+
+    /**
+     * For kinds with a close call of their own (uv_tcp_close_reset): marks the handle closing and
+     * runs {@link #beforeClose()}; false if it was already. The caller then asks libuv to close it
+     * with {@link Upcalls#CLOSE} as the callback.
+     */
+    protected final boolean beginClose() {
+        if (state != OPEN) return false;
         core.checkThread();
         state = CLOSING;
         beforeClose();
-        Uv.close(handle, Upcalls.CLOSE);
+        return true;
     }
 
     /** Called from libuv's close callback: the only place a handle's memory is freed. */

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -33,34 +32,24 @@ public final class LoopCore {
 
     static { LibUv.load(); }
 
-    // ------------------------------------------------------------------ the process's loops
+    static LoopCore ofKey(long key) {
+        return HandleTable.loopOf(key);
+    }
 
     /**
-     * A data slot holds {@code (loop index + 1) << 32 | table slot}: a key, not a pointer, so an
-     * upcall finds its loop and its Java object with two array reads and no hashing.
+     * How the capability packages (io.juv.net, ...) reach the core of an {@link io.juv.EventLoop}
+     * without a public accessor on it: EventLoop hands this over from its class initialiser.
      */
-    private static volatile LoopCore[] loops = new LoopCore[4];
+    private static volatile java.util.function.Function<io.juv.EventLoop, LoopCore> cores;
 
-    private static synchronized int addLoop(LoopCore core) {
-        LoopCore[] all = loops;
-        for (int i = 0; i < all.length; i++) {
-            if (all[i] == null) {
-                all[i] = core;
-                return i;
-            }
-        }
-        LoopCore[] grown = Arrays.copyOf(all, all.length * 2);
-        grown[all.length] = core;
-        loops = grown;
-        return all.length;
+    public static void coresOf(java.util.function.Function<io.juv.EventLoop, LoopCore> f) {
+        if (cores != null) throw new IllegalStateException("juv: set once, by EventLoop");
+        cores = f;
     }
 
-    private static synchronized void removeLoop(int index) {
-        loops[index] = null;
-    }
-
-    static LoopCore ofKey(long key) {
-        return loops[(int) (key >>> 32) - 1];
+    /** The core of a loop. The caller holds an EventLoop, so EventLoop's initialiser has run. */
+    public static LoopCore of(io.juv.EventLoop loop) {
+        return cores.apply(java.util.Objects.requireNonNull(loop, "loop"));
     }
 
     // ------------------------------------------------------------------ sizes, from libuv itself
@@ -78,6 +67,7 @@ public final class LoopCore {
             case ASYNC -> Uv.ASYNC;
             case CHECK -> Uv.CHECK;
             case PREPARE -> Uv.PREPARE;
+            case PIPE -> Uv.NAMED_PIPE;
         };
     }
 
@@ -92,7 +82,7 @@ public final class LoopCore {
     private static final long METRICS_SIZE = 16 * 8;
 
     /** Bytes libuv may read into at once, and juv may try-write from its scratch buffer at once. */
-    public static final int IO_BUFFER_SIZE = 64 * 1024;
+    public static final int IO_BUFFER_SIZE = IoBuffers.SIZE;
 
     // ------------------------------------------------------------------ state
 
@@ -102,10 +92,7 @@ public final class LoopCore {
     private final Thread owner;
     private final int index;
 
-    private Object[] table = new Object[256];
-    private int[] freeSlots = new int[256];
-    private int freeCount;
-    private int nextSlot;
+    private final HandleTable table;
 
     private long nativeBytes;
     private final int[] handleCounts = new int[HandleKind.values().length];
@@ -114,12 +101,9 @@ public final class LoopCore {
     public long outgoingTcp;
     long iterations;
 
-    /** libuv reads into this; the user sees it through {@link #readView} during the read callback. */
+    private final IoBuffers buffers;
+    /** Where libuv reads into, for the alloc callback. */
     final long readBuffer;
-    private final ByteBuffer readView;
-    /** A uv_buf_t followed by {@link #IO_BUFFER_SIZE} bytes, for uv_try_write. */
-    private final long writeScratch;
-    private final MemorySegment writeData;
 
     private Consumer<Throwable> errorHandler;
     private Throwable failure;
@@ -146,11 +130,11 @@ public final class LoopCore {
         }
         nativeBytes += loopSize;
         Uv.loopConfigureIdleTime(loop);
-        index = addLoop(this);
-        readBuffer = allocate(IO_BUFFER_SIZE);
-        readView = Platform.segment(readBuffer, IO_BUFFER_SIZE).asByteBuffer();
-        writeScratch = allocate(Platform.BUF_SIZE + IO_BUFFER_SIZE);
-        writeData = Platform.segment(writeScratch + Platform.BUF_SIZE, IO_BUFFER_SIZE);
+        index = HandleTable.addLoop(this);
+        table = new HandleTable(index);
+        buffers = new IoBuffers();
+        nativeBytes += IoBuffers.BYTES;
+        readBuffer = buffers.readAddress;
         wakeup = new Wakeup(this);
         iterationCounter = METRICS_INFO.isPresent() ? null : new IterationCounter(this);
     }
@@ -176,32 +160,20 @@ public final class LoopCore {
     // ------------------------------------------------------------------ the table behind data slots
 
     int register(Object o) {
-        int slot;
-        if (freeCount > 0) {
-            slot = freeSlots[--freeCount];
-        } else {
-            slot = nextSlot++;
-            if (slot == table.length) {
-                table = Arrays.copyOf(table, slot * 2);
-                freeSlots = Arrays.copyOf(freeSlots, slot * 2);
-            }
-        }
-        table[slot] = o;
-        return slot;
+        return table.register(o);
     }
 
     /** A slot is reused only after this, which happens in the close or completion callback. */
     void unregister(int slot) {
-        table[slot] = null;
-        freeSlots[freeCount++] = slot;
+        table.unregister(slot);
     }
 
     Object lookup(long key) {
-        return table[(int) key];
+        return table.lookup(key);
     }
 
     long keyOf(int slot) {
-        return ((long) (index + 1) << 32) | slot;
+        return table.keyOf(slot);
     }
 
     // ------------------------------------------------------------------ accounting
@@ -258,27 +230,14 @@ public final class LoopCore {
 
     // ------------------------------------------------------------------ read and write buffers
 
-    /** The read buffer as a ByteBuffer holding the n bytes just read; valid until the callback returns. */
+    /** The read buffer holding the n bytes just read: read-only, valid until the callback returns. */
     public ByteBuffer readView(int n) {
-        return readView.clear().limit(n);
+        return buffers.readView(n);
     }
 
-    /**
-     * Tries to write bytes at once, without a request or a callback: native bytes from where they
-     * are, heap bytes through the loop's scratch buffer. Returns the count the kernel took (0 when
-     * it would block), or a negative libuv code.
-     */
+    /** Tries to write bytes at once (see {@link IoBuffers#tryWrite}): the count taken, 0, or a negative code. */
     public int tryWrite(long stream, MemorySegment bytes) {
-        long n = bytes.byteSize();
-        if (bytes.isNative()) {
-            // The kernel copies during uv_try_write: native bytes can be handed over where they are.
-            Platform.setBuf(writeScratch, bytes.address(), n);
-        } else {
-            MemorySegment.copy(bytes, 0, writeData, 0, n);
-            Platform.setBuf(writeScratch, writeScratch + Platform.BUF_SIZE, n);
-        }
-        int rc = Uv.tryWrite(stream, writeScratch, 1);
-        return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
+        return buffers.tryWrite(stream, bytes);
     }
 
     // ------------------------------------------------------------------ errors
@@ -407,8 +366,8 @@ public final class LoopCore {
     public List<HandleBase> handles() {
         checkThread();
         List<HandleBase> open = new ArrayList<>();
-        for (int i = 0; i < nextSlot; i++) {
-            if (table[i] instanceof HandleBase h && !h.isInternal() && !h.isClosed()) open.add(h);
+        for (int i = 0; i < table.extent(); i++) {
+            if (table.at(i) instanceof HandleBase h && !h.isInternal() && !h.isClosed()) open.add(h);
         }
         return open;
     }
@@ -423,19 +382,20 @@ public final class LoopCore {
         }
         runTasks();
         closeAll();
-        wakeup.closeNow();
-        if (prepareHook != null) prepareHook.closeNow();
-        if (iterationCounter != null) iterationCounter.closeNow();
+        // juv's own handles last: the loop's, and any a closed owner left (a stream's timer is closed with it).
+        for (int i = 0; i < table.extent(); i++) {
+            if (table.at(i) instanceof HandleBase h) h.closeNow();
+        }
         drainCloses();
         closed = true;
-        free(readBuffer, IO_BUFFER_SIZE);
-        free(writeScratch, Platform.BUF_SIZE + IO_BUFFER_SIZE);
+        buffers.close();
+        nativeBytes -= IoBuffers.BYTES;
         int rc = Uv.loopClose(loop);
         if (rc != 0) {
             // libuv still holds something; freeing its memory now would be a use-after-free.
             throw Errors.of(rc);
         }
-        removeLoop(index);
+        HandleTable.removeLoop(index);
         nativeBytes -= loopSize;
         NativeMemory.free(loop);
         Throwable f = failure;

@@ -129,6 +129,11 @@ public final class Platform {
         return ALL.get(ValueLayout.JAVA_LONG, handleOrRequest);
     }
 
+    /** The NUL-terminated string at an address, reading at most max bytes. */
+    public static String cString(long address, long max) {
+        return MemorySegment.ofAddress(address).reinterpret(max).getString(0);
+    }
+
     // ---------------------------------------------------------------- uv_buf_t
 
     /** sizeof(uv_buf_t): a pointer and a length, 16 bytes on every 64-bit platform. */
@@ -159,10 +164,54 @@ public final class Platform {
     /** sizeof(struct addrinfo) on 64-bit platforms; the hints we pass are this many zeroed bytes. */
     public static final long ADDRINFO_SIZE = 48;
 
-    /** Writes ai_socktype = SOCK_STREAM (1 on every platform; the third int on every platform). */
-    public static void hintsStream(MemorySegment hints) {
+    /** AF_INET: 2 everywhere. AF_INET6: 10 on Linux, 30 on macOS, 23 on Windows. AF_UNSPEC: 0. */
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = switch (OS) {
+        case LINUX, OTHER -> 10;
+        case MAC -> 30;
+        case WINDOWS -> 23;
+    };
+
+    /**
+     * Hints for a stream lookup: ai_family (the second int) as given, ai_socktype = SOCK_STREAM
+     * (1 on every platform; the third int), the rest zero.
+     */
+    public static void hintsStream(MemorySegment hints, int family) {
         hints.fill((byte) 0);
+        hints.set(JAVA_INT, 4, family);
         hints.set(JAVA_INT, 8, 1);
+    }
+
+    /** A sockaddr's family: a 16-bit field at 0, except on macOS (sa_len, then an 8-bit sa_family). */
+    public static int family(MemorySegment sockaddr) {
+        return OS == Os.MAC ? Byte.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_BYTE, 1))
+                : Short.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
+    }
+
+    // ---------------------------------------------------------------- socket options libuv lacks
+
+    private static final MethodHandle SETSOCKOPT = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("setsockopt"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+
+    /**
+     * SO_REUSEPORT on a socket before bind, for libuv before 1.49 (which has UV_TCP_REUSEPORT).
+     * SOL_SOCKET and SO_REUSEPORT: 1 and 15 on Linux, 0xffff and 0x200 on macOS and the BSDs.
+     * Returns false where the OS has no such option (Windows).
+     */
+    public static boolean setReusePort(int fd) {
+        if (SETSOCKOPT == null) return false;
+        int level = OS == Os.MAC ? 0xffff : 1;
+        int option = OS == Os.MAC ? 0x200 : 15;
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            int rc = (int) SETSOCKOPT.invokeExact(fd, level, option, arena.allocateFrom(JAVA_INT, 1), 4);
+            if (rc != 0) throw new IllegalStateException("setsockopt(SO_REUSEPORT) failed on fd " + fd);
+            return true;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("setsockopt failed", t);
+        }
     }
 
     /** ai_addr and ai_next: glibc puts ai_addr before ai_canonname, BSD and Windows after it. */

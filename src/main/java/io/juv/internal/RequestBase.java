@@ -11,7 +11,8 @@ import java.lang.foreign.MemorySegment;
 public abstract class RequestBase {
 
     public enum Type {
-        WRITE(Uv.WRITE_REQ), CONNECT(Uv.CONNECT_REQ), SHUTDOWN(Uv.SHUTDOWN_REQ), GETADDRINFO(Uv.GETADDRINFO_REQ);
+        WRITE(Uv.WRITE_REQ), CONNECT(Uv.CONNECT_REQ), SHUTDOWN(Uv.SHUTDOWN_REQ), GETADDRINFO(Uv.GETADDRINFO_REQ),
+        GETNAMEINFO(Uv.GETNAMEINFO_REQ);
 
         /** sizeof the uv_*_t, asked of libuv. */
         final long size;
@@ -31,6 +32,7 @@ public abstract class RequestBase {
 
     protected RequestBase(LoopCore core, Type type, long extra) {
         core.checkThread();
+        core.checkOpen();
         this.core = core;
         this.requestSize = type.size;
         this.extraSize = extra;
@@ -68,10 +70,20 @@ public abstract class RequestBase {
 
     /** From the completion callback: memory first, so the user's callback may start new requests. */
     final void completed(int status, long result) {
-        release();
+        try {
+            beforeRelease(status, result);
+        } finally {
+            release();
+        }
         onComplete(status, result);
     }
 
-    /** status is 0 or a negative libuv code; result is the address of a lookup's addrinfo list, else 0. */
+    /** Reads what the result keeps in the request's own memory (a reverse lookup's name) while it exists. */
+    protected void beforeRelease(int status, long result) {}
+
+    /**
+     * status is 0 or a negative libuv code; result is the address of a lookup's addrinfo list, or
+     * of a reverse lookup's host name (inside the request: read it before returning), else 0.
+     */
     protected abstract void onComplete(int status, long result);
 }

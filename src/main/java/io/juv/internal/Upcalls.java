@@ -6,6 +6,7 @@ import io.juv.bindings.uv_check_cb;
 import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
+import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
@@ -44,6 +45,7 @@ public final class Upcalls {
     /** uv_write_cb, uv_connect_cb and uv_shutdown_cb share one C signature, so one stub serves them all. */
     public static final long REQUEST = stub("request", uv_write_cb.descriptor());
     public static final long GETADDRINFO = stub("getaddrinfo", uv_getaddrinfo_cb.descriptor());
+    public static final long GETNAMEINFO = stub("getnameinfo", uv_getnameinfo_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -179,6 +181,17 @@ public final class Upcalls {
             long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, res);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void getnameinfo(long req, int status, long hostname, long service) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(req);
+            core = LoopCore.ofKey(key);
+            ((RequestBase) core.lookup(key)).completed(status, hostname);
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -171,11 +171,23 @@ public final class Uv {
     public static void unref(long handle) { uv_h.uv_unref(at(handle)); }
     public static boolean hasRef(long handle) { return uv_h.uv_has_ref(at(handle)) != 0; }
 
+    public static int timerStop(long timer) { return uv_h.uv_timer_stop(at(timer)); }
+    public static int tcpCloseReset(long tcp, long cb) { return uv_h.uv_tcp_close_reset(at(tcp), at(cb)); }
+    public static boolean isClosing(long handle) { return uv_h.uv_is_closing(at(handle)) != 0; }
+
     public static int signalInit(long loop, long signal) { return uv_h.uv_signal_init(at(loop), at(signal)); }
     public static int signalStart(long signal, long cb, int signum) { return uv_h.uv_signal_start(at(signal), at(cb), signum); }
     public static int signalStop(long signal) { return uv_h.uv_signal_stop(at(signal)); }
 
-    public static int tcpBind(long tcp, MemorySegment addr) { return uv_h.uv_tcp_bind(at(tcp), addr, 0); }
+    public static int tcpBind(long tcp, MemorySegment addr, int flags) { return uv_h.uv_tcp_bind(at(tcp), addr, flags); }
+    public static int tcpInitEx(long loop, long tcp, int flags) { return uv_h.uv_tcp_init_ex(at(loop), at(tcp), flags); }
+    public static int tcpOpen(long tcp, int fd) { return uv_h.uv_tcp_open(at(tcp), fd); }
+    public static int tcpKeepAlive(long tcp, boolean on, int delaySeconds) { return uv_h.uv_tcp_keepalive(at(tcp), on ? 1 : 0, delaySeconds); }
+    public static int tcpSimultaneousAccepts(long tcp, boolean on) { return uv_h.uv_tcp_simultaneous_accepts(at(tcp), on ? 1 : 0); }
+    /** uv_send_buffer_size / uv_recv_buffer_size: *value 0 reads the size into it, else sets it. */
+    public static int sendBufferSize(long handle, MemorySegment value) { return uv_h.uv_send_buffer_size(at(handle), value); }
+    public static int recvBufferSize(long handle, MemorySegment value) { return uv_h.uv_recv_buffer_size(at(handle), value); }
+    public static int fileno(long handle, MemorySegment fd) { return uv_h.uv_fileno(at(handle), fd); }
     public static int listen(long stream, int backlog, long cb) { return uv_h.uv_listen(at(stream), backlog, at(cb)); }
     public static int tcpConnect(long req, long tcp, MemorySegment addr, long cb) {
         return uv_h.uv_tcp_connect(at(req), at(tcp), addr, at(cb));
@@ -188,6 +200,10 @@ public final class Uv {
         return uv_h.uv_getaddrinfo(at(loop), at(req), at(cb), node, service, hints);
     }
     public static void freeaddrinfo(long ai) { uv_h.uv_freeaddrinfo(at(ai)); }
+    public static int osSetenv(MemorySegment name, MemorySegment value) { return uv_h.uv_os_setenv(name, value); }
+    public static int getnameinfo(long loop, long req, long cb, MemorySegment addr, int flags) {
+        return uv_h.uv_getnameinfo(at(loop), at(req), at(cb), addr, flags);
+    }
 
     public static int asyncInit(long loop, long async, long cb) { return uv_h.uv_async_init(at(loop), at(async), at(cb)); }
     /** The one libuv function that is safe to call from any thread. */
@@ -228,7 +244,17 @@ public final class Uv {
 
     // Enum values are the same on every platform; they come from the generated header.
     public static final int TIMER = uv_h.UV_TIMER(), TCP = uv_h.UV_TCP(), SIGNAL = uv_h.UV_SIGNAL(),
-            ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK(), PREPARE = uv_h.UV_PREPARE();
+            ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK(), PREPARE = uv_h.UV_PREPARE(),
+            NAMED_PIPE = uv_h.UV_NAMED_PIPE();
     public static final int WRITE_REQ = uv_h.UV_WRITE(), CONNECT_REQ = uv_h.UV_CONNECT(),
-            SHUTDOWN_REQ = uv_h.UV_SHUTDOWN(), GETADDRINFO_REQ = uv_h.UV_GETADDRINFO();
+            SHUTDOWN_REQ = uv_h.UV_SHUTDOWN(), GETADDRINFO_REQ = uv_h.UV_GETADDRINFO(),
+            GETNAMEINFO_REQ = uv_h.UV_GETNAMEINFO();
+    public static final int TCP_IPV6ONLY = uv_h.UV_TCP_IPV6ONLY();
+    /** UV_TCP_REUSEPORT, new in libuv 1.49 (the bindings are from 1.44): uv.h's enum value. */
+    public static final int TCP_REUSEPORT = 2;
+
+    /** The loaded libuv is at least major.minor. */
+    public static boolean atLeast(int major, int minor) {
+        return version() >= ((major << 16) | (minor << 8));
+    }
 }

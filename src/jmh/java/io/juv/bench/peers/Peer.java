@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * What the peer servers share with juv's seed server ({@code io.juv.tools.SeedServer}): its
+ * What the peer servers share with juv's seed server ({@code io.juv.examples.SeedServer}): its
  * options, its response bytes and its way of finding the end of a request.
  *
  * <pre>
@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class Peer {
 
-    /** SeedServer.RESPONSE, byte for byte (that field is package-private in io.juv.tools). */
+    /** SeedServer.RESPONSE, byte for byte (that field is package-private in io.juv.examples). */
     static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nDate: Wed, 03 Oct 2012 23:43:10 GMT\r\n"
             + "Content-Type: text/plain\r\nContent-Length: 9\r\n\r\nomglolwtf").getBytes(StandardCharsets.US_ASCII);
 

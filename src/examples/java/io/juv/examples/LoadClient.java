@@ -1,9 +1,9 @@
-package io.juv.tools;
+package io.juv.examples;
 
 import io.juv.ErrorKind;
 import io.juv.EventLoop;
-import io.juv.SocketHandler;
-import io.juv.TcpSocket;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
 
@@ -125,8 +125,13 @@ public final class LoadClient {
         }
 
         @Override
+        public void onEnd(TcpSocket socket) {
+            // The server closes after its reply; closing before it is an error of its own kind.
+            if (received < replyBytes) errors.merge(ErrorKind.END_OF_STREAM, 1, Integer::sum);
+        }
+
+        @Override
         public void onError(TcpSocket socket, UvException error) {
-            if (error.isEof() && received >= replyBytes) return; // the server closes after its reply
             errors.merge(error.kind(), 1, Integer::sum);
         }
 

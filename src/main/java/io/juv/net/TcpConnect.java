@@ -1,4 +1,4 @@
-package io.juv;
+package io.juv.net;
 
 import io.juv.internal.LoopCore;
 import io.juv.internal.RequestBase;
@@ -17,8 +17,8 @@ final class TcpConnect extends RequestBase {
         this.socket = socket;
     }
 
-    void start(long tcp, MemorySegment sockaddr) {
-        started(Uv.tcpConnect(request, tcp, sockaddr, Upcalls.REQUEST));
+    void start(MemorySegment sockaddr) {
+        started(Uv.tcpConnect(request, socket.nativeHandle(), sockaddr, Upcalls.REQUEST));
     }
 
     @Override

@@ -5,23 +5,22 @@ import io.juv.internal.RequestBase;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
-
 /** uv_shutdown: completes once every queued write is flushed and the write side is shut. */
-final class TcpShutdown extends RequestBase {
+final class StreamShutdown extends RequestBase {
 
-    private final TcpSocket socket;
+    private final Stream stream;
 
-    TcpShutdown(LoopCore core, TcpSocket socket) {
+    StreamShutdown(LoopCore core, Stream stream) {
         super(core, Type.SHUTDOWN, 0);
-        this.socket = socket;
+        this.stream = stream;
     }
 
-    void start(long stream) {
-        started(Uv.shutdown(request, stream, Upcalls.REQUEST));
+    void start(long handle) {
+        started(Uv.shutdown(request, handle, Upcalls.REQUEST));
     }
 
     @Override
     protected void onComplete(int status, long result) {
-        socket.shutdownDone();
+        stream.shutdownDone(status);
     }
 }

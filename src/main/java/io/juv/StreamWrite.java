@@ -9,31 +9,36 @@ import io.juv.internal.Uv;
 import java.lang.foreign.MemorySegment;
 
 /** A queued write: one allocation holds the uv_write_t, its uv_buf_t and a copy of the bytes. */
-final class TcpWrite extends RequestBase {
+final class StreamWrite extends RequestBase {
 
-    private final TcpSocket socket;
+    private final Stream stream;
     private final WriteCallback callback;
+    private final long size;
 
-    TcpWrite(LoopCore core, TcpSocket socket, MemorySegment bytes, WriteCallback callback) {
+    StreamWrite(LoopCore core, Stream stream, MemorySegment bytes, WriteCallback callback) {
         super(core, Type.WRITE, Platform.BUF_SIZE + bytes.byteSize());
-        this.socket = socket;
+        this.stream = stream;
         this.callback = callback;
         long buf = extra();
-        long n = bytes.byteSize();
-        MemorySegment.copy(bytes, 0, extraSegment(), Platform.BUF_SIZE, n);
-        Platform.setBuf(buf, buf + Platform.BUF_SIZE, n);
+        size = bytes.byteSize();
+        MemorySegment.copy(bytes, 0, extraSegment(), Platform.BUF_SIZE, size);
+        Platform.setBuf(buf, buf + Platform.BUF_SIZE, size);
     }
 
     WriteCallback callback() {
         return callback;
     }
 
-    void start(long stream) {
-        started(Uv.write(request, stream, extra(), 1, Upcalls.REQUEST));
+    long size() {
+        return size;
+    }
+
+    void start(long handle) {
+        started(Uv.write(request, handle, extra(), 1, Upcalls.REQUEST));
     }
 
     @Override
     protected void onComplete(int status, long result) {
-        socket.writeDone(this, status);
+        stream.writeDone(this, status);
     }
 }

@@ -1,11 +1,11 @@
-package io.juv.tools;
+package io.juv.examples;
 
 import io.juv.EventLoop;
 import io.juv.LoopStats;
 import io.juv.Signal;
-import io.juv.SocketHandler;
-import io.juv.TcpServer;
-import io.juv.TcpSocket;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
 import io.juv.WriteCallback;
@@ -116,7 +116,7 @@ public final class SeedServer {
         public void onData(TcpSocket socket, ByteBuffer data) {
             if (socket.attachment() != null) return; // already answering
             socket.attach(loop.delay(delay, () -> {
-                if (!socket.isClosed()) socket.write(NATIVE_RESPONSE, closeWhenWritten); // unless the client went away
+                socket.write(NATIVE_RESPONSE, closeWhenWritten); // refused (and closed) if the client went away
             }));
         }
 
@@ -138,8 +138,17 @@ public final class SeedServer {
             byte[] bytes = n <= scratch.length ? scratch : new byte[n];
             data.get(data.position(), bytes, 0, n); // one bulk copy; scanning an array is the JIT's best case
             int requests = ends.count(bytes, n);
-            for (int i = 0; i < requests; i++) socket.write(NATIVE_RESPONSE, null);
+            boolean writable = true;
+            for (int i = 0; i < requests; i++) writable = socket.write(NATIVE_RESPONSE, null);
             finished += requests;
+            // A peer that pipelines requests and never reads its answers must not grow the queue
+            // without bound: stop reading until the queue drains, and TCP slows the peer down.
+            if (!writable) socket.pause();
+        }
+
+        @Override
+        public void onDrain(TcpSocket socket) {
+            socket.resume();
         }
 
         @Override

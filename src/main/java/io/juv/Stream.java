@@ -1,0 +1,525 @@
+package io.juv;
+
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A byte stream on libuv's {@code uv_stream_t}: what TCP sockets, pipes and (later) TTYs, TLS
+ * sessions and process stdio all are. One type carries writing, reading, half-close,
+ * backpressure, idle timeouts, the attachment and the close protocol, so each kind adds only what
+ * is its own (Node: {@code net.Socket} over {@code stream.Duplex}).
+ *
+ * <p><b>Writing.</b> A write goes to the kernel at once when it takes it ({@code uv_try_write});
+ * what it does not take is copied into native memory and queued, so the caller's bytes may be
+ * reused as soon as {@code write} returns. Each form has a callback and a {@link CompletableFuture}
+ * variant. A write never throws for the stream's state: on a stream that is closed, closing or
+ * shut down for writing it is refused with {@link ErrorKind#SOCKET_CLOSED}, told to its callback
+ * or future, and dropped, so a handler needs no guard around its writes (Netty fails the future,
+ * Node calls back with an error). A failing write with no callback (ECONNRESET, say) is reported
+ * to {@link StreamHandler#onError} once and closes the stream.
+ *
+ * <p><b>Backpressure.</b> {@link #writable()} turns false once more than the high water mark is
+ * queued and true again once the queue falls to the low water mark, when
+ * {@link StreamHandler#onDrain} runs (defaults 64 KiB and 32 KiB, as Netty's). A writer that
+ * stops on {@code writable() == false} holds its memory to the high mark plus one write.
+ *
+ * <p><b>Ending.</b> {@link #shutdown()} ends the write side after the queued writes (the peer
+ * reads end of stream) and keeps reading. The peer's end of stream is
+ * {@link StreamHandler#onEnd}; after it juv closes the stream gracefully unless
+ * {@link #allowHalfOpen(boolean)} was set, in which case the stream stays open for writing until
+ * the program ends it. {@link #close()} is graceful: queued writes are flushed, the write side is
+ * shut down, then the handle closes. {@link #closeNow()} cancels what is queued.
+ *
+ * <p>All methods must be called on the loop's thread, except what {@link #inputStream()} and
+ * {@link #outputStream()} return.
+ */
+public abstract class Stream extends HandleBase {
+
+    /** Queued bytes above which {@link #writable()} turns false (Netty's default). */
+    public static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+    /** Queued bytes at which {@link #writable()} turns true again and onDrain runs. */
+    public static final long DEFAULT_LOW_WATER_MARK = 32 * 1024;
+
+    private final StreamHandler<Stream> handler;
+    private Object attachment;
+    /** Handler calls wait for this: a connect attempt that fails and is retried is never seen. */
+    private boolean exposed;
+    private boolean connected;
+    private boolean reading;
+    private boolean paused;
+    private boolean allowHalfOpen;
+    private boolean readEnded;
+    private boolean writeEnded;
+    private boolean shutdownDone;
+    private boolean closing;
+    private int queuedWrites;
+    private long queuedBytes;
+    private long highWater = DEFAULT_HIGH_WATER_MARK;
+    private long lowWater = DEFAULT_LOW_WATER_MARK;
+    private boolean writable = true;
+    private StreamTimeouts timeouts;
+    private BlockingInput input;
+    private BlockingOutput output;
+
+    @SuppressWarnings("unchecked")
+    protected Stream(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
+        super(core, kind, init);
+        // Each kind's constructor takes a StreamHandler<? super ItsKind> and passes itself: sound.
+        this.handler = (StreamHandler<Stream>) handler;
+    }
+
+    /** The stream as libuv knows it, for the kinds' own calls. */
+    protected final long stream() {
+        return handle;
+    }
+
+    // ------------------------------------------------------------------ connection
+
+    /** The connection exists (accepted, or connected): reading starts and the handler hears of it. */
+    protected final void established() {
+        connected = true;
+        exposed = true;
+        if (!paused) startReading();
+        handler.onConnect(this);
+    }
+
+    /** A connect failed for good: the handler hears of it once, then the stream closes. */
+    protected final void connectFailed(UvException e) {
+        exposed = true;
+        try {
+            if (!super.isClosed()) handler.onError(this, e);
+        } finally {
+            closeNow();
+        }
+    }
+
+    /** A failed attempt that another will follow: closed without a word to the handler. */
+    protected final void abandon() {
+        closeNow();
+    }
+
+    public boolean isConnected() {
+        return connected && !isClosed();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void startReading() {
+        if (reading || readEnded || super.isClosed()) return;
+        Errors.check(Uv.readStart(handle, Upcalls.ALLOC, Upcalls.READ));
+        reading = true;
+        if (timeouts != null) timeouts.readResumed();
+    }
+
+    private void stopReading() {
+        if (!reading) return;
+        Uv.readStop(handle);
+        reading = false;
+    }
+
+    @Override
+    protected final void onRead(long nread) {
+        if (nread > 0) {
+            if (timeouts != null) timeouts.readActivity();
+            beforeRead();
+            if (closing) return; // close() was asked: what still arrives is dropped
+            ByteBuffer view = core.readView((int) nread);
+            if (input != null) input.offer(view);
+            else handler.onData(this, view);
+            return;
+        }
+        if (nread == 0) return; // EAGAIN: nothing to read after all
+        reading = false;
+        UvException e = Errors.of(nread);
+        if (e.isEof()) peerEnded();
+        else fail(e);
+    }
+
+    /** Runs before each read's bytes are delivered, for kinds that receive more than bytes (an IPC pipe's handles). */
+    protected void beforeRead() {}
+
+    private void peerEnded() {
+        readEnded = true;
+        if (input != null) input.end();
+        if (closing) return; // the shutdown's completion closes the handle
+        handler.onEnd(this);
+        if (super.isClosed()) return;
+        if (writeEnded && shutdownDone) closeNow();
+        else if (!allowHalfOpen) close();
+    }
+
+    /** Reports an error once and closes at once. */
+    private void fail(UvException e) {
+        if (super.isClosed()) return;
+        if (input != null) input.fail(e);
+        try {
+            handler.onError(this, e);
+        } finally {
+            closeNow();
+        }
+    }
+
+    /** From the stream's timeouts. */
+    void timedOut(String what, long millis) {
+        fail(Errors.timedOut(what + " timed out after " + millis + " ms"));
+    }
+
+    /** Stops reading until {@link #resume()}: the kernel's buffer fills, and the peer is slowed down. */
+    public void pause() {
+        core.checkThread();
+        paused = true;
+        if (!super.isClosed()) stopReading();
+    }
+
+    public void resume() {
+        core.checkThread();
+        paused = false;
+        if (connected && !closing && !super.isClosed()) startReading();
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
+     * With {@code true}, the peer's end of stream leaves the stream open for writing (Node's
+     * {@code allowHalfOpen}): the program ends it with {@link #shutdown()} or {@link #close()}.
+     * With {@code false} (the default) juv closes it gracefully after {@link StreamHandler#onEnd}.
+     */
+    public void allowHalfOpen(boolean allow) {
+        core.checkThread();
+        allowHalfOpen = allow;
+    }
+
+    /** True once the peer's end of stream arrived. */
+    public boolean isReadEnded() {
+        return readEnded;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Writes the bytes; returns {@link #writable()}. */
+    public boolean write(byte[] data) {
+        return write(MemorySegment.ofArray(data), null);
+    }
+
+    public boolean write(byte[] data, WriteCallback callback) {
+        return write(MemorySegment.ofArray(data), callback);
+    }
+
+    public CompletableFuture<Void> writeAsync(byte[] data) {
+        return writeAsync(MemorySegment.ofArray(data));
+    }
+
+    /** Writes the buffer's remaining bytes; its position is not changed. */
+    public boolean write(ByteBuffer data) {
+        return write(MemorySegment.ofBuffer(data), null);
+    }
+
+    public boolean write(ByteBuffer data, WriteCallback callback) {
+        return write(MemorySegment.ofBuffer(data), callback);
+    }
+
+    public CompletableFuture<Void> writeAsync(ByteBuffer data) {
+        return writeAsync(MemorySegment.ofBuffer(data));
+    }
+
+    /** Writes the string as UTF-8. */
+    public boolean write(String data) {
+        return write(data.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    public boolean write(String data, WriteCallback callback) {
+        return write(data.getBytes(StandardCharsets.UTF_8), callback);
+    }
+
+    public CompletableFuture<Void> writeAsync(String data) {
+        return writeAsync(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Completes once the kernel has the bytes, or exceptionally with the write's {@link UvException}. */
+    public CompletableFuture<Void> writeAsync(MemorySegment data) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        write(data, (s, error) -> {
+            if (error == null) done.complete(null);
+            else done.completeExceptionally(error);
+        });
+        return done;
+    }
+
+    /**
+     * Writes the segment's bytes. Native bytes the kernel takes at once are handed to it uncopied;
+     * anything queued is copied, so the segment (and its arena) may go as soon as this returns.
+     * The callback, if any, runs once the kernel has the bytes: before this method returns when
+     * it took them at once (or when the write is refused), else from the loop.
+     *
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     * @throws IllegalStateException if the segment's arena is already closed
+     */
+    public boolean write(MemorySegment data, WriteCallback callback) {
+        core.checkThread();
+        if (!data.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
+        if (isClosed() || writeEnded) {
+            refused(callback);
+            return false;
+        }
+        long n = data.byteSize();
+        long written = 0;
+        if (queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
+            int rc = core.tryWrite(handle, data);
+            if (rc < 0) {
+                writeFailed(Errors.of(rc), callback);
+                return false;
+            }
+            written = rc;
+            if (written == n) {
+                if (callback != null) callback.written(this, null);
+                return writable;
+            }
+        }
+        long queued = n - written;
+        StreamWrite w = new StreamWrite(core, this, data.asSlice(written), callback);
+        try {
+            w.start(handle);
+        } catch (UvException e) {
+            writeFailed(e, callback);
+            return false;
+        }
+        if (queuedWrites++ == 0 && timeouts != null) timeouts.writeQueued();
+        queuedBytes += queued;
+        if (queuedBytes > highWater) writable = false;
+        return writable;
+    }
+
+    private void refused(WriteCallback callback) {
+        if (callback != null) callback.written(this, Errors.socketClosed(kind() + " stream"));
+    }
+
+    void writeDone(StreamWrite w, int status) {
+        queuedWrites--;
+        queuedBytes -= w.size();
+        if (status < 0) {
+            writeFailed(Errors.of(status), w.callback());
+            return;
+        }
+        if (timeouts != null) timeouts.writeActivity();
+        if (w.callback() != null) w.callback().written(this, null);
+        if (!writable && queuedBytes <= lowWater && !isClosed()) {
+            writable = true;
+            handler.onDrain(this);
+        }
+    }
+
+    private void writeFailed(UvException e, WriteCallback callback) {
+        boolean cancelled = e.kind() == ErrorKind.CANCELED;
+        try {
+            if (callback != null) callback.written(this, e);
+            else if (!cancelled && !super.isClosed() && exposed) handler.onError(this, e);
+        } finally {
+            if (!cancelled) closeNow();
+        }
+    }
+
+    /**
+     * False while more than the high water mark is queued, until the queue falls to the low
+     * water mark; a closed stream is never writable.
+     */
+    public boolean writable() {
+        return writable && !isClosed() && !writeEnded;
+    }
+
+    /** Sets the water marks of {@link #writable()}: 0 ≤ low ≤ high. */
+    public void waterMarks(long low, long high) {
+        core.checkThread();
+        if (low < 0 || high < low) throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
+        lowWater = low;
+        highWater = high;
+        if (queuedBytes > highWater) writable = false;
+    }
+
+    public long highWaterMark() {
+        return highWater;
+    }
+
+    public long lowWaterMark() {
+        return lowWater;
+    }
+
+    /** Writes queued and not yet taken by the kernel. */
+    public int queuedWrites() {
+        return queuedWrites;
+    }
+
+    /** Bytes of the queued writes not yet completed: what the water marks count. */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Bytes libuv holds that the kernel has not taken yet (libuv's own count; 0 once closed). */
+    public long writeQueueSize() {
+        core.checkThread();
+        return isAlive() ? Uv.writeQueueSize(handle) : 0;
+    }
+
+    // ------------------------------------------------------------------ timeouts
+
+    /**
+     * Fails the stream with {@link ErrorKind#TIMED_OUT} when nothing arrives for {@code timeout}
+     * while it is reading (a pause stops the clock); re-armed by every read. Zero turns it off.
+     */
+    public void readTimeout(Duration timeout) {
+        core.checkThread();
+        timeouts().read(Timer.millis(timeout));
+    }
+
+    /**
+     * Fails the stream with {@link ErrorKind#TIMED_OUT} when queued writes make no progress for
+     * {@code timeout}; re-armed by every completed write, idle while nothing is queued. Zero turns it off.
+     */
+    public void writeTimeout(Duration timeout) {
+        core.checkThread();
+        timeouts().write(Timer.millis(timeout));
+    }
+
+    private StreamTimeouts timeouts() {
+        if (isClosed()) throw Errors.socketClosed("stream");
+        if (timeouts == null) timeouts = new StreamTimeouts(core, this);
+        return timeouts;
+    }
+
+    boolean isReading() {
+        return reading;
+    }
+
+    // ------------------------------------------------------------------ ending and closing
+
+    /**
+     * Ends the write side once the queued writes are written (the peer reads end of stream) and
+     * keeps reading: a half-close (Node's {@code end()}, Netty's {@code shutdownOutput}). Writes
+     * after it are refused. Once the peer has ended too, the stream closes.
+     */
+    public void shutdown() {
+        core.checkThread();
+        if (isClosed() || writeEnded) return;
+        writeEnded = true;
+        try {
+            new StreamShutdown(core, this).start(handle);
+        } catch (UvException e) {
+            fail(e);
+        }
+    }
+
+    void shutdownDone(int status) {
+        shutdownDone = true;
+        if (closing || readEnded || status < 0) closeNow();
+    }
+
+    /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
+    public boolean isWriteEnded() {
+        return writeEnded;
+    }
+
+    /**
+     * Closes gracefully: queued writes are flushed, then the write side is shut down (the peer
+     * reads end of stream), then the stream closes. Bytes that arrive meanwhile are dropped.
+     * Safe to call more than once.
+     */
+    public void close() {
+        if (isClosed()) return;
+        core.checkThread();
+        if (!connected) {
+            closeNow();
+            return;
+        }
+        closing = true;
+        if (writeEnded) {
+            if (shutdownDone) closeNow();
+            return; // the shutdown under way closes it
+        }
+        writeEnded = true;
+        try {
+            new StreamShutdown(core, this).start(handle);
+        } catch (UvException e) {
+            closeNow(); // ENOTCONN and the like: nothing to flush to
+        }
+    }
+
+    /** Closes at once: queued writes are cancelled (their callbacks see {@link ErrorKind#CANCELED}). */
+    @Override
+    public void closeNow() {
+        super.closeNow();
+    }
+
+    /** True once {@link #close()} or {@link #closeNow()} was called, or the connection ended. */
+    @Override
+    public boolean isClosed() {
+        return closing || super.isClosed();
+    }
+
+    @Override
+    protected void beforeClose() {
+        if (timeouts != null) timeouts.close();
+        if (input != null) input.fail(Errors.socketClosed("stream"));
+        if (output != null) output.closed();
+    }
+
+    @Override
+    protected void onClosed() {
+        if (exposed) handler.onClose(this);
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** Attaches any object to the stream, for the handler's use. Returns the previous one. */
+    public Object attach(Object value) {
+        Object old = attachment;
+        attachment = value;
+        return old;
+    }
+
+    /**
+     * The stream's bytes as a blocking {@link InputStream}, for code on another thread (cl-async's
+     * async-io-stream). From now on reads go to it instead of {@link StreamHandler#onData}; it
+     * holds at most {@code capacity} bytes and pauses the stream while full. Call on the loop
+     * thread; read on any other (on the loop thread a read that would block throws).
+     */
+    public InputStream inputStream(int capacity) {
+        core.checkThread();
+        if (input == null) input = new BlockingInput(this, core, capacity);
+        return input;
+    }
+
+    public InputStream inputStream() {
+        return inputStream(256 * 1024);
+    }
+
+    /**
+     * A blocking {@link OutputStream} onto the stream, for code on another thread: each write
+     * is copied and handed to the loop, and blocks while more than the high water mark is queued.
+     * {@code close()} shuts the write side down. Call on the loop thread; write on any other.
+     */
+    public OutputStream outputStream() {
+        core.checkThread();
+        if (output == null) output = new BlockingOutput(this, core);
+        return output;
+    }
+
+    final LoopCore core() {
+        return core;
+    }
+}

@@ -1,0 +1,98 @@
+package io.juv.net;
+
+import io.juv.EventLoop;
+import io.juv.HandleKind;
+import io.juv.Stream;
+import io.juv.StreamHandler;
+import io.juv.StreamServer;
+import io.juv.internal.Addresses;
+import io.juv.internal.Errors;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+
+/**
+ * A listening TCP socket (cl-async's {@code tcp-server}), made by {@code EventLoop.listen}. Every
+ * accepted connection becomes a {@link TcpSocket} served by the server's handler.
+ */
+public final class TcpServer extends StreamServer {
+
+    private final StreamHandler<? super TcpSocket> handler;
+    private final InetSocketAddress address;
+
+    private TcpServer(LoopCore core, ListenOptions options, StreamHandler<? super TcpSocket> handler, MemorySegment addr) {
+        // The socket is made now, in the address's family, so options can be set on it before bind.
+        int family = Platform.family(addr);
+        super(core, HandleKind.TCP, (loop, h) -> Uv.tcpInitEx(loop, h, family), handler);
+        this.handler = handler;
+        try {
+            int flags = options.ipv6Only() ? Uv.TCP_IPV6ONLY : 0;
+            if (options.reusePort()) flags |= reusePort();
+            if (!options.simultaneousAccepts()) Errors.check(Uv.tcpSimultaneousAccepts(server(), false));
+            Errors.check(Uv.tcpBind(server(), addr, flags));
+            // libuv may report a bind error such as EADDRINUSE only here.
+            Errors.check(Uv.listen(server(), options.backlog(), Upcalls.CONNECTION));
+            this.address = Addresses.ofTcp(server(), false);
+        } catch (RuntimeException e) {
+            closeNow();
+            throw e;
+        }
+    }
+
+    /**
+     * A TCP server on {@code host} (an IPv4 or IPv6 literal such as "0.0.0.0" or "::", or
+     * "localhost"); port 0 lets the system choose ({@link #port()} tells which). The same as
+     * {@code loop.listen(host, port, options, handler)}.
+     */
+    public static TcpServer listen(EventLoop loop, String host, int port, ListenOptions options,
+                                   StreamHandler<? super TcpSocket> handler) {
+        java.util.Objects.requireNonNull(options, "options");
+        java.util.Objects.requireNonNull(handler, "handler");
+        LoopCore core = LoopCore.of(loop);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(Platform.SOCKADDR_STORAGE);
+            if (!Addresses.parse(arena, "localhost".equals(host) ? "127.0.0.1" : host, port, addr)) {
+                throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + host);
+            }
+            return new TcpServer(core, options, handler, addr);
+        }
+    }
+
+    /** libuv's own flag from 1.49; before it, SO_REUSEPORT set on the socket here. */
+    private int reusePort() {
+        if (Uv.atLeast(1, 49)) return Uv.TCP_REUSEPORT;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fd = arena.allocate(ValueLayout.JAVA_LONG); // uv_os_fd_t: an int, or a HANDLE on Windows
+            Errors.check(Uv.fileno(server(), fd));
+            if (!Platform.setReusePort(fd.get(ValueLayout.JAVA_INT, 0))) {
+                throw new UnsupportedOperationException("juv: SO_REUSEPORT does not exist on " + Platform.OS);
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    protected Stream newConnection() {
+        return new TcpSocket(core, handler, true);
+    }
+
+    /** The port the server listens on: the one the system chose, if it was asked for port 0. */
+    public int port() {
+        return address.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpServer[" + address + (isClosed() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,204 @@
+package io.juv.net;
+
+import io.juv.EventLoop;
+import io.juv.HandleKind;
+import io.juv.Stream;
+import io.juv.StreamHandler;
+import io.juv.internal.Addresses;
+import io.juv.internal.Errors;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A TCP connection: accepted by a {@link TcpServer}, opened by {@code EventLoop.connect}, or
+ * adopted from a file descriptor. Everything a stream does is {@link Stream}'s; this adds the
+ * addresses, TCP's options and {@link #reset()}.
+ */
+public final class TcpSocket extends Stream {
+
+    private final boolean incoming;
+    private TcpConnector connector;
+
+    TcpSocket(LoopCore core, StreamHandler<? super TcpSocket> handler, boolean incoming) {
+        super(core, HandleKind.TCP, Uv::tcpInit, handler);
+        this.incoming = incoming;
+        if (incoming) core.incomingTcp++;
+        else core.outgoingTcp++;
+    }
+
+    long nativeHandle() {
+        return stream();
+    }
+
+    /**
+     * Opens a TCP connection to an IP literal or a host name, trying each of the name's addresses
+     * in turn until one answers. {@link StreamHandler#onConnect} runs once it is open; the future
+     * completes with the socket then, or exceptionally with a {@link io.juv.UvException} (after
+     * {@link StreamHandler#onError}). The same as {@code loop.connect(host, port, options, handler)}.
+     */
+    public static CompletableFuture<TcpSocket> connect(EventLoop loop, String host, int port, ConnectOptions options,
+                                                       StreamHandler<? super TcpSocket> handler) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        return TcpConnector.connect(LoopCore.of(loop), host, port, options, handler);
+    }
+
+    /** Connects to the first of the addresses that answers, trying them in order. */
+    public static CompletableFuture<TcpSocket> connect(EventLoop loop, List<InetSocketAddress> addresses,
+                                                       ConnectOptions options, StreamHandler<? super TcpSocket> handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        return TcpConnector.connect(LoopCore.of(loop), addresses, options, handler);
+    }
+
+    /**
+     * Adopts the descriptor of a connected TCP socket (from another library, or inherited): from
+     * now on libuv owns and closes it. onConnect runs before this returns.
+     */
+    public static TcpSocket open(EventLoop loop, int fd, StreamHandler<? super TcpSocket> handler) {
+        Objects.requireNonNull(handler, "handler");
+        LoopCore core = LoopCore.of(loop);
+        TcpSocket s = new TcpSocket(core, handler, false);
+        int rc = Uv.tcpOpen(s.stream(), fd);
+        if (rc < 0) {
+            s.abandon();
+            throw Errors.of(rc);
+        }
+        s.established();
+        return s;
+    }
+
+    // ------------------------------------------------------------------ connecting (TcpConnector)
+
+    void connecting(TcpConnector c) {
+        this.connector = c;
+    }
+
+    void connectDone(int status) {
+        TcpConnector c = connector;
+        connector = null;
+        c.attemptDone(this, status);
+    }
+
+    void connectedNow() {
+        established();
+    }
+
+    void failNow(io.juv.UvException e) {
+        connectFailed(e);
+    }
+
+    void abandonAttempt() {
+        abandon();
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Closes at once with a reset (RST) instead of a FIN: the peer sees ECONNRESET, queued writes
+     * are cancelled (uv_tcp_close_reset). A socket that is not connected simply closes.
+     */
+    public void reset() {
+        if (!isConnected() || isWriteEnded()) {
+            closeNow();
+            return;
+        }
+        if (beginClose()) Errors.check(Uv.tcpCloseReset(stream(), Upcalls.CLOSE));
+    }
+
+    @Override
+    protected void onClosed() {
+        if (incoming) core.incomingTcp--;
+        else core.outgoingTcp--;
+        super.onClosed();
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /** True for a connection a server accepted, false for one this program opened. */
+    public boolean isIncoming() {
+        return incoming;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        core.checkThread();
+        if (!isConnected()) throw Errors.socketClosed("socket");
+        return Addresses.ofTcp(stream(), true);
+    }
+
+    public InetSocketAddress localAddress() {
+        core.checkThread();
+        if (!isConnected()) throw Errors.socketClosed("socket");
+        return Addresses.ofTcp(stream(), false);
+    }
+
+    // ------------------------------------------------------------------ options
+
+    private void checkOpen() {
+        core.checkThread();
+        if (isClosed()) throw Errors.socketClosed("socket");
+    }
+
+    /** Disables (true) or enables Nagle's algorithm (TCP_NODELAY). */
+    public void noDelay(boolean on) {
+        checkOpen();
+        Errors.check(Uv.tcpNoDelay(stream(), on));
+    }
+
+    /** TCP keep-alive on, with the idle time before the first probe (whole seconds, at least one), or off. */
+    public void keepAlive(boolean on, Duration delay) {
+        checkOpen();
+        long seconds = on ? Math.max(1, delay.toSeconds()) : 0;
+        if (seconds > Integer.MAX_VALUE) throw new IllegalArgumentException("keep-alive delay too long: " + delay);
+        Errors.check(Uv.tcpKeepAlive(stream(), on, (int) seconds));
+    }
+
+    /** SO_SNDBUF. Linux doubles what is set and reports the doubled size. */
+    public int sendBufferSize() {
+        return bufferSize(true, 0);
+    }
+
+    public void sendBufferSize(int bytes) {
+        positive(bytes);
+        bufferSize(true, bytes);
+    }
+
+    /** SO_RCVBUF. Linux doubles what is set and reports the doubled size. */
+    public int receiveBufferSize() {
+        return bufferSize(false, 0);
+    }
+
+    public void receiveBufferSize(int bytes) {
+        positive(bytes);
+        bufferSize(false, bytes);
+    }
+
+    private static void positive(int bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("buffer size must be positive: " + bytes);
+    }
+
+    private int bufferSize(boolean send, int set) {
+        checkOpen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, set);
+            Errors.check(send ? Uv.sendBufferSize(stream(), value) : Uv.recvBufferSize(stream(), value));
+            return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpSocket[" + (isClosed() ? "closed" : incoming ? "incoming" : "outgoing") + "]";
+    }
+}
