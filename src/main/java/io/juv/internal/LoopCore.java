@@ -427,6 +427,8 @@ public final class LoopCore {
         if (prepareHook != null) prepareHook.closeNow();
         if (iterationCounter != null) iterationCounter.closeNow();
         drainCloses();
+        // libuv's own count (1.45+) lives in the uv_loop_t freed below; a closed loop's stats report it from here.
+        iterations = loopCount();
         closed = true;
         free(readBuffer, IO_BUFFER_SIZE);
         free(writeScratch, Platform.BUF_SIZE + IO_BUFFER_SIZE);
