@@ -27,7 +27,8 @@ STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load example test build bindings native bench bench-compare bench-tools clean check-jdk check-libuv check-maven check-native
+.PHONY: run load example test test-newest libuv-newest build bindings native bench bench-compare bench-tools clean check-jdk \
+	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
 	@if [ -z "$(JDK)" ]; then \
@@ -68,8 +69,65 @@ example: check-jdk check-libuv $(STAMP)
 	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.$(EXAMPLE_CLASS) $(ARGS)
 
 ## test: the JUnit suite, against the real libuv on loopback
-test: check-jdk check-libuv check-maven
-	mvn -B test
+## (LIBUV=/path/to/libuv.so.1: against that libuv instead of the system's; EXPECT_LIBUV=1.50: and fail
+## unless that is the version loaded)
+LIBUV ?=
+EXPECT_LIBUV ?=
+# Options for the test JVM only (the pom's juv.test.args; juv.jvm.args keeps native access granted).
+TEST_ARGS := $(if $(LIBUV),-Djuv.libuv.path=$(abspath $(LIBUV))) $(if $(EXPECT_LIBUV),-Djuv.expect.libuv=$(EXPECT_LIBUV))
+test: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
+	mvn -B test $(if $(strip $(TEST_ARGS)),-Djuv.test.args='$(strip $(TEST_ARGS))')
+
+check-libuv-file:
+	@[ -f "$(LIBUV)" ] || { echo "LIBUV=$(LIBUV): no such file (make libuv-newest builds $(LIBUV_NEWEST))"; exit 1; }
+
+# The newest libuv Debian ships, for the other side of every version gate (libuv 1.44 is the floor):
+# Debian 13's binary package needs a newer glibc than Debian 12's, so its source package is built
+# here. apt-get reads a sources list, package lists and a cache of its own under target/, so the
+# system's apt setup stays as it was; apt checks the download against Debian's signed index. It
+# downloads as the user running make (APT::Sandbox::User), as its _apt user may not write under target/.
+LIBUV_NEWEST_VERSION := 1.50
+LIBUV_NEWEST_SUITE := trixie
+LIBUV_NEWEST_DIR := target/libuv/$(LIBUV_NEWEST_VERSION)
+LIBUV_NEWEST := $(LIBUV_NEWEST_DIR)/libuv.so.1
+# The Debian mirror the system's own sources name (not its -security one), else Debian's own.
+DEBIAN_MIRROR ?= $(or $(shell cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null | \
+	  grep -v '^[[:space:]]*\#' | grep -oE 'https?://[^[:space:]]+/debian/?([[:space:]]|$$)' | head -n1 | tr -d '[:space:]'),http://deb.debian.org/debian)
+APT_KEYRING := $(wildcard /usr/share/keyrings/debian-archive-keyring.gpg)
+APT_PRIVATE := -o Dir::Etc::sourcelist=$(abspath $(LIBUV_NEWEST_DIR))/apt/sources.list -o Dir::Etc::sourceparts=- \
+	-o Dir::State::Lists=$(abspath $(LIBUV_NEWEST_DIR))/apt/lists -o Dir::Cache=$(abspath $(LIBUV_NEWEST_DIR))/apt/cache \
+	-o APT::Sandbox::User=root
+
+## libuv-newest: libuv 1.50 from Debian 13's source package, built into target/libuv/1.50/libuv.so.1
+## (needs apt-get, dpkg-source, cmake and gcc; about 10 s, nothing when it is there)
+libuv-newest: $(LIBUV_NEWEST)
+
+## test-newest: the suite against that libuv 1.50 (built first when missing)
+test-newest: $(LIBUV_NEWEST)
+	@$(MAKE) --no-print-directory test LIBUV=$(LIBUV_NEWEST) EXPECT_LIBUV=$(LIBUV_NEWEST_VERSION)
+
+# libuv.so.1 appears only when every step worked, so a failed build starts afresh next time and is
+# never taken for finished. The source's version is checked, as Debian may move trixie to a newer one.
+$(LIBUV_NEWEST):
+	@for t in apt-get dpkg-source cmake gcc; do command -v $$t >/dev/null || { \
+	  echo "make libuv-newest needs $$t: apt-get install dpkg-dev cmake gcc"; exit 1; }; done
+	@set -euo pipefail; d=$(LIBUV_NEWEST_DIR); rm -rf $$d; mkdir -p $$d/apt/lists/partial $$d/apt/cache/archives/partial $$d/dl; \
+	echo "deb-src $(if $(APT_KEYRING),[signed-by=$(APT_KEYRING)] )$(DEBIAN_MIRROR) $(LIBUV_NEWEST_SUITE) main" > $$d/apt/sources.list; \
+	echo "libuv $(LIBUV_NEWEST_VERSION): fetching Debian $(LIBUV_NEWEST_SUITE)'s libuv1 source from $(DEBIAN_MIRROR)"; \
+	apt-get -qq $(APT_PRIVATE) update || { echo "make libuv-newest: apt-get update of $$d/apt/sources.list failed"; exit 1; }; \
+	( cd $$d/dl && apt-get -qq $(APT_PRIVATE) source --download-only libuv1 ) || \
+	  { echo "make libuv-newest: apt-get source libuv1 ($(LIBUV_NEWEST_SUITE)) failed"; exit 1; }; \
+	dpkg-source -x $$d/dl/libuv1_*.dsc $$d/src >$$d/extract.log 2>&1 || \
+	  { cat $$d/extract.log; echo "make libuv-newest: dpkg-source could not unpack libuv1"; exit 1; }; \
+	v=$$(sed -n 's/^Version: \([0-9.]*\).*/\1/p' $$d/dl/libuv1_*.dsc); \
+	case "$$v" in $(LIBUV_NEWEST_VERSION)|$(LIBUV_NEWEST_VERSION).*) ;; \
+	  *) echo "make libuv-newest: Debian $(LIBUV_NEWEST_SUITE) ships libuv $$v, not $(LIBUV_NEWEST_VERSION): update LIBUV_NEWEST_VERSION"; exit 1;; esac; \
+	echo "libuv $$v: building with cmake"; \
+	cmake -S $$d/src -B $$d/build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >$$d/build.log 2>&1 && \
+	  cmake --build $$d/build --target uv -j2 >>$$d/build.log 2>&1 || \
+	  { tail -n 30 $$d/build.log; echo "make libuv-newest: building libuv $$v failed (log: $$d/build.log)"; exit 1; }; \
+	cp -L $$d/build/libuv.so.1 $@.tmp && mv $@.tmp $@; \
+	echo "libuv $$v: $@"
 
 ## bindings: regenerate bindings/ with jextract (on PATH, or JEXTRACT=/path/to/jextract)
 JEXTRACT ?= jextract

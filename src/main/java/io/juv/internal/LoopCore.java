@@ -387,6 +387,8 @@ public final class LoopCore {
             if (table.at(i) instanceof HandleBase h) h.closeNow();
         }
         drainCloses();
+        // libuv's own count (1.45+) lives in the uv_loop_t freed below; a closed loop's stats report it from here.
+        iterations = loopCount();
         closed = true;
         buffers.close();
         nativeBytes -= IoBuffers.BYTES;
