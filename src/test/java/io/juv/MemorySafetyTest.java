@@ -1,0 +1,232 @@
+package io.juv;
+
+import io.juv.net.ConnectOptions;
+import io.juv.net.IpFamily;
+import io.juv.net.ListenOptions;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DESIGN.md's rule, tried the way a careless user would: no public method may read a closed
+ * object's native memory, and no view handed out may outlive its memory. Every public method
+ * of the loop and of each handle type is called after close, by reflection, so a method added
+ * later is covered without anyone remembering to: it must either throw a typed error or be one
+ * that answers from Java state (listed here, each a decision someone made).
+ */
+@Timeout(30)
+class MemorySafetyTest {
+
+    // ------------------------------------------------------------------ kept views
+
+    /** The read view: read-only while valid, and dead (not freed memory) once the loop is closed. */
+    @Test
+    void aReadViewKeptPastCloseThrowsInsteadOfReadingFreedMemory() {
+        ByteBuffer[] kept = new ByteBuffer[1];
+        EventLoop loop = EventLoop.create();
+        Loops.Watchdog[] wd = new Loops.Watchdog[1];
+        try {
+            loop.run(l -> {
+                wd[0] = Loops.watchdog(l);
+                TcpServer[] server = new TcpServer[1];
+                server[0] = l.listen("127.0.0.1", 0, (s, data) -> {
+                    kept[0] = data;
+                    assertTrue(data.isReadOnly());
+                    assertThrows(ReadOnlyBufferException.class, () -> data.put(0, (byte) 1));
+                    s.close();
+                    server[0].close();
+                    wd[0].cancel();
+                });
+                l.connect("127.0.0.1", server[0].port(), new SocketHandler() {
+                    public void onConnect(TcpSocket s) { s.write("hello"); }
+                    public void onData(TcpSocket s, ByteBuffer data) { }
+                });
+            });
+            wd[0].assertNotFired();
+            // Still alive between runs: the loop's buffer exists, so reading it is no use-after-free.
+            assertEquals('h', (char) kept[0].get(0));
+        } finally {
+            Loops.closeClean(loop);
+        }
+        ByteBuffer view = kept[0];
+        assertNotNull(view);
+        // What the issue found: a widened limit read 64 KiB of freed memory, a write crashed the JVM.
+        view.limit(view.capacity());
+        assertThrows(IllegalStateException.class, () -> view.get(0));
+        assertThrows(IllegalStateException.class, () -> view.get(view.capacity() - 1));
+        assertThrows(IllegalStateException.class, () -> view.get(new byte[view.capacity()]));
+        assertThrows(IllegalStateException.class, () -> ByteBuffer.allocate(view.capacity()).put(view.duplicate().rewind()));
+        assertThrows(ReadOnlyBufferException.class, () -> view.put(0, (byte) 1));
+    }
+
+    // ------------------------------------------------------------------ the closed loop
+
+    /** Methods of a closed loop that answer from Java state; every other one must throw. */
+    private static final Set<String> LOOP_JAVA_STATE = Set.of(
+            "close", "isClosed", "stats", "inLoopThread", "catchErrors", "onExit", "exit", "freeSignal", "clearSignals");
+
+    @Test
+    void everyMethodOfAClosedLoopThrowsOrAnswersFromJavaState() {
+        EventLoop loop = EventLoop.create();
+        loop.close();
+        List<String> answered = callEveryMethod(loop, EventLoop.class, LOOP_JAVA_STATE);
+        answered.remove("toString");
+        assertEquals(new TreeSet<>(LOOP_JAVA_STATE), new TreeSet<>(answered), "methods that returned normally");
+        assertThrows(IllegalStateException.class, loop::now);
+        assertEquals(0, loop.stats().nativeBytes());
+    }
+
+    // ------------------------------------------------------------------ closed handles
+
+    /** Stream and handle methods that answer from Java state once closed (writes refuse: they return false). */
+    private static final Set<String> STREAM_JAVA_STATE = Set.of(
+            "close", "closeNow", "reset", "shutdown", "isClosed", "isConnected", "isIncoming", "isPaused",
+            "pause", "resume", "isReadEnded", "isWriteEnded", "allowHalfOpen", "writable", "write", "writeAsync",
+            "queuedWrites", "queuedBytes", "writeQueueSize", "waterMarks", "highWaterMark", "lowWaterMark",
+            "attachment", "attach", "hasRef", "ref", "unref", "kind", "inputStream", "outputStream");
+    private static final Set<String> SERVER_JAVA_STATE = Set.of(
+            "close", "isClosed", "port", "address", "acceptedCount", "acceptErrorCount", "hasRef", "ref", "unref",
+            "kind");
+    private static final Set<String> TIMER_JAVA_STATE = Set.of(
+            "cancel", "isActive", "isClosed", "interval", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> SIGNAL_JAVA_STATE = Set.of(
+            "close", "isClosed", "signal", "hasRef", "ref", "unref", "kind");
+
+    @Test
+    void everyMethodOfClosedHandlesThrowsOrAnswersFromJavaState() {
+        Object[] handles = new Object[5];
+        EventLoop loop = EventLoop.create();
+        try {
+            loop.run(l -> {
+                Loops.Watchdog wd = Loops.watchdog(l);
+                TcpServer server = Loops.echoServer(l);
+                handles[0] = server;
+                handles[1] = l.delay(Duration.ofHours(1), () -> { });
+                handles[2] = l.onSignal(Signal.USR1, s -> { });
+                l.connect("127.0.0.1", server.port(), new SocketHandler() {
+                    public void onConnect(TcpSocket s) {
+                        handles[3] = s;
+                        s.readTimeout(Duration.ofHours(1)); // its internal timer must go with it
+                        s.closeNow();
+                        ((Timer) handles[1]).cancel();
+                        ((SignalHandler) handles[2]).close();
+                        server.close();
+                        wd.cancel();
+                    }
+                    public void onData(TcpSocket s, ByteBuffer data) { }
+                });
+            });
+            // Closed, the loop still open: the handles' memory is freed, the loop's is not.
+            checkClosedHandles(handles);
+        } finally {
+            Loops.closeClean(loop);
+        }
+        // And once the loop is gone as well.
+        checkClosedHandles(handles);
+    }
+
+    private static void checkClosedHandles(Object[] h) {
+        callEveryMethod(h[0], TcpServer.class, SERVER_JAVA_STATE);
+        callEveryMethod(h[1], Timer.class, TIMER_JAVA_STATE);
+        callEveryMethod(h[2], SignalHandler.class, SIGNAL_JAVA_STATE);
+        callEveryMethod(h[3], TcpSocket.class, STREAM_JAVA_STATE);
+        TcpSocket s = (TcpSocket) h[3];
+        assertFalse(s.write("x"));
+        assertFalse(s.writable());
+        assertEquals(0, s.writeQueueSize());
+        assertFalse(s.hasRef());
+        assertThrows(UvException.class, s::remoteAddress);
+    }
+
+    /**
+     * Calls every public instance method of type on target with sample arguments. Each must
+     * return normally only if its name is in javaState, else throw a typed error. Returns the
+     * names that returned normally.
+     */
+    private static List<String> callEveryMethod(Object target, Class<?> type, Set<String> javaState) {
+        List<String> answered = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (m.getDeclaringClass() == Object.class && !m.getName().equals("toString")) continue;
+            if (Modifier.isStatic(m.getModifiers())) continue;
+            Object[] args = Arrays.stream(m.getParameterTypes()).map(MemorySafetyTest::sample).toArray();
+            try {
+                Object result = m.invoke(target, args);
+                if (result instanceof CompletableFuture<?> f) {
+                    // A refused asynchronous call fails its future rather than throwing.
+                    assertTrue(f.isCompletedExceptionally(), m + " returned a live future on a closed object");
+                }
+                if (!answered.contains(m.getName())) answered.add(m.getName());
+                if (!javaState.contains(m.getName()) && !m.getName().equals("toString")) wrong.add(m + " returned normally");
+            } catch (InvocationTargetException e) {
+                Throwable t = e.getCause();
+                boolean typed = t instanceof IllegalStateException || t instanceof UvException
+                        || t instanceof RejectedExecutionException || t instanceof IllegalArgumentException;
+                if (!typed) wrong.add(m + " threw " + t);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        assertEquals(List.of(), wrong, type.getSimpleName() + ": methods on a closed object must throw a typed error");
+        return answered;
+    }
+
+    /** A harmless argument of each parameter type the public API takes. */
+    private static Object sample(Class<?> t) {
+        if (t == int.class) return 1;
+        if (t == long.class) return 1L;
+        if (t == boolean.class) return false;
+        if (t == String.class) return "127.0.0.1";
+        if (t == Duration.class) return Duration.ofMillis(1);
+        if (t == byte[].class) return new byte[1];
+        if (t == ByteBuffer.class) return ByteBuffer.allocate(1);
+        if (t == MemorySegment.class) return MemorySegment.ofArray(new byte[1]);
+        if (t == Signal.class) return Signal.USR1;
+        if (t == IpFamily.class) return IpFamily.ANY;
+        if (t == ConnectOptions.class) return ConnectOptions.DEFAULT;
+        if (t == ListenOptions.class) return ListenOptions.DEFAULT;
+        if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
+        if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
+        if (t == Map.class) return Map.of();
+        if (t == Object.class) return "attachment";
+        if (t.isInterface()) {
+            // Any callback: a do-nothing implementation (functional interfaces and handlers alike).
+            return Proxy.newProxyInstance(t.getClassLoader(), new Class<?>[] {t}, (p, m, a) -> {
+                if (m.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(p, m, a);
+                Class<?> r = m.getReturnType();
+                if (r == boolean.class) return Boolean.FALSE;
+                if (r == int.class) return 0;
+                if (r == long.class) return 0L;
+                return null;
+            });
+        }
+        throw new AssertionError("no sample for a parameter of type " + t + ": add one");
+    }
+}
