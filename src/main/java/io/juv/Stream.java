@@ -538,7 +538,12 @@ public abstract class Stream extends HandleBase {
      */
     public InputStream inputStream(int capacity) {
         core.checkThread();
-        if (input == null) input = new BlockingInput(this, core, capacity);
+        if (input == null) {
+            input = new BlockingInput(this, core, capacity);
+            // Nothing more will arrive: a reader must not wait for it.
+            if (readEnded) input.end();
+            else if (isClosed()) input.fail(Errors.socketClosed("stream"));
+        }
         return input;
     }
 
