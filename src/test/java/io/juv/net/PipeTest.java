@@ -813,6 +813,15 @@ class PipeTest {
         assertPipeClosed(kept[0], new ArrayList<>());
         assertPipeServerClosed(server[0]);
         assertFalse(kept[1].hasRef());
+        java.io.OutputStream out = kept[1].outputStream();
+        Throwable writer = Loops.onOtherThread(() -> {
+            try {
+                out.write(1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertInstanceOf(java.io.UncheckedIOException.class, writer, "a writer to a pipe of a closed loop gets an IOException");
     }
 
     private static void assertPipeClosed(Pipe p, List<UvException> callbacks) {
@@ -838,6 +847,12 @@ class PipeTest {
         p.unref();
         p.hasRef();
         p.acceptHandles(null);
+        p.waterMarks(1, 2);
+        assertEquals(2, p.highWaterMark());
+        assertNull(p.attach("x"));
+        assertEquals("x", p.attach(null));
+        assertFalse(p.isReadEnded());
+        assertFalse(p.isPaused(), "resume() was the last word");
         p.close();
         p.closeNow();
         assertTrue(p.isIpc());
