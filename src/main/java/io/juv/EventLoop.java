@@ -9,6 +9,8 @@ import io.juv.net.ConnectOptions;
 import io.juv.net.Dns;
 import io.juv.net.IpFamily;
 import io.juv.net.ListenOptions;
+import io.juv.net.Pipe;
+import io.juv.net.PipeServer;
 import io.juv.net.TcpServer;
 import io.juv.net.TcpSocket;
 
@@ -230,6 +232,21 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public static void threadPoolSize(int threads) {
         ThreadPool.size(threads);
+    }
+
+    // ------------------------------------------------------------------ pipes (io.juv.net)
+
+    /**
+     * A pipe server (a Unix domain socket; a named pipe on Windows) at {@code name}, a path or on
+     * Linux an abstract name starting with {@code '\0'} ({@link PipeServer#listen}).
+     */
+    public PipeServer listenPipe(String name, StreamHandler<? super Pipe> handler) {
+        return PipeServer.listen(this, name, handler);
+    }
+
+    /** Connects to the pipe server at {@code name} ({@link Pipe#connect}). */
+    public CompletableFuture<Pipe> connectPipe(String name, StreamHandler<? super Pipe> handler) {
+        return Pipe.connect(this, name, handler);
     }
 
     // ------------------------------------------------------------------ signals

@@ -288,18 +288,55 @@ public abstract class Stream extends HandleBase {
                 return writable;
             }
         }
-        long queued = n - written;
-        StreamWrite w = new StreamWrite(core, this, data.asSlice(written), callback);
+        return queue(data.asSlice(written), null, callback);
+    }
+
+    /**
+     * Writes bytes that carry another stream's handle (uv_write2, for an IPC pipe): queued like
+     * every write, so queue counts, water marks and callbacks see it, but never try-written, since
+     * uv_try_write cannot carry a handle. Once the write has started, {@code sent} is handed over:
+     * it stops reading and is closed to this program at once ({@link #isClosed()}; writes refused),
+     * and its handle is closed once the write is done, since libuv reads it until then. A write
+     * refused before it starts (this stream closed or shut down, {@code sent} closed) leaves
+     * {@code sent} as it was and tells the callback {@link ErrorKind#SOCKET_CLOSED}.
+     *
+     * @throws IllegalArgumentException if {@code sent} is this stream or belongs to another loop
+     * @throws IllegalStateException if {@code sent} has writes queued, which would be lost
+     */
+    protected final boolean writeWithHandle(MemorySegment data, Stream sent, WriteCallback callback) {
+        core.checkThread();
+        if (sent == this || sent.core != core) throw new IllegalArgumentException("juv: can send only another stream of this loop");
+        if (isClosed() || writeEnded) {
+            refused(callback);
+            return false;
+        }
+        if (sent.isClosed()) {
+            if (callback != null) callback.written(this, Errors.socketClosed("the " + sent.kind() + " stream to send"));
+            return false;
+        }
+        if (sent.queuedWrites > 0) throw new IllegalStateException("juv: a stream with queued writes cannot be sent");
+        return queue(data, sent, callback);
+    }
+
+    private boolean queue(MemorySegment data, Stream sent, WriteCallback callback) {
+        StreamWrite w = new StreamWrite(core, this, data, sent, callback);
         try {
             w.start(handle);
         } catch (UvException e) {
             writeFailed(e, callback);
             return false;
         }
+        if (sent != null) sent.handedOver();
         if (queuedWrites++ == 0 && timeouts != null) timeouts.writeQueued();
-        queuedBytes += queued;
+        queuedBytes += w.size();
         if (queuedBytes > highWater) writable = false;
         return writable;
+    }
+
+    /** This stream's handle travels in another stream's write: closed to the program now, to libuv once it is sent. */
+    private void handedOver() {
+        stopReading();
+        beginClose();
     }
 
     private void refused(WriteCallback callback) {
@@ -309,6 +346,7 @@ public abstract class Stream extends HandleBase {
     void writeDone(StreamWrite w, int status) {
         queuedWrites--;
         queuedBytes -= w.size();
+        if (w.sent() != null) Uv.close(w.sent().handle, Upcalls.CLOSE); // libuv is done with it, sent or not
         if (status < 0) {
             writeFailed(Errors.of(status), w.callback());
             return;
@@ -500,7 +538,12 @@ public abstract class Stream extends HandleBase {
      */
     public InputStream inputStream(int capacity) {
         core.checkThread();
-        if (input == null) input = new BlockingInput(this, core, capacity);
+        if (input == null) {
+            input = new BlockingInput(this, core, capacity);
+            // Nothing more will arrive: a reader must not wait for it.
+            if (readEnded) input.end();
+            else if (isClosed()) input.fail(Errors.socketClosed("stream"));
+        }
         return input;
     }
 

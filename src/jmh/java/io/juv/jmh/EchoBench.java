@@ -1,10 +1,12 @@
 package io.juv.jmh;
 
-import io.juv.net.SocketHandler;
+import io.juv.EventLoop;
+import io.juv.Stream;
+import io.juv.StreamHandler;
+import io.juv.StreamServer;
+import io.juv.Timer;
 import io.juv.net.TcpServer;
 import io.juv.net.TcpSocket;
-import io.juv.EventLoop;
-import io.juv.Timer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -15,14 +17,20 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A TCP echo on loopback inside one loop: the client sends a message, waits for all of it to come
- * back, sends the next (native/c_echo.c does the same in C). juvEcho: 64-byte messages, reported
- * as messages/s; juvEchoBulk: 64 KiB messages, reported as bytes/s.
+ * An echo inside one loop, over TCP on loopback and over a Unix domain socket (a pipe), so the
+ * two transports are measured side by side in one run: the client sends a message, waits for all
+ * of it to come back, sends the next (native/c_echo.c does the same in C over TCP). juvEcho and
+ * juvPipeEcho: 64-byte messages, reported as messages/s; juvEchoBulk and juvPipeEchoBulk: 64 KiB
+ * messages, reported as bytes/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -33,27 +41,40 @@ public class EchoBench {
     static final int BULK = 64 * 1024, BULK_COUNT = 200;
 
     private EventLoop loop;
-    private TcpServer server;
-    private TcpSocket client;
-    private TcpSocket accepted;
+    private Path pipeDir;
+    private StreamServer tcpServer, pipeServer;
+    private Stream tcpClient, pipeClient;
+    /** Ends connected so far: two per transport. */
+    private int ends;
     private Timer keepAlive;
     private byte[] message;
     private int size, left;
     private long received;
 
-    private final SocketHandler echo = (socket, data) -> socket.write(data);
-
-    private final SocketHandler ping = new SocketHandler() {
+    /** The server side of both transports: every read is written back. */
+    private final StreamHandler<Stream> echo = new StreamHandler<>() {
         @Override
-        public void onConnect(TcpSocket s) {
-            client = s;
-            s.noDelay(true); // as native/c_echo.c does
-            s.unref();
-            ready();
+        public void onConnect(Stream s) {
+            connected(s);
         }
 
         @Override
-        public void onData(TcpSocket s, ByteBuffer data) {
+        public void onData(Stream s, ByteBuffer data) {
+            s.write(data);
+        }
+    };
+
+    /** The client side: counts what came back, sends the next message once all of it did. */
+    private final StreamHandler<Stream> ping = new StreamHandler<>() {
+        @Override
+        public void onConnect(Stream s) {
+            if (s instanceof TcpSocket) tcpClient = s;
+            else pipeClient = s;
+            connected(s);
+        }
+
+        @Override
+        public void onData(Stream s, ByteBuffer data) {
             received += data.remaining();
             if (received < size) return;
             received = 0;
@@ -62,44 +83,45 @@ public class EchoBench {
         }
     };
 
+    private void connected(Stream s) {
+        if (s instanceof TcpSocket t) t.noDelay(true); // as native/c_echo.c does
+        s.unref();
+        // Every end is unreferenced: from now on only a benchmark's keep-alive timer holds the loop.
+        if (++ends == 4) keepAlive.cancel();
+    }
+
     @Setup
     public void setUp() {
+        try {
+            pipeDir = Files.createTempDirectory("juv-echo");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String pipePath = pipeDir.resolve("echo.sock").toString();
         loop = EventLoop.create();
         loop.run(l -> {
             keepAlive = l.delay(Duration.ofSeconds(10), l::exit);
-            server = l.listen("127.0.0.1", 0, new SocketHandler() {
-                @Override
-                public void onConnect(TcpSocket s) {
-                    accepted = s;
-                    s.noDelay(true);
-                    s.unref();
-                    ready();
-                }
-
-                @Override
-                public void onData(TcpSocket s, ByteBuffer data) {
-                    echo.onData(s, data);
-                }
-            });
-            server.unref();
-            l.connect("127.0.0.1", server.port(), ping);
+            TcpServer tcp = l.listen("127.0.0.1", 0, echo);
+            tcpServer = tcp;
+            pipeServer = l.listenPipe(pipePath, echo);
+            tcpServer.unref();
+            pipeServer.unref();
+            l.connect("127.0.0.1", tcp.port(), ping);
+            l.connectPipe(pipePath, ping);
         });
-        if (client == null || accepted == null) throw new IllegalStateException("echo pair did not connect");
-    }
-
-    private void ready() {
-        // Both ends are unreferenced: from now on only a benchmark's keep-alive timer holds the loop.
-        if (client != null && accepted != null) keepAlive.cancel();
+        if (ends != 4) throw new IllegalStateException("echo pairs did not connect: " + ends + " of 4 ends");
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws IOException {
         loop.exit();
         loop.run();
         loop.close();
+        Files.deleteIfExists(pipeDir.resolve("echo.sock")); // libuv removed it with the server; in case it did not
+        Files.delete(pipeDir);
     }
 
-    private void exchange(int bytes, int count) {
+    private void exchange(Stream client, int bytes, int count) {
         message = new byte[bytes];
         size = bytes;
         left = count;
@@ -113,12 +135,24 @@ public class EchoBench {
     @Benchmark
     @OperationsPerInvocation(SMALL_COUNT)
     public void juvEcho() {
-        exchange(SMALL, SMALL_COUNT);
+        exchange(tcpClient, SMALL, SMALL_COUNT);
     }
 
     @Benchmark
     @OperationsPerInvocation(BULK_COUNT * BULK)
     public void juvEchoBulk() {
-        exchange(BULK, BULK_COUNT);
+        exchange(tcpClient, BULK, BULK_COUNT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SMALL_COUNT)
+    public void juvPipeEcho() {
+        exchange(pipeClient, SMALL, SMALL_COUNT);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BULK_COUNT * BULK)
+    public void juvPipeEchoBulk() {
+        exchange(pipeClient, BULK, BULK_COUNT);
     }
 }

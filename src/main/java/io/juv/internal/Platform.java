@@ -188,6 +188,39 @@ public final class Platform {
                 : Short.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
     }
 
+    // ---------------------------------------------------------------- pipe names
+
+    /**
+     * The longest pipe name, in bytes, that libuv passes on whole: sockaddr_un's sun_path less its
+     * terminating NUL (108 bytes on Linux, 104 on macOS and the BSDs); Windows' named pipes take
+     * 256 characters. libuv cuts a longer name short and would bind or connect to another path.
+     */
+    public static final int PIPE_NAME_MAX = switch (OS) {
+        case LINUX -> 107;
+        case MAC, OTHER -> 103;
+        case WINDOWS -> 255;
+    };
+
+    /** Linux alone has abstract socket names (a name that starts with a NUL byte). */
+    public static final boolean ABSTRACT_SOCKET_NAMES = OS == Os.LINUX;
+
+    /** SOCK_STREAM: 1 on Linux, macOS and Windows. */
+    public static final int SOCK_STREAM = 1;
+
+    /**
+     * Sockets are file descriptors (Unix), so uv_guess_handle can tell what one is; on Windows a
+     * SOCKET is no C runtime descriptor, which is what uv_guess_handle takes.
+     */
+    public static final boolean SOCKETS_ARE_FDS = OS != Os.WINDOWS;
+
+    /** uv_os_sock_t: an int on Unix, a SOCKET (a pointer-sized handle) on Windows. */
+    public static final ValueLayout OS_SOCKET = OS == Os.WINDOWS ? ValueLayout.JAVA_LONG : JAVA_INT;
+
+    /** The uv_os_sock_t at an index of an array of them. */
+    public static long socketAt(MemorySegment sockets, long index) {
+        return OS == Os.WINDOWS ? sockets.getAtIndex(ValueLayout.JAVA_LONG, index) : sockets.getAtIndex(JAVA_INT, index);
+    }
+
     // ---------------------------------------------------------------- socket options libuv lacks
 
     private static final MethodHandle SETSOCKOPT = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(

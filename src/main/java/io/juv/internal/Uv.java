@@ -6,6 +6,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * libuv as juv calls it: every libuv function juv uses. Above the bindings only this class calls
@@ -214,6 +218,65 @@ public final class Uv {
     public static int prepareStart(long prepare, long cb) { return uv_h.uv_prepare_start(at(prepare), at(cb)); }
     public static int prepareStop(long prepare) { return uv_h.uv_prepare_stop(at(prepare)); }
 
+    // ------------------------------------------------------------------ pipes
+
+    /** What libuv takes a file descriptor for (a uv_handle_type: TCP, NAMED_PIPE, FILE, TTY, UNKNOWN_HANDLE ...). */
+    public static int guessHandle(int fd) { return uv_h.uv_guess_handle(fd); }
+    public static int pipeInit(long loop, long pipe, boolean ipc) { return uv_h.uv_pipe_init(at(loop), at(pipe), ipc ? 1 : 0); }
+    public static int pipeOpen(long pipe, int fd) { return uv_h.uv_pipe_open(at(pipe), fd); }
+    public static int pipeBind(long pipe, MemorySegment name) { return uv_h.uv_pipe_bind(at(pipe), name); }
+    /** Reports every failure through the callback, never here (so it returns nothing). */
+    public static void pipeConnect(long req, long pipe, MemorySegment name, long cb) {
+        uv_h.uv_pipe_connect(at(req), at(pipe), name, at(cb));
+    }
+    public static int pipeSockName(long pipe, MemorySegment into, MemorySegment len) { return uv_h.uv_pipe_getsockname(at(pipe), into, len); }
+    public static int pipePeerName(long pipe, MemorySegment into, MemorySegment len) { return uv_h.uv_pipe_getpeername(at(pipe), into, len); }
+    /** mode: {@link #READABLE}, {@link #WRITABLE} or both. */
+    public static int pipeChmod(long pipe, int mode) { return uv_h.uv_pipe_chmod(at(pipe), mode); }
+    public static int pipePendingCount(long pipe) { return uv_h.uv_pipe_pending_count(at(pipe)); }
+    /** The uv_handle_type of the next handle waiting to be accepted from an IPC pipe. */
+    public static int pipePendingType(long pipe) { return uv_h.uv_pipe_pending_type(at(pipe)); }
+    public static int socketpair(int type, int protocol, MemorySegment fds, int flags0, int flags1) {
+        return uv_h.uv_socketpair(type, protocol, fds, flags0, flags1);
+    }
+    /** uv_write with a handle to send over an IPC pipe. */
+    public static int write2(long req, long stream, long bufs, int nbufs, long sendHandle, long cb) {
+        return uv_h.uv_write2(at(req), at(stream), at(bufs), nbufs, at(sendHandle), at(cb));
+    }
+
+    /**
+     * uv_pipe_bind2 and uv_pipe_connect2 arrived in libuv 1.46: they take a name's length, so a
+     * name may start with a NUL byte (Linux's abstract socket namespace). Pointers as longs.
+     */
+    private static final Optional<MethodHandle> PIPE_BIND2 = LibUv.optional("uv_pipe_bind2",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final Optional<MethodHandle> PIPE_CONNECT2 = LibUv.optional("uv_pipe_connect2",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG));
+    /** UV_PIPE_NO_TRUNCATE (libuv 1.46): a name too long fails instead of being cut short. */
+    public static final int PIPE_NO_TRUNCATE = 1;
+
+    /** The loaded libuv takes pipe names with a length (uv_pipe_bind2, uv_pipe_connect2). */
+    public static boolean hasPipeNamesWithLength() {
+        return PIPE_BIND2.isPresent() && PIPE_CONNECT2.isPresent();
+    }
+
+    public static int pipeBind2(long pipe, MemorySegment name, int flags) {
+        try {
+            return (int) PIPE_BIND2.orElseThrow().invokeExact(pipe, name.address(), name.byteSize(), flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Unlike uv_pipe_connect, refuses bad arguments here (without calling back); the rest goes to the callback. */
+    public static int pipeConnect2(long req, long pipe, MemorySegment name, int flags, long cb) {
+        try {
+            return (int) PIPE_CONNECT2.orElseThrow().invokeExact(req, pipe, name.address(), name.byteSize(), flags, cb);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ------------------------------------------------------------------ the loop itself
 
     public static long loopSize() { return uv_h.uv_loop_size(); }
@@ -245,11 +308,14 @@ public final class Uv {
     // Enum values are the same on every platform; they come from the generated header.
     public static final int TIMER = uv_h.UV_TIMER(), TCP = uv_h.UV_TCP(), SIGNAL = uv_h.UV_SIGNAL(),
             ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK(), PREPARE = uv_h.UV_PREPARE(),
-            NAMED_PIPE = uv_h.UV_NAMED_PIPE();
+            NAMED_PIPE = uv_h.UV_NAMED_PIPE(), UNKNOWN_HANDLE = uv_h.UV_UNKNOWN_HANDLE(), FILE = uv_h.UV_FILE(),
+            TTY = uv_h.UV_TTY(), UDP = uv_h.UV_UDP();
     public static final int WRITE_REQ = uv_h.UV_WRITE(), CONNECT_REQ = uv_h.UV_CONNECT(),
             SHUTDOWN_REQ = uv_h.UV_SHUTDOWN(), GETADDRINFO_REQ = uv_h.UV_GETADDRINFO(),
             GETNAMEINFO_REQ = uv_h.UV_GETNAMEINFO();
     public static final int TCP_IPV6ONLY = uv_h.UV_TCP_IPV6ONLY();
+    /** uv_poll_event's values, which uv_pipe_chmod takes. */
+    public static final int READABLE = uv_h.UV_READABLE(), WRITABLE = uv_h.UV_WRITABLE();
     /** UV_TCP_REUSEPORT, new in libuv 1.49 (the bindings are from 1.44): uv.h's enum value. */
     public static final int TCP_REUSEPORT = 2;
 

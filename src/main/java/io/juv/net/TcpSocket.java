@@ -7,6 +7,7 @@ import io.juv.StreamHandler;
 import io.juv.internal.Addresses;
 import io.juv.internal.Errors;
 import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
@@ -65,10 +66,15 @@ public final class TcpSocket extends Stream {
     /**
      * Adopts the descriptor of a connected TCP socket (from another library, or inherited): from
      * now on libuv owns and closes it. onConnect runs before this returns.
+     *
+     * @throws IllegalArgumentException if {@code fd} is not an open TCP socket
      */
     public static TcpSocket open(EventLoop loop, int fd, StreamHandler<? super TcpSocket> handler) {
         Objects.requireNonNull(handler, "handler");
         LoopCore core = LoopCore.of(loop);
+        core.checkThread();
+        core.checkOpen();
+        if (Platform.SOCKETS_ARE_FDS) Descriptors.check(fd, Uv.TCP, "a TCP socket");
         TcpSocket s = new TcpSocket(core, handler, false);
         int rc = Uv.tcpOpen(s.stream(), fd);
         if (rc < 0) {
