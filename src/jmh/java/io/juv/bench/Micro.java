@@ -35,6 +35,7 @@ final class Micro {
         NAMES.put("TimerBench.juvTimers", "timers scheduled and fired: juv (per s)");
         NAMES.put("EchoBench.juvEcho", "TCP echo, 64-byte ping-pong: juv (msgs/s)");
         NAMES.put("EchoBench.juvEchoBulk", "TCP echo, 64 KiB messages: juv (bytes/s)");
+        NAMES.put("EchoBench.juvEchoBulkHeap", "TCP echo, 64 KiB messages from a byte[]: juv (bytes/s)");
         NAMES.put("EchoBench.juvPipeEcho", "pipe echo, 64-byte ping-pong: juv (msgs/s)");
         NAMES.put("EchoBench.juvPipeEchoBulk", "pipe echo, 64 KiB messages: juv (bytes/s)");
     }

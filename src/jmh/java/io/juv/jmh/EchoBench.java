@@ -18,6 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * two transports are measured side by side in one run: the client sends a message, waits for all
  * of it to come back, sends the next (native/c_echo.c does the same in C over TCP). juvEcho and
  * juvPipeEcho: 64-byte messages, reported as messages/s; juvEchoBulk and juvPipeEchoBulk: 64 KiB
- * messages, reported as bytes/s.
+ * messages, reported as bytes/s. The client writes from native memory, as the C program does;
+ * juvEchoBulkHeap writes a byte[] instead, which costs one copy into native memory per write.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class EchoBench {
 
     static final int SMALL = 64, SMALL_COUNT = 10_000;
-    static final int BULK = 64 * 1024, BULK_COUNT = 200;
+    static final int BULK = 64 * 1024, BULK_COUNT = 2000;
 
     private EventLoop loop;
     private Path pipeDir;
@@ -47,7 +50,10 @@ public class EchoBench {
     /** Ends connected so far: two per transport. */
     private int ends;
     private Timer keepAlive;
-    private byte[] message;
+    /** What the client sends: native, as native/c_echo.c's message is, or a heap array (juvEchoBulkHeap). */
+    private MemorySegment message;
+    private byte[] heapMessage;
+    private final Arena messages = Arena.ofShared();
     private int size, left;
     private long received;
 
@@ -79,9 +85,14 @@ public class EchoBench {
             if (received < size) return;
             received = 0;
             if (--left == 0) keepAlive.cancel();
-            else s.write(message);
+            else send(s);
         }
     };
+
+    private void send(Stream s) {
+        if (heapMessage != null) s.write(heapMessage);
+        else s.write(message, null);
+    }
 
     private void connected(Stream s) {
         if (s instanceof TcpSocket t) t.noDelay(true); // as native/c_echo.c does
@@ -117,19 +128,25 @@ public class EchoBench {
         loop.exit();
         loop.run();
         loop.close();
+        messages.close();
         Files.deleteIfExists(pipeDir.resolve("echo.sock")); // libuv removed it with the server; in case it did not
         Files.delete(pipeDir);
     }
 
-    private void exchange(Stream client, int bytes, int count) {
-        message = new byte[bytes];
+    private void exchange(Stream client, int bytes, int count, boolean heap) {
+        if (message == null || message.byteSize() != bytes) message = messages.allocate(bytes);
+        heapMessage = heap ? new byte[bytes] : null;
         size = bytes;
         left = count;
         loop.run(l -> {
             keepAlive = l.delay(Duration.ofSeconds(60), l::exit);
-            client.write(message);
+            send(client);
         });
         if (left != 0) throw new IllegalStateException(left + " messages never came back");
+    }
+
+    private void exchange(Stream client, int bytes, int count) {
+        exchange(client, bytes, count, false);
     }
 
     @Benchmark
@@ -142,6 +159,13 @@ public class EchoBench {
     @OperationsPerInvocation(BULK_COUNT * BULK)
     public void juvEchoBulk() {
         exchange(tcpClient, BULK, BULK_COUNT);
+    }
+
+    /** The bulk echo writing a heap array: the difference to juvEchoBulk is the copy into native memory. */
+    @Benchmark
+    @OperationsPerInvocation(BULK_COUNT * BULK)
+    public void juvEchoBulkHeap() {
+        exchange(tcpClient, BULK, BULK_COUNT, true);
     }
 
     @Benchmark
