@@ -234,6 +234,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         ThreadPool.size(threads);
     }
 
+    /** The size of libuv's thread pool: the one it started with, or the one it will start with. */
+    public static int threadPoolSize() {
+        return ThreadPool.size();
+    }
+
     // ------------------------------------------------------------------ pipes (io.juv.net)
 
     /**

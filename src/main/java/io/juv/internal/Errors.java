@@ -35,6 +35,17 @@ public final class Errors {
         return new UvException((int) code, d.name, d.message, d.kind);
     }
 
+    /** The mapped exception, its message saying what failed ("looking up example.org", say). */
+    public static UvException of(long code, String what) {
+        Described d = describe((int) code);
+        return new UvException((int) code, d.name, d.message + " (" + what + ")", d.kind);
+    }
+
+    /** A lookup that succeeded with no address juv can use (none of TCP's families): as getaddrinfo's EAI_NONAME. */
+    public static UvException hostNotFound(String what) {
+        return new UvException(0, "EAI_NONAME", "no address (" + what + ")", ErrorKind.HOST_NOT_FOUND);
+    }
+
     public static ErrorKind kindOf(long code) {
         return describe((int) code).kind;
     }
@@ -72,7 +83,8 @@ public final class Errors {
             case "ECONNRESET" -> ErrorKind.CONNECTION_RESET;
             case "ETIMEDOUT" -> ErrorKind.TIMED_OUT;
             case "EADDRINUSE" -> ErrorKind.ADDRESS_IN_USE;
-            case "ECANCELED" -> ErrorKind.CANCELED;
+            // A lookup cancelled before it ran reports getaddrinfo's own EAI_CANCELED.
+            case "ECANCELED", "EAI_CANCELED" -> ErrorKind.CANCELED;
             // getaddrinfo's own codes: the name has no address (of the family asked for).
             case "EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY" -> ErrorKind.HOST_NOT_FOUND;
             default -> name.startsWith("EAI_") ? ErrorKind.DNS_FAILURE : ErrorKind.OTHER;

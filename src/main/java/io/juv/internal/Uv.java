@@ -205,6 +205,10 @@ public final class Uv {
     }
     public static void freeaddrinfo(long ai) { uv_h.uv_freeaddrinfo(at(ai)); }
     public static int osSetenv(MemorySegment name, MemorySegment value) { return uv_h.uv_os_setenv(name, value); }
+    /** *size: the buffer's size in, the value's length out (or the size needed, with UV_ENOBUFS). */
+    public static int osGetenv(MemorySegment name, MemorySegment buffer, MemorySegment size) {
+        return uv_h.uv_os_getenv(name, buffer, size);
+    }
     public static int getnameinfo(long loop, long req, long cb, MemorySegment addr, int flags) {
         return uv_h.uv_getnameinfo(at(loop), at(req), at(cb), addr, flags);
     }

@@ -13,7 +13,6 @@ import io.juv.internal.Uv;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -24,18 +23,26 @@ import java.util.function.BiConsumer;
  */
 final class AddressLookup extends RequestBase {
 
+    private final String host;
     private final BiConsumer<List<InetSocketAddress>, UvException> done;
 
-    private AddressLookup(LoopCore core, BiConsumer<List<InetSocketAddress>, UvException> done) {
+    private AddressLookup(LoopCore core, String host, BiConsumer<List<InetSocketAddress>, UvException> done) {
         super(core, Type.GETADDRINFO, 0);
+        this.host = host;
         this.done = done;
     }
 
-    /** Starts the lookup; done gets the addresses, or the typed error (HOST_NOT_FOUND, DNS_FAILURE). */
+    /**
+     * Starts the lookup; done gets the addresses (never none), or the typed error (HOST_NOT_FOUND,
+     * DNS_FAILURE). Throws what libuv refused to start (a name too long for it, say).
+     */
     static void start(LoopCore core, String host, int port, IpFamily family,
                       BiConsumer<List<InetSocketAddress>, UvException> done) {
+        // C would read the name only up to a NUL: "localhost\0.evil" must not look up localhost.
+        if (host.indexOf('\0') >= 0) throw new IllegalArgumentException("juv: a host name with a NUL character");
+        if (host.isEmpty()) throw new IllegalArgumentException("juv: an empty host name");
         ThreadPool.use();
-        AddressLookup lookup = new AddressLookup(core, done);
+        AddressLookup lookup = new AddressLookup(core, host, done);
         // libuv copies the name, service and hints, so they may live in this short arena.
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hints = arena.allocate(Platform.ADDRINFO_SIZE);
@@ -47,23 +54,24 @@ final class AddressLookup extends RequestBase {
 
     @Override
     protected void onComplete(int status, long addrinfo) {
-        List<InetSocketAddress> found;
-        try {
-            if (status < 0) {
-                done.accept(List.of(), Errors.of(status));
-                return;
-            }
-            LinkedHashSet<InetSocketAddress> each = new LinkedHashSet<>();
-            try (Arena arena = Arena.ofConfined()) {
-                for (MemorySegment ai = MemorySegment.ofAddress(addrinfo); ai.address() != 0; ai = Platform.addrinfoNext(ai)) {
-                    MemorySegment sa = Platform.addrinfoAddr(ai);
-                    if (sa.address() != 0) each.add(Addresses.toJava(arena, sa.reinterpret(Platform.SOCKADDR_STORAGE)));
-                }
-            }
-            found = List.copyOf(new ArrayList<>(each));
-        } finally {
-            if (addrinfo != 0) Uv.freeaddrinfo(addrinfo);
+        if (status < 0) {
+            done.accept(List.of(), Errors.of(status, "looking up " + host));
+            return;
         }
-        done.accept(found, null);
+        LinkedHashSet<InetSocketAddress> each = new LinkedHashSet<>();
+        try (Arena arena = Arena.ofConfined()) {
+            for (MemorySegment ai = MemorySegment.ofAddress(addrinfo); ai.address() != 0; ai = Platform.addrinfoNext(ai)) {
+                MemorySegment sa = Platform.addrinfoAddr(ai);
+                if (sa.address() == 0) continue;
+                sa = sa.reinterpret(Platform.SOCKADDR_STORAGE);
+                // Only what TCP can connect to; libuv's printer would refuse any other family.
+                int family = Platform.family(sa);
+                if (family == Platform.AF_INET || family == Platform.AF_INET6) each.add(Addresses.toJava(arena, sa));
+            }
+        } finally {
+            Uv.freeaddrinfo(addrinfo);
+        }
+        if (each.isEmpty()) done.accept(List.of(), Errors.hostNotFound("looking up " + host));
+        else done.accept(List.copyOf(each), null);
     }
 }

@@ -3,8 +3,9 @@ package io.juv.net;
 import java.time.Duration;
 
 /**
- * How {@code EventLoop.connect} connects: which address family of a name to use, and how long the
- * whole of it (lookup and every attempt) may take before it fails with {@code TIMED_OUT}.
+ * How {@code EventLoop.connect} connects: which address family of a name to use (an IP literal or
+ * a list of addresses is taken as given), and how long the whole of it (lookup and every attempt)
+ * may take before it fails with {@code TIMED_OUT}.
  *
  * <pre>{@code loop.connect("example.org", 80, ConnectOptions.DEFAULT.timeout(Duration.ofSeconds(5)), handler)}</pre>
  */

@@ -1,6 +1,8 @@
 package io.juv.net;
 
 import io.juv.EventLoop;
+import io.juv.UvException;
+import io.juv.internal.Addresses;
 import io.juv.internal.LoopCore;
 
 import java.net.InetAddress;
@@ -11,41 +13,59 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Name lookups on libuv's thread pool (getaddrinfo and getnameinfo), completing on the loop's
- * thread. Failures are {@link io.juv.UvException}s of kind {@code HOST_NOT_FOUND} (no such name,
- * or none of the family asked for) or {@code DNS_FAILURE} (the resolver failed: EAI_AGAIN, ...).
- * The pool is shared with file operations and queued work; its size is set with
- * {@link EventLoop#threadPoolSize(int)} before the first use.
+ * thread. Failures complete the future with a {@link UvException} of kind {@code HOST_NOT_FOUND}
+ * (no such name, or none of the family asked for) or {@code DNS_FAILURE} (the resolver failed:
+ * EAI_AGAIN, ...); using a closed loop throws {@link IllegalStateException}. The pool is shared
+ * with file operations and queued work; its size is set with {@link EventLoop#threadPoolSize(int)}
+ * before the first use. A pending lookup keeps the loop running until it completes, even after
+ * {@link EventLoop#exit()}: a resolver call cannot be interrupted.
  */
 public final class Dns {
 
     private Dns() {}
 
-    /** Every address of a name, of the family asked for, in the resolver's order, each once. */
+    /**
+     * Every address of a name, of the family asked for, in the resolver's order, each once. An IP
+     * literal (IPv6 with or without brackets) gives itself, if it is of that family.
+     *
+     * @throws IllegalArgumentException for an empty name or one with a NUL character
+     */
     public static CompletableFuture<List<InetAddress>> lookup(EventLoop loop, String host, IpFamily family) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(family, "family");
         LoopCore core = LoopCore.of(loop);
         core.checkThread();
         core.checkOpen();
+        // getaddrinfo takes "::1" but not "[::1]", which connect and listen take.
+        String name = host.startsWith("[") && Addresses.literal(host, 0) != null ? host.substring(1, host.length() - 1) : host;
         CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
-        AddressLookup.start(core, host, 0, family, (found, error) -> {
-            if (error != null) result.completeExceptionally(error);
-            else result.complete(found.stream().map(InetSocketAddress::getAddress).toList());
-        });
+        try {
+            AddressLookup.start(core, name, 0, family, (found, error) -> {
+                if (error != null) result.completeExceptionally(error);
+                else result.complete(found.stream().map(InetSocketAddress::getAddress).toList());
+            });
+        } catch (UvException e) {
+            // libuv refused the name (too long for it, say): told the way every lookup failure is.
+            result.completeExceptionally(e);
+        }
         return result;
     }
 
-    /** The name of an address (reverse lookup); the numeric form when it has none. */
+    /** The name of an address (reverse lookup); its numeric form when it has none. */
     public static CompletableFuture<String> reverse(EventLoop loop, InetAddress address) {
         Objects.requireNonNull(address, "address");
         LoopCore core = LoopCore.of(loop);
         core.checkThread();
         core.checkOpen();
         CompletableFuture<String> result = new CompletableFuture<>();
-        NameLookup.start(core, new InetSocketAddress(address, 0), (name, error) -> {
-            if (error != null) result.completeExceptionally(error);
-            else result.complete(name);
-        });
+        try {
+            NameLookup.start(core, new InetSocketAddress(address, 0), (name, error) -> {
+                if (error != null) result.completeExceptionally(error);
+                else result.complete(name);
+            });
+        } catch (UvException e) {
+            result.completeExceptionally(e);
+        }
         return result;
     }
 }

@@ -21,19 +21,21 @@ final class NameLookup extends RequestBase {
     /** NI_MAXHOST: the host name libuv hands back lives in the request, at most this long. */
     private static final long MAX_HOST = 1025;
 
+    private final InetSocketAddress address;
     private final BiConsumer<String, UvException> done;
 
-    private NameLookup(LoopCore core, BiConsumer<String, UvException> done) {
+    private NameLookup(LoopCore core, InetSocketAddress address, BiConsumer<String, UvException> done) {
         super(core, Type.GETNAMEINFO, 0);
+        this.address = address;
         this.done = done;
     }
 
     static void start(LoopCore core, InetSocketAddress address, BiConsumer<String, UvException> done) {
-        ThreadPool.use();
-        NameLookup lookup = new NameLookup(core, done);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = arena.allocate(Platform.SOCKADDR_STORAGE);
-            Addresses.toNative(arena, address, sa);
+            Addresses.toNative(arena, address, sa); // before the request exists: nothing to undo if it throws
+            ThreadPool.use();
+            NameLookup lookup = new NameLookup(core, address, done);
             lookup.started(Uv.getnameinfo(core.loop, lookup.request, Upcalls.GETNAMEINFO, sa, 0)); // libuv copies sa
         }
     }
@@ -47,7 +49,7 @@ final class NameLookup extends RequestBase {
 
     @Override
     protected void onComplete(int status, long hostname) {
-        if (status < 0) done.accept(null, Errors.of(status));
+        if (status < 0) done.accept(null, Errors.of(status, "reverse lookup of " + address.getAddress().getHostAddress()));
         else done.accept(name, null);
     }
 }

@@ -52,21 +52,36 @@ final class TcpConnector {
             else AddressLookup.start(core, host, port, options.family(), c::resolved);
         } catch (RuntimeException e) {
             // libuv refused to start (a name it cannot take, say): nothing may stay open.
-            c.done = true;
-            c.closeDeadline();
-            c.socket.abandonAttempt();
+            c.abandon();
             throw e;
         }
         return c.future;
     }
 
+    /** Undoes a connect that never started: the handler hears nothing, the caller gets the exception. */
+    private void abandon() {
+        done = true;
+        closeDeadline();
+        socket.abandonAttempt();
+    }
+
     static CompletableFuture<TcpSocket> connect(LoopCore core, List<InetSocketAddress> addresses, ConnectOptions options,
                                                 StreamHandler<? super TcpSocket> handler) {
-        if (addresses.isEmpty()) throw new IllegalArgumentException("no address to connect to");
-        TcpConnector c = new TcpConnector(core, handler, addresses.toString());
+        // Checked before anything opens: a bad address found midway would leave the attempt's socket behind.
+        List<InetSocketAddress> each = List.copyOf(addresses); // and no null
+        if (each.isEmpty()) throw new IllegalArgumentException("juv: no address to connect to");
+        for (InetSocketAddress a : each) {
+            if (a.isUnresolved()) throw new IllegalArgumentException("juv: an unresolved address: " + a + " (connect by name instead)");
+        }
+        TcpConnector c = new TcpConnector(core, handler, each.toString());
         c.socket = new TcpSocket(core, handler, false);
-        c.arm(options);
-        c.resolved(List.copyOf(addresses), null);
+        try {
+            c.arm(options);
+        } catch (RuntimeException e) {
+            c.abandon();
+            throw e;
+        }
+        c.resolved(each, null);
         return c.future;
     }
 
@@ -102,7 +117,7 @@ final class TcpConnector {
                 if (next < addresses.size()) freshSocket();
             }
         }
-        fail(last != null ? last : Errors.of(-1));
+        fail(last != null ? last : Errors.hostNotFound(target)); // no address at all: a lookup never gives none
     }
 
     private void freshSocket() {

@@ -1,0 +1,72 @@
+package io.juv.examples;
+
+import io.juv.EventLoop;
+import io.juv.Signal;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A TCP echo server: every byte a client sends comes back to it, until it closes.
+ *
+ * <pre>
+ * make example NAME=echo ARGS='--port 7000'
+ * socat - TCP:127.0.0.1:7000        # or: nc 127.0.0.1 7000
+ * </pre>
+ *
+ * <p>A client that sends faster than it reads gets backpressure rather than a growing queue:
+ * when its socket stops being {@link TcpSocket#writable() writable}, the server stops reading
+ * from it until the queued echo drains ({@link SocketHandler#onDrain}), so the kernel's buffers
+ * fill and TCP slows the client down. A client's end of stream ends the echo once everything
+ * is written back (socat and {@code nc -N} send it when their input ends). SIGINT (Ctrl-C)
+ * closes the server and every connection, and the program exits.
+ *
+ * <pre>
+ * --host ADDR   bind address (default 127.0.0.1; 0.0.0.0 or :: for every interface)
+ * --port N      port (default 7000; 0 lets the system choose)
+ * </pre>
+ */
+public final class Echo {
+
+    private Echo() {}
+
+    public static void main(String[] args) {
+        String host = "127.0.0.1";
+        int port = 7000;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--host" -> host = args[++i];
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                default -> {
+                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N");
+                    System.exit(2);
+                }
+            }
+        }
+        String h = host;
+        int p = port;
+        EventLoop.start(loop -> {
+            // One client's failure (a handler bug, say) must not end the others' echo.
+            loop.catchErrors(true);
+            TcpServer server = loop.listen(h, p, new SocketHandler() {
+                @Override public void onData(TcpSocket s, ByteBuffer data) {
+                    // The view is the loop's read buffer; write copies what the kernel does not take at once.
+                    if (!s.write(data)) s.pause();
+                }
+
+                @Override public void onDrain(TcpSocket s) {
+                    s.resume();
+                }
+            });
+            loop.onSignal(Signal.INT, sig -> {
+                System.out.println("SIGINT: closing");
+                server.close();
+                loop.exit(); // every connection and the signal handler too
+            });
+            System.out.println("echo server listening on " + server.address().getAddress().getHostAddress() + ":" + server.port());
+        });
+        System.out.println("echo server exited");
+    }
+}
