@@ -15,12 +15,12 @@ import java.util.function.Function;
 
 /**
  * One TCP port served by several event loops, each on a thread of its own: a loop is one thread,
- * so this is how a juv server uses more than one core in one process (Netty's worker group,
- * Node's cluster, cl-async's answer being one process per core).
+ * so this is how a juv server uses more than one core in one process (as Netty's worker group
+ * does, and Node's cluster with processes).
  *
  * <pre>{@code
  * try (TcpServerGroup group = TcpServerGroup.start(2, "0.0.0.0", 8080, ListenOptions.DEFAULT,
- *         loop -> (socket, data) -> socket.write(copyOf(data)))) {
+ *         loop -> (socket, data) -> socket.write(data))) { // an echo server on two loops
  *     ...
  * }
  * }</pre>
