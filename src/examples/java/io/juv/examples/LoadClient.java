@@ -7,7 +7,13 @@ import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -27,8 +33,13 @@ import java.util.Map;
  * --addresses K     spread over 127.0.0.1 .. 127.0.0.K (default 1)
  * --in-flight N     connects pending at once, at most (default 1000)
  * --timeout S       give up after S seconds (default 60)
+ * --processes P     split the connections over P processes started at once (default 1)
  * </pre>
  * Exits 0 when every connection got a complete reply and nothing failed, else 1.
+ *
+ * <p>A process holds at most as many connections as it may open files (its RLIMIT_NOFILE, less
+ * the JVM's own); {@code --processes} goes past that by running P copies of this client, each
+ * with its share, and adds their reports up.
  */
 public final class LoadClient {
 
@@ -61,7 +72,7 @@ public final class LoadClient {
     }
 
     public static void main(String[] args) {
-        int port = 9009, connections = 1000, addresses = 1, inFlight = 1000, timeout = 60;
+        int port = 9009, connections = 1000, addresses = 1, inFlight = 1000, timeout = 60, processes = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[++i]);
@@ -69,13 +80,15 @@ public final class LoadClient {
                 case "--addresses" -> addresses = Integer.parseInt(args[++i]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
                 case "--timeout" -> timeout = Integer.parseInt(args[++i]);
+                case "--processes" -> processes = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + "; options: --port N --connections N --addresses K --in-flight N --timeout S");
+                            + "; options: --port N --connections N --addresses K --in-flight N --timeout S --processes P");
                     System.exit(2);
                 }
             }
         }
+        if (processes > 1) System.exit(runProcesses(processes, connections, args));
         int p = port, n = connections, a = addresses, f = inFlight, t = timeout;
         LoadClient[] client = new LoadClient[1];
         long start = System.nanoTime();
@@ -152,6 +165,81 @@ public final class LoadClient {
                 done, replies, errorCount, errors, total - replies - errorCount);
         System.out.printf("peak open at once: %d (reached %.2f s after the first connect), elapsed %.2f s, %.0f replies/s%n",
                 peakOpen, (peakAtNanos - firstConnectNanos) / 1e9, seconds, replies / seconds);
+        // For --processes: the parent adds these up.
+        System.out.printf("%s connections=%d replies=%d errors=%d peak=%d%n", SUMMARY, done, replies, errorCount, peakOpen);
         return replies == total && errorCount == 0;
+    }
+
+    private static final String SUMMARY = "summary:";
+
+    /**
+     * Runs P copies of this client at once, the connections split between them, relays what each
+     * prints (prefixed with its number) and adds their summaries up. Exit 0 only if every copy's was.
+     */
+    private static int runProcesses(int processes, int connections, String[] args) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<Process> children = new ArrayList<>();
+        List<Thread> relays = new ArrayList<>();
+        long[] sums = new long[4]; // connections, replies, errors, peak
+        try {
+            for (int p = 0; p < processes; p++) {
+                int share = connections / processes + (p < connections % processes ? 1 : 0);
+                List<String> command = new ArrayList<>(List.of(java));
+                command.addAll(jvm);
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadClient.class.getName()));
+                for (int i = 0; i < args.length; i++) {
+                    if (args[i].equals("--connections") || args[i].equals("--processes")) i++;
+                    else command.add(args[i]);
+                }
+                command.addAll(List.of("--connections", Integer.toString(share)));
+                Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+                children.add(child);
+                String prefix = "[" + (p + 1) + "/" + processes + "] ";
+                Thread relay = Thread.ofPlatform().start(() -> relay(child, prefix, sums));
+                relays.add(relay);
+            }
+            int exit = 0;
+            for (Process child : children) exit |= child.waitFor();
+            for (Thread relay : relays) relay.join();
+            synchronized (sums) {
+                System.out.printf("all %d processes: connections: %d, replies: %d, errors: %d; "
+                        + "sum of each process's peak open at once: %d%n", processes, sums[0], sums[1], sums[2], sums[3]);
+            }
+            return exit == 0 ? 0 : 1;
+        } catch (IOException e) {
+            System.err.println("could not start a load client process: " + e);
+            children.forEach(Process::destroy);
+            return 1;
+        } catch (InterruptedException e) {
+            children.forEach(Process::destroy);
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static void relay(Process child, String prefix, long[] sums) {
+        try (BufferedReader out = child.inputReader()) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (!line.startsWith(SUMMARY)) {
+                    System.out.println(prefix + line);
+                    continue;
+                }
+                synchronized (sums) {
+                    for (String field : line.substring(SUMMARY.length()).trim().split(" ")) {
+                        String[] kv = field.split("=");
+                        int at = switch (kv[0]) {
+                            case "connections" -> 0;
+                            case "replies" -> 1;
+                            case "errors" -> 2;
+                            default -> 3;
+                        };
+                        sums[at] += Long.parseLong(kv[1]);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.out.println(prefix + "output lost: " + e);
+        }
     }
 }

@@ -3,8 +3,10 @@ package io.juv.examples;
 import io.juv.EventLoop;
 import io.juv.LoopStats;
 import io.juv.Signal;
+import io.juv.net.ListenOptions;
 import io.juv.net.SocketHandler;
 import io.juv.net.TcpServer;
+import io.juv.net.TcpServerGroup;
 import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
@@ -16,6 +18,13 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * cl-async's {@code tcp-server-test}, on juv: a TCP server that answers every request after a
@@ -31,7 +40,13 @@ import java.time.Duration;
  * --keep-alive     answer every request at once, never close
  * --no-stats       do not print stats every second
  * --backlog N      listen backlog (default 4096)
+ * --loops N        N event loops on N threads share the port (SO_REUSEPORT; default 1)
+ * --reuse-port     listen with SO_REUSEPORT, so that other processes can share the port
  * </pre>
+ *
+ * With {@code --loops N} each loop has its own server and handlers (a {@link TcpServerGroup}), and a
+ * loop on the main thread prints the stats summed over the loops and takes SIGINT, which ends every
+ * loop at once (delayed answers still due are not sent).
  */
 public final class SeedServer {
 
@@ -57,6 +72,8 @@ public final class SeedServer {
         boolean keepAlive = false;
         boolean stats = true;
         int backlog = 4096;
+        int loops = 1;
+        boolean reusePort = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -66,24 +83,31 @@ public final class SeedServer {
                 case "--stats" -> stats = true;
                 case "--no-stats" -> stats = false;
                 case "--backlog" -> backlog = Integer.parseInt(args[++i]);
+                case "--loops" -> loops = Integer.parseInt(args[++i]);
+                case "--reuse-port" -> reusePort = true;
                 default -> {
-                    System.err.println("unknown option " + args[i]
-                            + "; options: --host ADDR --port N --delay MS --keep-alive --no-stats --backlog N");
+                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N --delay MS"
+                            + " --keep-alive --no-stats --backlog N --loops N --reuse-port");
                     System.exit(2);
                 }
             }
         }
-        run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, backlog);
+        if (loops < 1) {
+            System.err.println("--loops must be at least 1: " + loops);
+            System.exit(2);
+        }
+        ListenOptions listen = ListenOptions.DEFAULT.backlog(backlog).reusePort(reusePort);
+        if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
+        else runGroup(loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
         System.out.println("TCP server exited.");
     }
 
-    static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, int backlog) {
+    static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, ListenOptions listen) {
         EventLoop.start(loop -> {
             // A bad request must not take the server down: errors are logged, the loop goes on.
             loop.catchErrors(true);
             SeedServer server = new SeedServer(loop, delay);
-            TcpServer listener = loop.listen(host, port, backlog,
-                    keepAlive ? server.new KeepAlive() : server.new Delayed());
+            TcpServer listener = loop.listen(host, port, listen, server.handler(keepAlive));
             Timer statsTimer = printStats ? loop.interval(Duration.ofSeconds(1), t -> server.printStats()) : null;
             if (printStats) loop.onExit(server::printStats);
             loop.onSignal(Signal.INT, sig -> {
@@ -96,6 +120,66 @@ public final class SeedServer {
             System.out.println("juv " + (keepAlive ? "keep-alive" : "delay " + delay.toMillis() + " ms")
                     + " server listening on " + host + ":" + listener.port() + " (libuv " + EventLoop.libuvVersion() + ")");
         });
+    }
+
+    private SocketHandler handler(boolean keepAlive) {
+        return keepAlive ? new KeepAlive() : new Delayed();
+    }
+
+    /**
+     * --loops N: a {@link TcpServerGroup}, each loop with a SeedServer of its own (so the request
+     * path is the single loop's, with no shared counter), and a loop on this thread for the stats
+     * and SIGINT.
+     */
+    static void runGroup(int loops, String host, int port, Duration delay, boolean keepAlive, boolean printStats,
+                         ListenOptions listen) {
+        Map<EventLoop, SeedServer> servers = new ConcurrentHashMap<>();
+        TcpServerGroup group = TcpServerGroup.start(loops, host, port, listen, loop -> {
+            loop.catchErrors(true);
+            SeedServer server = new SeedServer(loop, delay);
+            servers.put(loop, server);
+            return server.handler(keepAlive);
+        });
+        long[] lastFinished = {0};
+        EventLoop.start(main -> {
+            Timer statsTimer = printStats ? main.interval(Duration.ofSeconds(1), t -> printGroupStats(group, servers, lastFinished)) : null;
+            main.onSignal(Signal.INT, sig -> {
+                main.freeSignal(Signal.INT);
+                if (statsTimer != null) statsTimer.cancel();
+                if (printStats) printGroupStats(group, servers, lastFinished);
+                group.close();
+            });
+            // A group that ends by itself (a loop failed) ends the program too.
+            group.terminated().whenComplete((v, e) -> main.execute(main::exit));
+            System.out.println("juv " + (keepAlive ? "keep-alive" : "delay " + delay.toMillis() + " ms") + " server, "
+                    + loops + " loops, listening on " + host + ":" + group.port() + " (libuv " + EventLoop.libuvVersion() + ")");
+        });
+        group.close();
+    }
+
+    /** The loops' counters, each read on its own loop, summed (and incoming per loop). */
+    private static void printGroupStats(TcpServerGroup group, Map<EventLoop, SeedServer> servers, long[] lastFinished) {
+        List<long[]> each;
+        try {
+            each = group.onEachLoop(loop -> {
+                LoopStats s = loop.stats();
+                return new long[] {s.incomingTcp(), s.outgoingTcp(), servers.get(loop).finished};
+            }).get(1, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            System.out.println("stats unavailable: " + e);
+            return;
+        }
+        long incoming = 0, outgoing = 0, finished = 0;
+        StringJoiner perLoop = new StringJoiner(" + ");
+        for (long[] s : each) {
+            incoming += s[0];
+            outgoing += s[1];
+            finished += s[2];
+            perLoop.add(Long.toString(s[0]));
+        }
+        System.out.printf("incoming: %d (%s), outgoing: %d, finished: %d, rate: %d req/s%n",
+                incoming, perLoop, outgoing, finished, finished - lastFinished[0]);
+        lastFinished[0] = finished;
     }
 
     private void printStats() {

@@ -229,13 +229,14 @@ public final class Platform {
 
     /**
      * SO_REUSEPORT on a socket before bind, for libuv before 1.49 (which has UV_TCP_REUSEPORT).
-     * SOL_SOCKET and SO_REUSEPORT: 1 and 15 on Linux, 0xffff and 0x200 on macOS and the BSDs.
-     * Returns false where the OS has no such option (Windows).
+     * Linux only (SOL_SOCKET 1, SO_REUSEPORT 15), as libuv 1.49 sets it only where the kernel
+     * spreads connections over the sockets (macOS has the option, with other semantics and no
+     * balancing). Returns false elsewhere.
      */
     public static boolean setReusePort(int fd) {
-        if (SETSOCKOPT == null) return false;
-        int level = OS == Os.MAC ? 0xffff : 1;
-        int option = OS == Os.MAC ? 0x200 : 15;
+        if (OS != Os.LINUX || SETSOCKOPT == null) return false;
+        int level = 1;
+        int option = 15;
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             int rc = (int) SETSOCKOPT.invokeExact(fd, level, option, arena.allocateFrom(JAVA_INT, 1), 4);
             if (rc != 0) throw new IllegalStateException("setsockopt(SO_REUSEPORT) failed on fd " + fd);

@@ -4,10 +4,13 @@ package io.juv.net;
  * How a TCP server listens.
  *
  * @param backlog             the listen queue's length
- * @param reusePort           SO_REUSEPORT: several sockets (in several loops or processes) may
- *                            listen on one port, and the kernel spreads connections over them
- *                            (Linux, BSD; refused with UnsupportedOperationException on Windows)
- * @param ipv6Only            an IPv6 server takes no IPv4 connections (no dual stack)
+ * @param reusePort           SO_REUSEPORT: several sockets (in several loops or processes of one
+ *                            user) may listen on one port, each with this set, and the kernel
+ *                            spreads connections over them. Linux; from libuv 1.49 also FreeBSD,
+ *                            DragonFly, Solaris 11.4 and AIX. Elsewhere (macOS, Windows) listen
+ *                            throws UnsupportedOperationException.
+ * @param ipv6Only            an IPv6 server takes no IPv4 connections (no dual stack); an IPv4
+ *                            address with it is an IllegalArgumentException
  * @param simultaneousAccepts libuv's uv_tcp_simultaneous_accepts (has an effect on Windows only)
  */
 public record ListenOptions(int backlog, boolean reusePort, boolean ipv6Only, boolean simultaneousAccepts) {

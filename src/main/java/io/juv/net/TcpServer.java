@@ -35,7 +35,11 @@ public final class TcpServer extends StreamServer {
             int flags = options.ipv6Only() ? Uv.TCP_IPV6ONLY : 0;
             if (options.reusePort()) flags |= reusePort();
             if (!options.simultaneousAccepts()) Errors.check(Uv.tcpSimultaneousAccepts(server(), false));
-            Errors.check(Uv.tcpBind(server(), addr, flags));
+            int bound = Uv.tcpBind(server(), addr, flags);
+            if ((flags & Uv.TCP_REUSEPORT) != 0 && bound < 0 && Errors.of(bound).errorName().equals("ENOTSUP")) {
+                throw reusePortUnsupported();
+            }
+            Errors.check(bound);
             // libuv may report a bind error such as EADDRINUSE only here.
             Errors.check(Uv.listen(server(), options.backlog(), Upcalls.CONNECTION));
             this.address = Addresses.ofTcp(server(), false);
@@ -60,21 +64,36 @@ public final class TcpServer extends StreamServer {
             if (!Addresses.parse(arena, "localhost".equals(host) ? "127.0.0.1" : host, port, addr)) {
                 throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + host);
             }
+            if (options.ipv6Only() && Platform.family(addr) != Platform.AF_INET6) {
+                // libuv would refuse it too, with a bare EINVAL, after the socket was made.
+                throw new IllegalArgumentException("ipv6Only needs an IPv6 address, not " + host);
+            }
             return new TcpServer(core, options, handler, addr);
         }
     }
 
-    /** libuv's own flag from 1.49; before it, SO_REUSEPORT set on the socket here. */
+    /**
+     * libuv's own flag from 1.49; before it, SO_REUSEPORT set on the socket here, before bind.
+     * Both refuse it where the kernel would not spread connections over the sockets (libuv 1.49
+     * answers ENOTSUP there; macOS's SO_REUSEPORT, say, does not balance).
+     */
     private int reusePort() {
         if (Uv.atLeast(1, 49)) return Uv.TCP_REUSEPORT;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fd = arena.allocate(ValueLayout.JAVA_LONG); // uv_os_fd_t: an int, or a HANDLE on Windows
             Errors.check(Uv.fileno(server(), fd));
-            if (!Platform.setReusePort(fd.get(ValueLayout.JAVA_INT, 0))) {
-                throw new UnsupportedOperationException("juv: SO_REUSEPORT does not exist on " + Platform.OS);
-            }
+            if (!Platform.setReusePort(fd.get(ValueLayout.JAVA_INT, 0))) throw reusePortUnsupported();
         }
         return 0;
+    }
+
+    private static UnsupportedOperationException reusePortUnsupported() {
+        return new UnsupportedOperationException("juv: SO_REUSEPORT with load balancing is not available on " + Platform.OS);
+    }
+
+    /** The listening handle, for tests that read its options back. */
+    long nativeHandle() {
+        return server();
     }
 
     @Override

@@ -162,29 +162,49 @@ public final class TcpSocket extends Stream {
         Errors.check(Uv.tcpNoDelay(stream(), on));
     }
 
-    /** TCP keep-alive on, with the idle time before the first probe (whole seconds, at least one), or off. */
+    /**
+     * TCP keep-alive (SO_KEEPALIVE) on, probing once the connection was idle for {@code delay}
+     * (TCP_KEEPIDLE: whole seconds, rounded up), or off ({@code delay} is then ignored and may be
+     * null). libuv chooses the interval and count of the probes that follow.
+     *
+     * @throws IllegalArgumentException for a delay that is not positive or does not fit in an int of seconds
+     */
     public void keepAlive(boolean on, Duration delay) {
         checkOpen();
-        long seconds = on ? Math.max(1, delay.toSeconds()) : 0;
-        if (seconds > Integer.MAX_VALUE) throw new IllegalArgumentException("keep-alive delay too long: " + delay);
-        Errors.check(Uv.tcpKeepAlive(stream(), on, (int) seconds));
+        int seconds = on ? keepAliveSeconds(delay) : 0;
+        Errors.check(Uv.tcpKeepAlive(stream(), on, seconds));
     }
 
-    /** SO_SNDBUF. Linux doubles what is set and reports the doubled size. */
+    private static int keepAliveSeconds(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.isZero()) throw new IllegalArgumentException("keep-alive delay must be positive: " + delay);
+        // Rounded up: a delay of 1.5 s never probes sooner than asked, and 1 ms is not refused as 0 s.
+        long seconds = delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0);
+        if (seconds > Integer.MAX_VALUE) throw new IllegalArgumentException("keep-alive delay too long: " + delay);
+        return (int) seconds;
+    }
+
+    /**
+     * SO_SNDBUF, as the kernel reports it. Linux caps what is set at net.core.wmem_max and then
+     * doubles it (the extra is its own bookkeeping), so this reads back twice what
+     * {@link #sendBufferSize(int)} asked for.
+     */
     public int sendBufferSize() {
         return bufferSize(true, 0);
     }
 
+    /** Asks for a send buffer of {@code bytes} (positive; SO_SNDBUF). */
     public void sendBufferSize(int bytes) {
         positive(bytes);
         bufferSize(true, bytes);
     }
 
-    /** SO_RCVBUF. Linux doubles what is set and reports the doubled size. */
+    /** SO_RCVBUF, as the kernel reports it: on Linux twice what was set (capped at net.core.rmem_max first). */
     public int receiveBufferSize() {
         return bufferSize(false, 0);
     }
 
+    /** Asks for a receive buffer of {@code bytes} (positive; SO_RCVBUF). */
     public void receiveBufferSize(int bytes) {
         positive(bytes);
         bufferSize(false, bytes);
