@@ -41,6 +41,7 @@ import java.util.concurrent.TimeoutException;
  * --no-stats       do not print stats every second
  * --backlog N      listen backlog (default 4096)
  * --loops N        N event loops on N threads share the port (SO_REUSEPORT; default 1)
+ * --hand-off       with --loops: one loop accepts and hands the sockets to the others over IPC pipes
  * --reuse-port     listen with SO_REUSEPORT, so that other processes can share the port
  * </pre>
  *
@@ -73,6 +74,7 @@ public final class SeedServer {
         boolean stats = true;
         int backlog = 4096;
         int loops = 1;
+        TcpServerGroup.Sharing sharing = TcpServerGroup.Sharing.best();
         boolean reusePort = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -84,10 +86,11 @@ public final class SeedServer {
                 case "--no-stats" -> stats = false;
                 case "--backlog" -> backlog = Integer.parseInt(args[++i]);
                 case "--loops" -> loops = Integer.parseInt(args[++i]);
+                case "--hand-off" -> sharing = TcpServerGroup.Sharing.HAND_OFF;
                 case "--reuse-port" -> reusePort = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N --delay MS"
-                            + " --keep-alive --no-stats --backlog N --loops N --reuse-port");
+                            + " --keep-alive --no-stats --backlog N --loops N --hand-off --reuse-port");
                     System.exit(2);
                 }
             }
@@ -98,7 +101,7 @@ public final class SeedServer {
         }
         ListenOptions listen = ListenOptions.DEFAULT.backlog(backlog).reusePort(reusePort);
         if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
-        else runGroup(loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
+        else runGroup(sharing, loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
         System.out.println("TCP server exited.");
     }
 
@@ -131,10 +134,10 @@ public final class SeedServer {
      * path is the single loop's, with no shared counter), and a loop on this thread for the stats
      * and SIGINT.
      */
-    static void runGroup(int loops, String host, int port, Duration delay, boolean keepAlive, boolean printStats,
+    static void runGroup(TcpServerGroup.Sharing sharing, int loops, String host, int port, Duration delay, boolean keepAlive, boolean printStats,
                          ListenOptions listen) {
         Map<EventLoop, SeedServer> servers = new ConcurrentHashMap<>();
-        TcpServerGroup group = TcpServerGroup.start(loops, host, port, listen, loop -> {
+        TcpServerGroup group = TcpServerGroup.start(sharing, loops, host, port, listen, loop -> {
             loop.catchErrors(true);
             SeedServer server = new SeedServer(loop, delay);
             servers.put(loop, server);

@@ -29,9 +29,10 @@ interface PortSharing {
     Member join(EventLoop loop, int index, String host, int port, ListenOptions options,
                 StreamHandler<? super TcpSocket> handler);
 
-    static PortSharing of(TcpServerGroup.Sharing sharing) {
+    static PortSharing of(TcpServerGroup.Sharing sharing, int loops) {
         return switch (sharing) {
             case REUSE_PORT -> new ReusePort();
+            case HAND_OFF -> new HandOff(loops);
         };
     }
 
@@ -46,5 +47,109 @@ interface PortSharing {
                 @Override public long accepted() { return server.acceptedCount(); }
             };
         }
+    }
+
+    /**
+     * Loop 0 listens and accepts; each connection goes, round robin, to loop 0's own handler or
+     * over an IPC pipe (uv_write2 with the socket's handle) to another loop, which serves it with
+     * its handler (Node's cluster, libuv's multi-loop example). Works wherever libuv passes handles
+     * over pipes, SO_REUSEPORT or not. The pipes are socket pairs made by loop 0, one per other
+     * loop; loop 0 opens its ends and leaves the others to their loops, which join after it.
+     */
+    final class HandOff implements PortSharing {
+
+        private final int loops;
+        /** The other loops' ends of the pipes, by loop index: written by loop 0 before any other joins. */
+        private final int[] peerEnds;
+
+        HandOff(int loops) {
+            this.loops = loops;
+            this.peerEnds = new int[loops];
+        }
+
+        @Override
+        public Member join(EventLoop loop, int index, String host, int port, ListenOptions options,
+                           StreamHandler<? super TcpSocket> handler) {
+            if (index > 0) {
+                Counting served = new Counting(handler);
+                // What travels with each handle is one marker byte: nothing to read.
+                Pipe.open(loop, peerEnds[index], true, (pipe, marker) -> { }).acceptHandles(served);
+                return served.member(port);
+            }
+            Pipe[] out = new Pipe[loops];
+            for (int i = 1; i < loops; i++) {
+                int[] pair = Pipe.socketPair();
+                out[i] = Pipe.open(loop, pair[0], true, (pipe, data) -> { });
+                peerEnds[i] = pair[1];
+            }
+            Dispatcher dispatcher = new Dispatcher(handler, out);
+            dispatcher.server = TcpServer.listen(loop, host, port, options, dispatcher);
+            return dispatcher.member(dispatcher.server.port());
+        }
+
+        /** Loop 0's handler: hands every connection but its own share to the next loop. */
+        private static final class Dispatcher extends Counting {
+            private final Pipe[] out;
+            private final StreamHandler<? super TcpSocket> handler;
+            private int next;
+            TcpServer server;
+
+            Dispatcher(StreamHandler<? super TcpSocket> handler, Pipe[] out) {
+                super(handler);
+                this.handler = handler;
+                this.out = out;
+            }
+
+            @Override
+            public void onConnect(TcpSocket s) {
+                int to = next;
+                next = (next + 1) % out.length;
+                if (to == 0) {
+                    super.onConnect(s);
+                    return;
+                }
+                s.servedElsewhere = true;
+                out[to].sendHandle(s, (pipe, error) -> {
+                    // The connection is lost (the other loop has gone): a failure to accept it, as EMFILE would be.
+                    if (error != null) handler.onAcceptError(server, error);
+                });
+            }
+
+            @Override
+            public void onClose(TcpSocket s) {
+                if (!s.servedElsewhere) super.onClose(s);
+            }
+        }
+    }
+
+    /** The group's handler, with a count of the connections it was given. */
+    class Counting implements StreamHandler<TcpSocket> {
+        private final StreamHandler<? super TcpSocket> handler;
+        /** Written on the loop's thread; read there, or once the loop has ended. */
+        private long connects;
+
+        Counting(StreamHandler<? super TcpSocket> handler) {
+            this.handler = handler;
+        }
+
+        Member member(int port) {
+            return new Member() {
+                @Override public int port() { return port; }
+                @Override public long accepted() { return connects; }
+            };
+        }
+
+        @Override
+        public void onConnect(TcpSocket s) {
+            connects++;
+            handler.onConnect(s);
+        }
+
+        @Override public void onData(TcpSocket s, java.nio.ByteBuffer data) { handler.onData(s, data); }
+        @Override public void onEnd(TcpSocket s) { handler.onEnd(s); }
+        @Override public void onError(TcpSocket s, io.juv.UvException e) { handler.onError(s, e); }
+        @Override public void onDrain(TcpSocket s) { handler.onDrain(s); }
+        @Override public void onClose(TcpSocket s) { handler.onClose(s); }
+        @Override public void onAcceptError(io.juv.StreamServer server, io.juv.UvException e) { handler.onAcceptError(server, e); }
     }
 }

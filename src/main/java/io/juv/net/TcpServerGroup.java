@@ -49,10 +49,18 @@ public final class TcpServerGroup implements AutoCloseable {
          * too, and take their share. Where SO_REUSEPORT does not balance (macOS, Windows) the
          * group cannot start: {@link UnsupportedOperationException}.
          */
-        REUSE_PORT
-        // To come: one loop accepts and hands each socket to the next loop over an IPC pipe
-        // (libuv's uv_write2, Node's cluster), for where SO_REUSEPORT does not balance. It is a
-        // PortSharing of its own; nothing else here changes.
+        REUSE_PORT,
+        /**
+         * Loop 0 accepts every connection and hands them round robin to the loops (itself
+         * included) over IPC pipes, with libuv's uv_write2 (Node's cluster): for where
+         * SO_REUSEPORT does not balance. Loop 0's accepting is the limit this mode can go to.
+         */
+        HAND_OFF;
+
+        /** REUSE_PORT where the kernel balances it (Linux), else HAND_OFF. */
+        public static Sharing best() {
+            return io.juv.internal.Platform.OS == io.juv.internal.Platform.Os.LINUX ? REUSE_PORT : HAND_OFF;
+        }
     }
 
     private static final AtomicInteger GROUPS = new AtomicInteger();
@@ -74,7 +82,7 @@ public final class TcpServerGroup implements AutoCloseable {
 
     private TcpServerGroup(Sharing sharing, int loops, String host, ListenOptions options,
                            Function<? super EventLoop, ? extends StreamHandler<? super TcpSocket>> handlerPerLoop) {
-        this.sharing = PortSharing.of(sharing);
+        this.sharing = PortSharing.of(sharing, loops);
         this.host = host;
         this.options = options;
         this.handlerPerLoop = handlerPerLoop;

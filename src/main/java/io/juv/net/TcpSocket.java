@@ -28,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 public final class TcpSocket extends Stream {
 
     private final boolean incoming;
+    /** Handed to another loop by a TcpServerGroup's hand-off: its close here is not its end. */
+    boolean servedElsewhere;
     private TcpConnector connector;
 
     TcpSocket(LoopCore core, StreamHandler<? super TcpSocket> handler, boolean incoming) {

@@ -128,6 +128,42 @@ class TcpServerGroupTest {
         assertArrayEquals(counted, group.acceptedCounts().get(5, TimeUnit.SECONDS));
     }
 
+    /**
+     * Hand-off: loop 0 accepts and passes sockets round robin over IPC pipes; three loops, so
+     * handles travel to two other threads. Nine connections: each loop serves exactly three, the
+     * echoing of each request is done by the loop that was handed the socket, and the group closes
+     * clean.
+     */
+    @Test
+    void handOffSpreadsConnectionsRoundRobinOverIpcPipes() throws Exception {
+        TcpServerGroup group = TcpServerGroup.start(TcpServerGroup.Sharing.HAND_OFF, 3, "127.0.0.1", 0,
+                ListenOptions.DEFAULT, loop -> namesItsThread());
+        Map<String, Integer> answers;
+        long[] counted;
+        try {
+            answers = connectUntilEveryLoopAnswered(group.port(), 4, 9); // never 4 loops: it makes all 9
+            counted = group.acceptedCounts().get(5, TimeUnit.SECONDS);
+        } finally {
+            group.close();
+        }
+        assertEquals(3, answers.size(), () -> "answers: " + answers);
+        answers.values().forEach(n -> assertEquals(3, n, () -> "round robin: " + answers));
+        assertArrayEquals(new long[] {3, 3, 3}, counted);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(group.loop(i).isClosed());
+            assertEquals(0, group.loop(i).stats().nativeBytes());
+        }
+    }
+
+    @Test
+    void handOffOfOneLoopServesItself() throws Exception {
+        try (TcpServerGroup group = TcpServerGroup.start(TcpServerGroup.Sharing.HAND_OFF, 1, "127.0.0.1", 0,
+                ListenOptions.DEFAULT, loop -> namesItsThread())) {
+            Map<String, Integer> answers = connectUntilEveryLoopAnswered(group.port(), 1, 3);
+            assertEquals(1, answers.size());
+        }
+    }
+
     @Test
     void oneLoopIsAGroupToo() throws Exception {
         try (TcpServerGroup group = TcpServerGroup.start(1, "127.0.0.1", 0, ListenOptions.DEFAULT, loop -> namesItsThread())) {
