@@ -8,6 +8,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,19 +63,51 @@ final class Micro {
     private static final Pattern MSGS = Pattern.compile("msgs_per_s=([0-9.]+)");
     private static final Pattern BYTES = Pattern.compile("bytes_per_s=([0-9.]+)");
 
-    /** The C side of the timer and echo comparisons, run in the same minute as the JMH side. */
+    /**
+     * The C side of the timer and echo comparisons, run in the same minute as the JMH side; and
+     * the echo as two whole programs, C's and juv's ({@link EchoProgram}), each pinned to the
+     * server's CPU, taken in turns, the median of each.
+     */
     static Map<String, Double> cPrograms(boolean quick) {
         Map<String, Double> out = new LinkedHashMap<>();
         String timers = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/timer_bench",
                 "--timers", quick ? "100000" : "1000000"));
         put(out, "timers scheduled and fired: C (per s)", RATE, timers);
-        String echo = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
-                "--size", "64", "--messages", quick ? "20000" : "200000"));
-        put(out, "TCP echo, 64-byte ping-pong: C (msgs/s)", MSGS, echo);
-        String bulk = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
-                "--size", "65536", "--messages", quick ? "2000" : "20000"));
-        put(out, "TCP echo, 64 KiB messages: C (bytes/s)", BYTES, bulk);
+        echoPrograms(out, "64-byte ping-pong", "64", quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
+        echoPrograms(out, "64 KiB messages", "65536", quick ? 2_000 : 40_000, BYTES, "bytes/s", quick);
         return out;
+    }
+
+    private static void echoPrograms(Map<String, Double> out, String what, String size, int messages,
+                                     Pattern metric, String unit, boolean quick) {
+        List<Double> c = new ArrayList<>();
+        List<Double> juv = new ArrayList<>();
+        String n = Integer.toString(messages);
+        List<String> java = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        String libuv = System.getProperty("juv.libuv.path");
+        if (libuv != null) java.add("-Djuv.libuv.path=" + libuv);
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoProgram.class.getName(),
+                "--size", size, "--messages", n, "--warmup", n));
+        for (int turn = 0; turn < (quick ? 1 : 5); turn++) {
+            add(c, metric, Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
+                    "--size", size, "--messages", n)));
+            add(juv, metric, Proc.tryRun(java));
+        }
+        if (!c.isEmpty()) out.put("TCP echo, " + what + ": C (" + unit + ")", median(c));
+        if (!juv.isEmpty()) out.put("TCP echo, " + what + ": juv program, as C's (" + unit + ")", median(juv));
+    }
+
+    private static void add(List<Double> into, Pattern p, String text) {
+        if (text == null) return;
+        Matcher m = p.matcher(text);
+        if (m.find()) into.add(Double.parseDouble(m.group(1)));
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static void put(Map<String, Double> out, String name, Pattern p, String text) {

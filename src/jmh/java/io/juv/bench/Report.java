@@ -116,6 +116,18 @@ final class Report {
             t.add(new Target("timers: juv ≥ 0.5 × C", String.format(Locale.ROOT, "%,.0f/s vs %,.0f/s: %.2f×",
                     juvTimers, cTimers, juvTimers / cTimers), juvTimers >= 0.5 * cTimers));
         }
+        Double juvBulk = micro.get("TCP echo, 64 KiB messages: juv program, as C's (bytes/s)");
+        Double cBulk = micro.get("TCP echo, 64 KiB messages: C (bytes/s)");
+        if (juvBulk != null && cBulk != null) {
+            t.add(new Target("bulk: the 64 KiB TCP echo, juv's program ≥ 0.95 × C's", String.format(Locale.ROOT,
+                    "%.2f vs %.2f GB/s: %.2f×", juvBulk / 1e9, cBulk / 1e9, juvBulk / cBulk), juvBulk >= 0.95 * cBulk));
+        }
+        Double juvTcp = micro.get("TCP echo, 64 KiB messages: juv (bytes/s)");
+        Double juvPipe = micro.get("pipe echo, 64 KiB messages: juv (bytes/s)");
+        if (juvTcp != null && juvPipe != null) {
+            t.add(new Target("pipes: the 64 KiB pipe echo against TCP's (JMH, same run)", String.format(Locale.ROOT,
+                    "%.2f vs %.2f GB/s: %.2f×", juvPipe / 1e9, juvTcp / 1e9, juvPipe / juvTcp), true));
+        }
         return t;
     }
 
