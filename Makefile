@@ -60,12 +60,13 @@ load: check-jdk check-libuv $(STAMP)
 	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.LoadClient $(ARGS)
 
 ## example: one of src/examples/java by its name (NAME=echo ARGS='--port 7000'); `make example` lists them
-# A name is the class's name in kebab case: echo -> Echo, pipe-echo -> PipeEcho, seed-server -> SeedServer.
+# A name is the class's name in kebab case: echo -> Echo, pipe-echo -> PipeEcho, seed-server -> SeedServer;
+# the classes without a main (helpers of the examples) are not examples.
 EXAMPLE_CLASS = $(shell echo '$(NAME)' | sed -E 's/(^|-)([a-z])/\U\2/g')
 example: check-jdk check-libuv $(STAMP)
 	@if [ -z "$(NAME)" ]; then echo "make example NAME=<name> ARGS='...', where <name> is one of:"; \
-	  ls src/examples/java/io/juv/examples/*.java | xargs -n1 basename | sed -E 's/\.java$$//; s/([a-z0-9])([A-Z])/\1-\2/g' | tr A-Z a-z | sed 's/^/  /'; exit 2; fi
-	@[ -f src/examples/java/io/juv/examples/$(EXAMPLE_CLASS).java ] || { echo "no example '$(NAME)' (make example lists them)"; exit 2; }
+	  grep -l 'static void main' src/examples/java/io/juv/examples/*.java | xargs -n1 basename | sed -E 's/\.java$$//; s/([a-z0-9])([A-Z])/\1-\2/g' | tr A-Z a-z | sed 's/^/  /'; exit 2; fi
+	@grep -qs 'static void main' src/examples/java/io/juv/examples/$(EXAMPLE_CLASS).java || { echo "no example '$(NAME)' (make example lists them)"; exit 2; }
 	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.$(EXAMPLE_CLASS) $(ARGS)
 
 ## test: the JUnit suite, against the real libuv on loopback

@@ -68,21 +68,8 @@ public final class Chat {
     }
 
     public static void main(String[] args) {
-        String host = "127.0.0.1";
-        int port = 7001;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N");
-                    System.exit(2);
-                }
-            }
-        }
-        String h = host;
-        int p = port;
-        EventLoop.start(loop -> new Chat().serve(loop, h, p));
+        HostPort at = HostPort.parse(args, "127.0.0.1", 7001);
+        EventLoop.start(loop -> new Chat().serve(loop, at.host(), at.port()));
         System.out.println("chat server exited");
     }
 

@@ -33,24 +33,11 @@ public final class Echo {
     private Echo() {}
 
     public static void main(String[] args) {
-        String host = "127.0.0.1";
-        int port = 7000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N");
-                    System.exit(2);
-                }
-            }
-        }
-        String h = host;
-        int p = port;
+        HostPort at = HostPort.parse(args, "127.0.0.1", 7000);
         EventLoop.start(loop -> {
             // One client's failure (a handler bug, say) must not end the others' echo.
             loop.catchErrors(true);
-            TcpServer server = loop.listen(h, p, new SocketHandler() {
+            TcpServer server = loop.listen(at.host(), at.port(), new SocketHandler() {
                 @Override public void onData(TcpSocket s, ByteBuffer data) {
                     // The view is the loop's read buffer; write copies what the kernel does not take at once.
                     if (!s.write(data)) s.pause();
