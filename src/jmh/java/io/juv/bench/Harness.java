@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * --rounds N         rounds per server and load (default 3; medians are reported)
  * --servers a,b      only these servers (names as in the report, e.g. "juv,C libuv")
  * --no-jmh           skip the JMH suite
+ * --no-tls           skip the TLS scenarios
  * --compare A B      lay two report.json files side by side (target/bench/compare.md)
  * </pre>
  */
@@ -49,7 +50,7 @@ public final class Harness {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean quick = false, jmh = true;
+        boolean quick = false, jmh = true, tls = true;
         int rounds = 3;
         List<String> only = null;
         for (int i = 0; i < args.length; i++) {
@@ -58,6 +59,7 @@ public final class Harness {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--servers" -> only = List.of(args[++i].split(","));
                 case "--no-jmh" -> jmh = false;
+                case "--no-tls" -> tls = false;
                 case "--compare" -> {
                     Path out = OUT.resolve("compare.md");
                     Files.createDirectories(OUT);
@@ -91,6 +93,11 @@ public final class Harness {
             }
         }
         if (!quick) for (Server s : servers) h.overload(s);
+        if (tls) {
+            List<TlsBench.TlsServer> tlsServers = new ArrayList<>();
+            for (TlsBench.TlsServer s : TlsBench.all()) if (only == null || only.contains(s.server().name())) tlsServers.add(s);
+            if (!tlsServers.isEmpty()) TlsBench.run(h, tlsServers);
+        }
         Map<String, Double> micro = new LinkedHashMap<>();
         if (jmh) micro.putAll(Micro.run(quick));
         micro.putAll(Micro.cPrograms(quick));
@@ -99,11 +106,11 @@ public final class Harness {
         System.out.printf("bench finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
     }
 
-    private int port() {
+    int port() {
         return nextPort++;
     }
 
-    private Result result(String scenario, Server s, String metric, String unit) {
+    Result result(String scenario, Server s, String metric, String unit) {
         for (Result r : results) {
             if (r.scenario.equals(scenario) && r.server.equals(s.name()) && r.metric.equals(metric)) return r;
         }
@@ -112,7 +119,7 @@ public final class Harness {
         return r;
     }
 
-    private Path log(Server s, String what, int round) {
+    Path log(Server s, String what, int round) {
         return OUT.resolve("logs").resolve(s.name().replace(' ', '_') + "-" + what + "-" + round + ".log");
     }
 

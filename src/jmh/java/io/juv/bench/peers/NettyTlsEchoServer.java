@@ -1,0 +1,100 @@
+package io.juv.bench.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ResourceLeakDetector;
+
+import javax.net.ssl.KeyManagerFactory;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+
+/**
+ * The TLS peer of the side-by-side benchmark: a single-threaded Netty epoll echo server behind
+ * Netty's SslHandler with the JDK's own TLS provider (SSLEngine), as juv's TLS uses, so the two
+ * differ in the event loop and the glue, not in the cryptography.
+ *
+ * <pre>--port N  --keystore FILE.p12  --password P</pre>
+ */
+public final class NettyTlsEchoServer {
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("io.netty.leakDetection.level", "disabled");
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        int port = 0;
+        Path keystore = null;
+        String password = "";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--keystore" -> keystore = Path.of(args[++i]);
+                case "--password" -> password = args[++i];
+                default -> throw new IllegalArgumentException("options: --port N --keystore FILE --password P");
+            }
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password.toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password.toCharArray());
+        SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+        Epoll.ensureAvailability();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group, group)
+                    .channel(EpollServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new Echo());
+                        }
+                    });
+            Channel server = b.bind("127.0.0.1", port).sync().channel();
+            System.out.println("netty-tls listening on 127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+            System.out.flush();
+            server.closeFuture().sync();
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    /** Every plaintext read is written back; flushed once per batch of reads. */
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a client that leaves mid-record: not worth a word in a benchmark
+        }
+    }
+}
