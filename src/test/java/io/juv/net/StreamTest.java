@@ -174,7 +174,7 @@ class StreamTest {
             TcpServer[] server = new TcpServer[1];
             server[0] = loop.listen("127.0.0.1", 0, new SocketHandler() {
                 public void onConnect(TcpSocket s) {
-                    s.receiveBufferSize(16 * 1024);
+                    s.receiveBufferSize(256 * 1024); // above loopback's 64 KiB MSS: smaller windows stall TCP on zero-window probes
                     // Read in bursts: 10 ms reading, 10 ms paused.
                     loop.interval(Duration.ofMillis(10), t -> {
                         if (s.isClosed()) t.cancel();
@@ -208,7 +208,7 @@ class StreamTest {
                     s.close();
                 }
                 public void onConnect(TcpSocket s) {
-                    s.sendBufferSize(16 * 1024);
+                    s.sendBufferSize(256 * 1024);
                     pump(s);
                 }
                 public void onDrain(TcpSocket s) {
