@@ -188,6 +188,68 @@ public final class Platform {
                 : Short.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
     }
 
+    /**
+     * Writes the sockaddr_in or sockaddr_in6 of an IP address and port at {@code into} (a
+     * sockaddr_storage) from the address's bytes: no text is parsed per datagram. The layouts
+     * agree everywhere but for the family field ({@link #family}): the port at 2 in network
+     * order; IPv4's address at 4; IPv6's flow info at 4, address at 8, scope id at 24. With
+     * {@code asIpv6}, for a dual-stack IPv6 socket, an IPv4 address goes as its IPv4-mapped
+     * IPv6 form (::ffff:a.b.c.d), the only form such a socket sends to.
+     */
+    public static void writeSockaddr(long into, java.net.InetAddress ip, int port, boolean asIpv6) {
+        ALL.asSlice(into, SOCKADDR_STORAGE).fill((byte) 0);
+        boolean v6 = asIpv6 || ip instanceof java.net.Inet6Address;
+        int family = v6 ? AF_INET6 : AF_INET;
+        if (OS == Os.MAC) {
+            ALL.set(ValueLayout.JAVA_BYTE, into, (byte) (v6 ? 28 : 16));
+            ALL.set(ValueLayout.JAVA_BYTE, into + 1, (byte) family);
+        } else {
+            ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into, (short) family);
+        }
+        ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), into + 2, (short) port);
+        byte[] bytes = ip.getAddress();
+        if (v6 && bytes.length == 4) {
+            ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into + 8 + 10, (short) -1);
+            MemorySegment.copy(bytes, 0, ALL, ValueLayout.JAVA_BYTE, into + 8 + 12, 4);
+        } else {
+            MemorySegment.copy(bytes, 0, ALL, ValueLayout.JAVA_BYTE, into + (v6 ? 8 : 4), bytes.length);
+        }
+        if (ip instanceof java.net.Inet6Address a) ALL.set(ValueLayout.JAVA_INT_UNALIGNED, into + 24, a.getScopeId());
+    }
+
+    /**
+     * The IP address and port of the sockaddr at {@code sa}, or null for another family. An
+     * IPv4 sender equal to {@code previous} is answered with it (Inet4Address's hash is its
+     * address), so a peer sending many datagrams costs no allocation per datagram.
+     */
+    public static java.net.InetSocketAddress readSockaddr(long sa, java.net.InetSocketAddress previous) {
+        MemorySegment head = ALL.asSlice(sa, 28);
+        int family = family(head);
+        int port = Short.toUnsignedInt(ALL.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), sa + 2));
+        try {
+            if (family == AF_INET) {
+                int raw = ALL.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), sa + 4);
+                if (previous != null && previous.getPort() == port && previous.getAddress() instanceof java.net.Inet4Address p
+                        && p.hashCode() == raw) {
+                    return previous;
+                }
+                byte[] b = {(byte) (raw >>> 24), (byte) (raw >>> 16), (byte) (raw >>> 8), (byte) raw};
+                return new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(b), port);
+            }
+            if (family == AF_INET6) {
+                byte[] b = new byte[16];
+                MemorySegment.copy(ALL, ValueLayout.JAVA_BYTE, sa + 8, b, 0, 16);
+                int scope = ALL.get(ValueLayout.JAVA_INT_UNALIGNED, sa + 24);
+                java.net.InetAddress ip = scope == 0 ? java.net.InetAddress.getByAddress(b)
+                        : java.net.Inet6Address.getByAddress(null, b, scope);
+                return new java.net.InetSocketAddress(ip, port);
+            }
+            return null;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a byte array of the wrong length
+        }
+    }
+
     // ---------------------------------------------------------------- pipe names
 
     /**
