@@ -189,6 +189,13 @@ public final class Platform {
     }
 
     /**
+     * Network-order fields. Constants, not made per call: each new layout costs its access a
+     * lookup in the JDK's cache of var handles, a ConcurrentHashMap, on every datagram.
+     */
+    private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /**
      * Writes the sockaddr_in or sockaddr_in6 of an IP address and port at {@code into} (a
      * sockaddr_storage) from the address's bytes: no text is parsed per datagram. The layouts
      * agree everywhere but for the family field ({@link #family}): the port at 2 in network
@@ -197,8 +204,9 @@ public final class Platform {
      * IPv6 form (::ffff:a.b.c.d), the only form such a socket sends to.
      */
     public static void writeSockaddr(long into, java.net.InetAddress ip, int port, boolean asIpv6) {
-        ALL.asSlice(into, SOCKADDR_STORAGE).fill((byte) 0);
         boolean v6 = asIpv6 || ip instanceof java.net.Inet6Address;
+        // sizeof sockaddr_in6 / sockaddr_in: libuv reads no further than the family's own size.
+        ALL.asSlice(into, v6 ? 28 : 16).fill((byte) 0);
         int family = v6 ? AF_INET6 : AF_INET;
         if (OS == Os.MAC) {
             ALL.set(ValueLayout.JAVA_BYTE, into, (byte) (v6 ? 28 : 16));
@@ -206,15 +214,19 @@ public final class Platform {
         } else {
             ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into, (short) family);
         }
-        ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), into + 2, (short) port);
-        byte[] bytes = ip.getAddress();
-        if (v6 && bytes.length == 4) {
-            ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into + 8 + 10, (short) -1);
-            MemorySegment.copy(bytes, 0, ALL, ValueLayout.JAVA_BYTE, into + 8 + 12, 4);
+        ALL.set(NET_SHORT, into + 2, (short) port);
+        if (ip instanceof java.net.Inet4Address) {
+            // Inet4Address's hash is its address: no byte array per datagram.
+            if (v6) {
+                ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into + 8 + 10, (short) -1);
+                ALL.set(NET_INT, into + 8 + 12, ip.hashCode());
+            } else {
+                ALL.set(NET_INT, into + 4, ip.hashCode());
+            }
         } else {
-            MemorySegment.copy(bytes, 0, ALL, ValueLayout.JAVA_BYTE, into + (v6 ? 8 : 4), bytes.length);
+            MemorySegment.copy(ip.getAddress(), 0, ALL, ValueLayout.JAVA_BYTE, into + 8, 16);
+            ALL.set(ValueLayout.JAVA_INT_UNALIGNED, into + 24, ((java.net.Inet6Address) ip).getScopeId());
         }
-        if (ip instanceof java.net.Inet6Address a) ALL.set(ValueLayout.JAVA_INT_UNALIGNED, into + 24, a.getScopeId());
     }
 
     /**
@@ -223,12 +235,12 @@ public final class Platform {
      * address), so a peer sending many datagrams costs no allocation per datagram.
      */
     public static java.net.InetSocketAddress readSockaddr(long sa, java.net.InetSocketAddress previous) {
-        MemorySegment head = ALL.asSlice(sa, 28);
-        int family = family(head);
-        int port = Short.toUnsignedInt(ALL.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), sa + 2));
+        int family = OS == Os.MAC ? Byte.toUnsignedInt(ALL.get(ValueLayout.JAVA_BYTE, sa + 1))
+                : Short.toUnsignedInt(ALL.get(ValueLayout.JAVA_SHORT_UNALIGNED, sa));
+        int port = Short.toUnsignedInt(ALL.get(NET_SHORT, sa + 2));
         try {
             if (family == AF_INET) {
-                int raw = ALL.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), sa + 4);
+                int raw = ALL.get(NET_INT, sa + 4);
                 if (previous != null && previous.getPort() == port && previous.getAddress() instanceof java.net.Inet4Address p
                         && p.hashCode() == raw) {
                     return previous;
