@@ -147,11 +147,10 @@ class UdpTest {
 
             Udp only = loop.udp("::", 0, UdpOptions.DEFAULT.ipv6Only(true), IGNORE);
             UvException e = failure(only.sendAsync("x", local(v4)));
-            assertNotNull(e.kind());
-            got.add("ipv6Only:" + (e.kind() == ErrorKind.ADDRESS_NOT_AVAILABLE || e.kind() == ErrorKind.OTHER));
+            got.add("ipv6Only:" + e.errorName());
             only.close();
         });
-        assertEquals(List.of("ipv6Only:true", "dual:ping", "v4:pong"), got);
+        assertEquals(List.of("ipv6Only:ENETUNREACH", "dual:ping", "v4:pong"), got);
     }
 
     @Test
@@ -289,7 +288,8 @@ class UdpTest {
             assertThrows(IllegalArgumentException.class, () -> u.connect(InetSocketAddress.createUnresolved("example.org", 9)));
             // An IPv4 socket cannot send to an IPv6 address (on a socket of its own: u's queue holds the huge one).
             Udp v4 = loop.udp("127.0.0.1", 0, IGNORE);
-            assertInstanceOf(UvException.class, failure(v4.sendAsync("x", new InetSocketAddress("::1", 9))));
+            UvException wrongFamily = failure(v4.sendAsync("x", new InetSocketAddress("::1", 9)));
+            assertEquals(ErrorKind.ADDRESS_NOT_AVAILABLE, wrongFamily.kind(), wrongFamily::toString);
             v4.close();
             assertThrows(UvException.class, () -> u.ttl(0));
             assertThrows(UvException.class, () -> u.ttl(256));
