@@ -20,6 +20,10 @@ public enum ErrorKind {
     DNS_FAILURE,
     /** The request was cancelled, typically because its handle was closed (ECANCELED). */
     CANCELED,
+    /** A datagram larger than the socket can send (EMSGSIZE). */
+    MESSAGE_TOO_LARGE,
+    /** The address is not one of this host's, or cannot be reached from here (EADDRNOTAVAIL, ENETUNREACH, EAFNOSUPPORT). */
+    ADDRESS_NOT_AVAILABLE,
     /** Any other libuv error; see {@link UvException#errorName()}. */
     OTHER
 }

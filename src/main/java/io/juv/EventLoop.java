@@ -13,6 +13,9 @@ import io.juv.net.Pipe;
 import io.juv.net.PipeServer;
 import io.juv.net.TcpServer;
 import io.juv.net.TcpSocket;
+import io.juv.net.Udp;
+import io.juv.net.UdpHandler;
+import io.juv.net.UdpOptions;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -179,6 +182,16 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** A TCP server; port 0 lets the system choose one ({@link TcpServer#port()} tells which). */
     public TcpServer listen(String host, int port, int backlog, StreamHandler<? super TcpSocket> handler) {
         return TcpServer.listen(this, host, port, ListenOptions.DEFAULT.backlog(backlog), handler);
+    }
+
+    /** A UDP socket bound to host and port (0: the system chooses), receiving into the handler ({@link Udp#bind}). */
+    public Udp udp(String host, int port, UdpHandler handler) {
+        return Udp.bind(this, host, port, UdpOptions.DEFAULT, handler);
+    }
+
+    /** A UDP socket with options: IPv6 only, SO_REUSEADDR, SO_REUSEPORT ({@link UdpOptions}). */
+    public Udp udp(String host, int port, UdpOptions options, UdpHandler handler) {
+        return Udp.bind(this, host, port, options, handler);
     }
 
     /** A TCP server with options: backlog, SO_REUSEPORT, IPv6 only ({@link ListenOptions}). */

@@ -152,6 +152,27 @@ class MemorySafetyTest {
         checkClosedHandles(handles);
     }
 
+    /** A closed UDP socket: sends refuse (false, or a failed future), queue sizes are 0, the rest throws. */
+    private static final Set<String> UDP_JAVA_STATE = Set.of(
+            "close", "isClosed", "isConnected", "send", "sendAsync", "sendQueueSize", "sendQueueCount",
+            "hasRef", "ref", "unref", "kind");
+
+    @Test
+    void everyMethodOfAClosedUdpSocketThrowsOrAnswersFromJavaState() {
+        io.juv.net.Udp[] udp = new io.juv.net.Udp[1];
+        EventLoop loop = EventLoop.create();
+        try {
+            loop.run(l -> {
+                udp[0] = l.udp("127.0.0.1", 0, (u, data, from) -> { });
+                udp[0].close();
+            });
+            callEveryMethod(udp[0], io.juv.net.Udp.class, UDP_JAVA_STATE);
+        } finally {
+            Loops.closeClean(loop);
+        }
+        callEveryMethod(udp[0], io.juv.net.Udp.class, UDP_JAVA_STATE);
+    }
+
     private static void checkClosedHandles(Object[] h) {
         callEveryMethod(h[0], TcpServer.class, SERVER_JAVA_STATE);
         callEveryMethod(h[1], Timer.class, TIMER_JAVA_STATE);
@@ -212,6 +233,8 @@ class MemorySafetyTest {
         if (t == IpFamily.class) return IpFamily.ANY;
         if (t == ConnectOptions.class) return ConnectOptions.DEFAULT;
         if (t == ListenOptions.class) return ListenOptions.DEFAULT;
+        if (t == io.juv.net.UdpOptions.class) return io.juv.net.UdpOptions.DEFAULT;
+        if (t == InetSocketAddress.class) return new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
         if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         if (t == Map.class) return Map.of();

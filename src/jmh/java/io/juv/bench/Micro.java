@@ -75,11 +75,19 @@ final class Micro {
         put(out, "timers scheduled and fired: C (per s)", RATE, timers);
         echoPrograms(out, "64-byte ping-pong", "64", quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
         echoPrograms(out, "64 KiB messages", "65536", quick ? 2_000 : 40_000, BYTES, "bytes/s", quick);
+        echoPrograms(out, "UDP echo", "udp_echo_bench", UdpEchoProgram.class, "64-byte datagrams", "64",
+                quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
         return out;
     }
 
     private static void echoPrograms(Map<String, Double> out, String what, String size, int messages,
                                      Pattern metric, String unit, boolean quick) {
+        echoPrograms(out, "TCP echo", "echo_bench", EchoProgram.class, what, size, messages, metric, unit, quick);
+    }
+
+    /** One C program and juv's program of the same structure, in turns: "LABEL, WHAT: C (UNIT)" and "...: juv program, as C's (UNIT)". */
+    private static void echoPrograms(Map<String, Double> out, String label, String cProgram, Class<?> juvProgram,
+                                     String what, String size, int messages, Pattern metric, String unit, boolean quick) {
         List<Double> c = new ArrayList<>();
         List<Double> juv = new ArrayList<>();
         String n = Integer.toString(messages);
@@ -88,15 +96,15 @@ final class Micro {
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
         String libuv = System.getProperty("juv.libuv.path");
         if (libuv != null) java.add("-Djuv.libuv.path=" + libuv);
-        java.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoProgram.class.getName(),
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), juvProgram.getName(),
                 "--size", size, "--messages", n, "--warmup", n));
         for (int turn = 0; turn < (quick ? 1 : 5); turn++) {
-            add(c, metric, Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/echo_bench",
+            add(c, metric, Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/" + cProgram,
                     "--size", size, "--messages", n)));
             add(juv, metric, Proc.tryRun(java));
         }
-        if (!c.isEmpty()) out.put("TCP echo, " + what + ": C (" + unit + ")", median(c));
-        if (!juv.isEmpty()) out.put("TCP echo, " + what + ": juv program, as C's (" + unit + ")", median(juv));
+        if (!c.isEmpty()) out.put(label + ", " + what + ": C (" + unit + ")", median(c));
+        if (!juv.isEmpty()) out.put(label + ", " + what + ": juv program, as C's (" + unit + ")", median(juv));
     }
 
     private static void add(List<Double> into, Pattern p, String text) {

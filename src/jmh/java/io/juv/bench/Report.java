@@ -126,6 +126,12 @@ final class Report {
             t.add(new Target("bulk: the 64 KiB TCP echo, juv's program ≥ 0.95 × C's", String.format(Locale.ROOT,
                     "%.2f vs %.2f GB/s: %.2f×", juvBulk / 1e9, cBulk / 1e9, juvBulk / cBulk), juvBulk >= 0.95 * cBulk));
         }
+        Double juvUdp = micro.get("UDP echo, 64-byte datagrams: juv program, as C's (msgs/s)");
+        Double cUdp = micro.get("UDP echo, 64-byte datagrams: C (msgs/s)");
+        if (juvUdp != null && cUdp != null) {
+            t.add(new Target("UDP: the 64-byte UDP echo, juv's program ≥ 0.9 × C's", String.format(Locale.ROOT,
+                    "%,.0f vs %,.0f datagrams/s: %.2f×", juvUdp, cUdp, juvUdp / cUdp), juvUdp >= 0.9 * cUdp));
+        }
         Double juvTcp = micro.get("TCP echo, 64 KiB messages: juv (bytes/s)");
         Double juvPipe = micro.get("pipe echo, 64 KiB messages: juv (bytes/s)");
         if (juvTcp != null && juvPipe != null) {

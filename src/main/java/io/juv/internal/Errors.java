@@ -83,6 +83,8 @@ public final class Errors {
             case "ECONNRESET" -> ErrorKind.CONNECTION_RESET;
             case "ETIMEDOUT" -> ErrorKind.TIMED_OUT;
             case "EADDRINUSE" -> ErrorKind.ADDRESS_IN_USE;
+            case "EMSGSIZE" -> ErrorKind.MESSAGE_TOO_LARGE;
+            case "EADDRNOTAVAIL", "ENETUNREACH", "EAFNOSUPPORT" -> ErrorKind.ADDRESS_NOT_AVAILABLE;
             // A lookup cancelled before it ran reports getaddrinfo's own EAI_CANCELED.
             case "ECANCELED", "EAI_CANCELED" -> ErrorKind.CANCELED;
             // getaddrinfo's own codes: the name has no address (of the family asked for).

@@ -121,4 +121,6 @@ public abstract class HandleBase {
     protected void onSignal(int signum) {}
     protected void onConnection(int status) {}
     protected void onRead(long nread) {}
+    /** A datagram (or a receive error) on a UDP handle: addr is the sender's sockaddr, 0 when there is none. */
+    protected void onRecv(long nread, long addr, int flags) {}
 }

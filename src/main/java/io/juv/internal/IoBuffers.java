@@ -17,7 +17,7 @@ final class IoBuffers {
     /** Bytes libuv may read into at once, and juv may try-write from its scratch buffer at once. */
     static final int SIZE = 64 * 1024;
     /** What the buffers cost, for the loop's native-memory account. */
-    static final long BYTES = SIZE + Platform.BUF_SIZE + SIZE;
+    static final long BYTES = SIZE + Platform.BUF_SIZE + SIZE + Platform.SOCKADDR_STORAGE;
 
     private final Arena arena = Arena.ofConfined();
     /** libuv reads into this. */
@@ -26,6 +26,8 @@ final class IoBuffers {
     /** A uv_buf_t followed by {@link #SIZE} bytes, for uv_try_write. */
     private final long writeScratch;
     private final MemorySegment writeData;
+    /** A sockaddr_storage for a datagram's destination, read by libuv only during the call it is passed to. */
+    final long sockaddr;
 
     IoBuffers() {
         MemorySegment read = arena.allocate(SIZE, 16);
@@ -34,6 +36,7 @@ final class IoBuffers {
         MemorySegment scratch = arena.allocate(Platform.BUF_SIZE + SIZE, 16);
         writeScratch = scratch.address();
         writeData = scratch.asSlice(Platform.BUF_SIZE);
+        sockaddr = arena.allocate(Platform.SOCKADDR_STORAGE, 16).address();
     }
 
     /** The read buffer holding the n bytes just read, read-only; the same object every time. */
@@ -57,6 +60,23 @@ final class IoBuffers {
         }
         int rc = Uv.tryWrite(stream, writeScratch, 1);
         return rc < 0 && Errors.isAgain(rc) ? 0 : rc;
+    }
+
+    /**
+     * Tries to send one datagram at once (uv_udp_try_send), heap bytes through the scratch buffer:
+     * 0 when it went, 1 when it would block (libuv also says so while sends are queued, which
+     * keeps datagrams in order), or a negative libuv code.
+     */
+    int trySend(long udp, MemorySegment bytes, long addr) {
+        long n = bytes.byteSize();
+        if (bytes.isNative()) {
+            Platform.setBuf(writeScratch, bytes.address(), n);
+        } else {
+            MemorySegment.copy(bytes, 0, writeData, 0, n);
+            Platform.setBuf(writeScratch, writeData.address(), n);
+        }
+        int rc = Uv.udpTrySend(udp, writeScratch, 1, addr);
+        return rc >= 0 ? 0 : Errors.isAgain(rc) ? 1 : rc;
     }
 
     /** Frees both buffers; a read view kept by user code throws from now on. */

@@ -68,6 +68,7 @@ public final class LoopCore {
             case CHECK -> Uv.CHECK;
             case PREPARE -> Uv.PREPARE;
             case PIPE -> Uv.NAMED_PIPE;
+            case UDP -> Uv.UDP;
         };
     }
 
@@ -233,6 +234,16 @@ public final class LoopCore {
     /** The read buffer holding the n bytes just read: read-only, valid until the callback returns. */
     public ByteBuffer readView(int n) {
         return buffers.readView(n);
+    }
+
+    /** Tries to send a datagram at once (see {@link IoBuffers#trySend}): 0 sent, 1 would block, or a negative code. */
+    public int trySend(long udp, MemorySegment bytes, long addr) {
+        return buffers.trySend(udp, bytes, addr);
+    }
+
+    /** The loop's scratch sockaddr, where a datagram's destination is written for the one call that takes it. */
+    public long sockaddrScratch() {
+        return buffers.sockaddr;
     }
 
     /** Tries to write bytes at once (see {@link IoBuffers#tryWrite}): the count taken, 0, or a negative code. */

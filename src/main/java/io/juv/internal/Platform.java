@@ -188,6 +188,80 @@ public final class Platform {
                 : Short.toUnsignedInt(sockaddr.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0));
     }
 
+    /**
+     * Network-order fields. Constants, not made per call: each new layout costs its access a
+     * lookup in the JDK's cache of var handles, a ConcurrentHashMap, on every datagram.
+     */
+    private static final ValueLayout.OfShort NET_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Writes the sockaddr_in or sockaddr_in6 of an IP address and port at {@code into} (a
+     * sockaddr_storage) from the address's bytes: no text is parsed per datagram. The layouts
+     * agree everywhere but for the family field ({@link #family}): the port at 2 in network
+     * order; IPv4's address at 4; IPv6's flow info at 4, address at 8, scope id at 24. With
+     * {@code asIpv6}, for a dual-stack IPv6 socket, an IPv4 address goes as its IPv4-mapped
+     * IPv6 form (::ffff:a.b.c.d), the only form such a socket sends to.
+     */
+    public static void writeSockaddr(long into, java.net.InetAddress ip, int port, boolean asIpv6) {
+        boolean v6 = asIpv6 || ip instanceof java.net.Inet6Address;
+        // sizeof sockaddr_in6 / sockaddr_in: libuv reads no further than the family's own size.
+        ALL.asSlice(into, v6 ? 28 : 16).fill((byte) 0);
+        int family = v6 ? AF_INET6 : AF_INET;
+        if (OS == Os.MAC) {
+            ALL.set(ValueLayout.JAVA_BYTE, into, (byte) (v6 ? 28 : 16));
+            ALL.set(ValueLayout.JAVA_BYTE, into + 1, (byte) family);
+        } else {
+            ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into, (short) family);
+        }
+        ALL.set(NET_SHORT, into + 2, (short) port);
+        if (ip instanceof java.net.Inet4Address) {
+            // Inet4Address's hash is its address: no byte array per datagram.
+            if (v6) {
+                ALL.set(ValueLayout.JAVA_SHORT_UNALIGNED, into + 8 + 10, (short) -1);
+                ALL.set(NET_INT, into + 8 + 12, ip.hashCode());
+            } else {
+                ALL.set(NET_INT, into + 4, ip.hashCode());
+            }
+        } else {
+            MemorySegment.copy(ip.getAddress(), 0, ALL, ValueLayout.JAVA_BYTE, into + 8, 16);
+            ALL.set(ValueLayout.JAVA_INT_UNALIGNED, into + 24, ((java.net.Inet6Address) ip).getScopeId());
+        }
+    }
+
+    /**
+     * The IP address and port of the sockaddr at {@code sa}, or null for another family. An
+     * IPv4 sender equal to {@code previous} is answered with it (Inet4Address's hash is its
+     * address), so a peer sending many datagrams costs no allocation per datagram.
+     */
+    public static java.net.InetSocketAddress readSockaddr(long sa, java.net.InetSocketAddress previous) {
+        int family = OS == Os.MAC ? Byte.toUnsignedInt(ALL.get(ValueLayout.JAVA_BYTE, sa + 1))
+                : Short.toUnsignedInt(ALL.get(ValueLayout.JAVA_SHORT_UNALIGNED, sa));
+        int port = Short.toUnsignedInt(ALL.get(NET_SHORT, sa + 2));
+        try {
+            if (family == AF_INET) {
+                int raw = ALL.get(NET_INT, sa + 4);
+                if (previous != null && previous.getPort() == port && previous.getAddress() instanceof java.net.Inet4Address p
+                        && p.hashCode() == raw) {
+                    return previous;
+                }
+                byte[] b = {(byte) (raw >>> 24), (byte) (raw >>> 16), (byte) (raw >>> 8), (byte) raw};
+                return new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(b), port);
+            }
+            if (family == AF_INET6) {
+                byte[] b = new byte[16];
+                MemorySegment.copy(ALL, ValueLayout.JAVA_BYTE, sa + 8, b, 0, 16);
+                int scope = ALL.get(ValueLayout.JAVA_INT_UNALIGNED, sa + 24);
+                java.net.InetAddress ip = scope == 0 ? java.net.InetAddress.getByAddress(b)
+                        : java.net.Inet6Address.getByAddress(null, b, scope);
+                return new java.net.InetSocketAddress(ip, port);
+            }
+            return null;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a byte array of the wrong length
+        }
+    }
+
     // ---------------------------------------------------------------- pipe names
 
     /**

@@ -11,6 +11,7 @@ import io.juv.bindings.uv_prepare_cb;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
 import io.juv.bindings.uv_timer_cb;
+import io.juv.bindings.uv_udp_recv_cb;
 import io.juv.bindings.uv_write_cb;
 
 import java.lang.foreign.Arena;
@@ -42,6 +43,8 @@ public final class Upcalls {
     public static final long CONNECTION = stub("connection", uv_connection_cb.descriptor());
     public static final long ALLOC = stub("alloc", uv_alloc_cb.descriptor());
     public static final long READ = stub("read", uv_read_cb.descriptor());
+    /** uv_udp_recv_cb; a UDP send's callback has uv_write_cb's signature, so {@link #REQUEST} serves it. */
+    public static final long RECV = stub("recv", uv_udp_recv_cb.descriptor());
     /** uv_write_cb, uv_connect_cb and uv_shutdown_cb share one C signature, so one stub serves them all. */
     public static final long REQUEST = stub("request", uv_write_cb.descriptor());
     public static final long GETADDRINFO = stub("getaddrinfo", uv_getaddrinfo_cb.descriptor());
@@ -159,6 +162,17 @@ public final class Upcalls {
             long key = Platform.dataOf(stream);
             core = LoopCore.ofKey(key);
             handle(core, key).onRead(nread);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void recv(long udp, long nread, long buf, long addr, int flags) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(udp);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onRecv(nread, addr, flags);
         } catch (Throwable t) {
             fail(core, t);
         }

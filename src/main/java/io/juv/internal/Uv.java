@@ -281,6 +281,47 @@ public final class Uv {
         }
     }
 
+    // ------------------------------------------------------------------ UDP
+
+    public static int udpInitEx(long loop, long udp, int flags) { return uv_h.uv_udp_init_ex(at(loop), at(udp), flags); }
+    public static int udpBind(long udp, MemorySegment addr, int flags) { return uv_h.uv_udp_bind(at(udp), addr, flags); }
+    /** addr 0 dissolves the association. */
+    public static int udpConnect(long udp, long addr) { return uv_h.uv_udp_connect(at(udp), at(addr)); }
+    public static int udpSockName(long udp, MemorySegment into, MemorySegment len) { return uv_h.uv_udp_getsockname(at(udp), into, len); }
+    public static int udpPeerName(long udp, MemorySegment into, MemorySegment len) { return uv_h.uv_udp_getpeername(at(udp), into, len); }
+    public static int udpRecvStart(long udp, long allocCb, long recvCb) { return uv_h.uv_udp_recv_start(at(udp), at(allocCb), at(recvCb)); }
+    public static int udpRecvStop(long udp) { return uv_h.uv_udp_recv_stop(at(udp)); }
+    /** addr 0 on a connected handle. Never calls back, and copies the bytes before returning. */
+    public static int udpTrySend(long udp, long bufs, int nbufs, long addr) {
+        try {
+            return (int) UDP_TRY_SEND.invokeExact(udp, bufs, nbufs, addr);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+    private static final MethodHandle UDP_TRY_SEND = critical(uv_h.uv_udp_try_send$address(), uv_h.uv_udp_try_send$descriptor());
+    /** libuv copies the sockaddr into the request; the callback runs from the loop, never inside. */
+    public static int udpSend(long req, long udp, long bufs, int nbufs, long addr, long cb) {
+        return uv_h.uv_udp_send(at(req), at(udp), at(bufs), nbufs, at(addr), at(cb));
+    }
+    public static long udpSendQueueSize(long udp) { return uv_h.uv_udp_get_send_queue_size(at(udp)); }
+    public static long udpSendQueueCount(long udp) { return uv_h.uv_udp_get_send_queue_count(at(udp)); }
+    public static int udpSetBroadcast(long udp, boolean on) { return uv_h.uv_udp_set_broadcast(at(udp), on ? 1 : 0); }
+    public static int udpSetTtl(long udp, int ttl) { return uv_h.uv_udp_set_ttl(at(udp), ttl); }
+    public static int udpSetMulticastTtl(long udp, int ttl) { return uv_h.uv_udp_set_multicast_ttl(at(udp), ttl); }
+    public static int udpSetMulticastLoop(long udp, boolean on) { return uv_h.uv_udp_set_multicast_loop(at(udp), on ? 1 : 0); }
+    public static int udpSetMulticastInterface(long udp, MemorySegment iface) { return uv_h.uv_udp_set_multicast_interface(at(udp), iface); }
+    public static int udpSetMembership(long udp, MemorySegment group, MemorySegment iface, boolean join) {
+        return uv_h.uv_udp_set_membership(at(udp), group, iface, join ? uv_h.UV_JOIN_GROUP() : uv_h.UV_LEAVE_GROUP());
+    }
+    public static int udpSetSourceMembership(long udp, MemorySegment group, MemorySegment iface, MemorySegment source, boolean join) {
+        return uv_h.uv_udp_set_source_membership(at(udp), group, iface, source, join ? uv_h.UV_JOIN_GROUP() : uv_h.UV_LEAVE_GROUP());
+    }
+    public static final int UDP_IPV6ONLY = uv_h.UV_UDP_IPV6ONLY(), UDP_REUSEADDR = uv_h.UV_UDP_REUSEADDR(),
+            UDP_PARTIAL = uv_h.UV_UDP_PARTIAL(), UDP_SEND_REQ = uv_h.UV_UDP_SEND();
+    /** UV_UDP_REUSEPORT, new in libuv 1.49 (the bindings are from 1.44): uv.h's enum value. */
+    public static final int UDP_REUSEPORT = 64;
+
     // ------------------------------------------------------------------ the loop itself
 
     public static long loopSize() { return uv_h.uv_loop_size(); }

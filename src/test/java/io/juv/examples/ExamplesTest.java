@@ -190,6 +190,27 @@ class ExamplesTest {
         echo.awaitContaining("echo server exited");
     }
 
+    // ------------------------------------------------------------------ udp-echo
+
+    @Test
+    void udpEchoSendsSocatsDatagramsBack() throws Exception {
+        assumeSocat();
+        Running echo = example(UdpEcho.class, "--port", "0");
+        int port = listeningPort(echo);
+        // socat sends what it reads from its input as datagrams and prints what comes back;
+        // -t 2: after its input ends it waits that long for the echo.
+        Running socat = client("socat", "-t", "2", "-", "UDP:127.0.0.1:" + port);
+        socat.write("hello over udp\n");
+        assertEquals("hello over udp", socat.awaitContaining("hello over udp"));
+        socat.write("a second datagram\n");
+        socat.awaitContaining("a second datagram");
+        socat.endInput();
+        assertEquals(0, socat.waitForExit(), () -> "socat; its output: " + socat.transcript);
+
+        assertEquals(0, echo.interrupt(), () -> "SIGINT; its output: " + echo.transcript);
+        echo.awaitContaining("udp echo exited");
+    }
+
     @Test
     void echoSendsNetcatsLinesBack() throws Exception {
         assumeOpenBsdNetcat();

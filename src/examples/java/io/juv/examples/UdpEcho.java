@@ -1,0 +1,56 @@
+package io.juv.examples;
+
+import io.juv.EventLoop;
+import io.juv.Signal;
+import io.juv.UvException;
+import io.juv.net.Udp;
+import io.juv.net.UdpHandler;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A UDP echo server: every datagram comes back to its sender, whole.
+ *
+ * <pre>
+ * make example NAME=udp-echo ARGS='--port 7001'
+ * socat - UDP:127.0.0.1:7001        # each line typed is one datagram, echoed
+ * </pre>
+ *
+ * <p>The datagram is sent back from the loop's read buffer while it is still valid: the kernel
+ * usually takes it at once (uv_udp_try_send), and otherwise juv queues a copy. A datagram the
+ * kernel refuses is reported and the server goes on. SIGINT (Ctrl-C) closes it and it exits.
+ *
+ * <pre>
+ * --host ADDR   bind address (default 127.0.0.1; 0.0.0.0, or :: for IPv6 and IPv4)
+ * --port N      port (default 7001; 0 lets the system choose)
+ * </pre>
+ */
+public final class UdpEcho {
+
+    private UdpEcho() {}
+
+    public static void main(String[] args) {
+        HostPort at = HostPort.parse(args, "127.0.0.1", 7001);
+        EventLoop.start(loop -> {
+            loop.catchErrors(true);
+            Udp udp = loop.udp(at.host(), at.port(), new UdpHandler() {
+                @Override public void onDatagram(Udp u, ByteBuffer data, InetSocketAddress sender) {
+                    u.send(data, sender);
+                }
+
+                @Override public void onError(Udp u, UvException error) {
+                    System.out.println("udp echo: " + error.getMessage());
+                }
+            });
+            loop.onSignal(Signal.INT, sig -> {
+                System.out.println("SIGINT: closing");
+                udp.close();
+                loop.exit();
+            });
+            InetSocketAddress bound = udp.localAddress();
+            System.out.println("udp echo listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        });
+        System.out.println("udp echo exited");
+    }
+}
