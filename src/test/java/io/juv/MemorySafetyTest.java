@@ -212,6 +212,7 @@ class MemorySafetyTest {
         if (t == IpFamily.class) return IpFamily.ANY;
         if (t == ConnectOptions.class) return ConnectOptions.DEFAULT;
         if (t == ListenOptions.class) return ListenOptions.DEFAULT;
+        if (t == io.juv.net.TlsOptions.class) return io.juv.net.TlsOptions.client();
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
         if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         if (t == Map.class) return Map.of();
