@@ -419,9 +419,14 @@ public final class TlsStream extends Stream {
 
     // ------------------------------------------------------------------ Stream's transport
 
-    /** Writes wait (in {@link #pending}) while the engine is busy with a handshake step of its own. */
+    /**
+     * Writes wait (in {@link #pending}) during the handshake and while a delegated task runs. A
+     * post-handshake message the engine wants to send (a TLS 1.3 KeyUpdate) goes out ahead of the
+     * data in the same wrap, so it does not hold writes back: waiting for it would stall a writer
+     * whose peer is paused.
+     */
     private boolean engineBusy() {
-        return handshaking || taskRunning || engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING;
+        return handshaking || taskRunning || engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
     }
 
     @Override

@@ -581,6 +581,28 @@ class TlsTest {
         assertArrayEquals(Loops.sha256(payload), digest.get());
     }
 
+    // ------------------------------------------------------------------ key updates
+
+    @Test
+    void keyUpdatesMidTransferInAJvmWithTinyKeyLimits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // jdk.tls.keyLimits is a security property read once per JVM: a JVM of its own, with a KeyUpdate every 16 KiB.
+        java.nio.file.Path props = dir.resolve("key-limits.properties");
+        java.nio.file.Files.writeString(props, "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^14, ChaCha20-Poly1305 KeyUpdate 2^14\n");
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake"));
+        String libuv = System.getProperty("juv.libuv.path");
+        if (libuv != null) cmd.add("-Djuv.libuv.path=" + libuv);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsKeyUpdateMain.class.getName(), Integer.toString(256 * 1024)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals("OK", last, () -> out.substring(Math.max(0, out.length() - 3000)));
+        // Each side's KeyUpdates were read by the other, or the echo's hash ("OK") could not match.
+        long produced = out.lines().filter(l -> l.contains("Produced KeyUpdate")).count();
+        assertTrue(produced >= 20, "key updates produced: " + produced);
+    }
+
     // ------------------------------------------------------------------ over a pipe
 
     @Test
