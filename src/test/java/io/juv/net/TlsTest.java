@@ -581,6 +581,89 @@ class TlsTest {
         assertArrayEquals(Loops.sha256(payload), digest.get());
     }
 
+    @Test
+    void halfCloseFollowsTheStreamsRules() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.allowHalfOpen(true); }
+                @Override public void onData(TlsStream s, ByteBuffer data) { events.add("server got " + StandardCharsets.UTF_8.decode(data)); }
+                @Override public void onEnd(TlsStream s) {
+                    events.add("server end");
+                    s.write("reply after your end"); // still open for writing: allowHalfOpen
+                    s.close();
+                }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    s.write("request");
+                    s.shutdown(); // close_notify: our write side ends, reading goes on
+                    assertTrue(s.isWriteEnded());
+                    assertFalse(s.write("refused"));
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) { events.add("client got " + StandardCharsets.UTF_8.decode(data)); }
+                @Override public void onEnd(TlsStream s) { events.add("client end"); }
+                @Override public void onError(TlsStream s, UvException e) { events.add("error " + e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertEquals(List.of("server got request", "server end", "client got reply after your end", "client end"), events);
+    }
+
+    @Test
+    void recordsSplitAcrossManyReads() {
+        byte[] payload = Loops.random(50_000, 13);
+        Echo echo = new Echo();
+        AtomicReference<Exchange> client = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(20));
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), echo);
+            // A relay that passes the ciphertext on in 7-byte writes with Nagle off, both ways.
+            TcpServer relay = loop.listen("127.0.0.1", 0, new SocketHandler() {
+                @Override public void onConnect(TcpSocket in) {
+                    in.noDelay(true);
+                    in.pause(); // until the other leg is up
+                    loop.connect("127.0.0.1", srv.port(), new SocketHandler() {
+                        @Override public void onConnect(TcpSocket out) {
+                            out.noDelay(true);
+                            in.attach(out);
+                            out.attach(in);
+                            in.resume();
+                        }
+                        @Override public void onData(TcpSocket out, ByteBuffer data) { slices((TcpSocket) out.attachment(), data); }
+                        @Override public void onEnd(TcpSocket out) { ((TcpSocket) out.attachment()).close(); }
+                    });
+                }
+                @Override public void onData(TcpSocket in, ByteBuffer data) { slices((TcpSocket) in.attachment(), data); }
+                @Override public void onEnd(TcpSocket in) {
+                    if (in.attachment() != null) ((TcpSocket) in.attachment()).close();
+                }
+            });
+            Exchange x = new Exchange(payload, 5000, () -> {
+                srv.close();
+                relay.close();
+                dog.cancel();
+            });
+            client.set(x);
+            loop.connectTls("localhost", relay.port(), CERTS.clientOptions(), x);
+        });
+        assertNull(client.get().error);
+        assertArrayEquals(Loops.sha256(payload), client.get().digest.digest());
+    }
+
+    private static void slices(TcpSocket to, ByteBuffer data) {
+        while (data.hasRemaining()) {
+            int n = Math.min(7, data.remaining());
+            byte[] b = new byte[n];
+            data.get(b);
+            to.write(b);
+        }
+    }
+
     // ------------------------------------------------------------------ key updates
 
     @Test
