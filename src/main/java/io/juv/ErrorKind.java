@@ -24,6 +24,16 @@ public enum ErrorKind {
     MESSAGE_TOO_LARGE,
     /** The address is not one of this host's, or cannot be reached from here (EADDRNOTAVAIL, ENETUNREACH, EAFNOSUPPORT). */
     ADDRESS_NOT_AVAILABLE,
+    /**
+     * A TLS handshake failed: the peer's certificate is untrusted, expired or for another name,
+     * no protocol, cipher or application protocol is shared, a required client certificate is
+     * missing, or the peer sent an alert; {@code io.juv.net.TlsException#reason()} says which.
+     */
+    TLS_HANDSHAKE_FAILED,
+    /** The peer closed the connection under TLS without sending close_notify: the data may be cut short. */
+    TLS_TRUNCATED,
+    /** A TLS session failed after its handshake (a bad record, an alert from the peer). */
+    TLS_FAILED,
     /** Any other libuv error; see {@link UvException#errorName()}. */
     OTHER
 }

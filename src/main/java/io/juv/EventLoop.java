@@ -252,6 +252,20 @@ public final class EventLoop implements Executor, AutoCloseable {
         return ThreadPool.size();
     }
 
+    // ------------------------------------------------------------------ TLS (io.juv.net)
+
+    /** Connects by TCP and shakes hands as a TLS client, verifying the server ({@link io.juv.net.TlsStream#connect}). */
+    public CompletableFuture<io.juv.net.TlsStream> connectTls(String host, int port, io.juv.net.TlsOptions options,
+                                                              StreamHandler<? super io.juv.net.TlsStream> handler) {
+        return io.juv.net.TlsStream.connect(this, host, port, options, handler);
+    }
+
+    /** A TCP server whose connections are TLS server sessions ({@link io.juv.net.TlsStream#listen}). */
+    public TcpServer listenTls(String host, int port, io.juv.net.TlsOptions options,
+                               StreamHandler<? super io.juv.net.TlsStream> handler) {
+        return io.juv.net.TlsStream.listen(this, host, port, options, handler);
+    }
+
     // ------------------------------------------------------------------ pipes (io.juv.net)
 
     /**

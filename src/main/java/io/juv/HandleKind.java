@@ -1,6 +1,11 @@
 package io.juv;
 
-/** The kinds of libuv handle juv opens, as counted by {@link LoopStats#handles()}. */
+/**
+ * The kinds of libuv handle juv opens, as counted by {@link LoopStats#handles()}, and the kinds
+ * layered on them with no libuv handle of their own ({@link #TLS}).
+ */
 public enum HandleKind {
-    TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP
+    TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP,
+    /** A TLS session over another stream; it owns that stream, which is counted too. */
+    TLS
 }

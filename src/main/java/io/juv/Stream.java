@@ -79,6 +79,16 @@ public abstract class Stream extends HandleBase {
         this.handler = (StreamHandler<Stream>) handler;
     }
 
+    /**
+     * A stream layered on another juv stream (TLS over TCP), with no libuv handle of its own: it
+     * overrides every transport method below, and {@link #closeNative()}.
+     */
+    @SuppressWarnings("unchecked")
+    protected Stream(LoopCore core, HandleKind kind, StreamHandler<?> handler) {
+        super(core, kind);
+        this.handler = (StreamHandler<Stream>) handler;
+    }
+
     /** The stream as libuv knows it, for the kinds' own calls. */
     protected final long stream() {
         return handle;
@@ -117,14 +127,14 @@ public abstract class Stream extends HandleBase {
 
     private void startReading() {
         if (reading || readEnded || super.isClosed()) return;
-        Errors.check(Uv.readStart(handle, Upcalls.ALLOC, Upcalls.READ));
+        transportReadStart();
         reading = true;
         if (timeouts != null) timeouts.readResumed();
     }
 
     private void stopReading() {
         if (!reading) return;
-        Uv.readStop(handle);
+        transportReadStop();
         reading = false;
     }
 
@@ -134,16 +144,16 @@ public abstract class Stream extends HandleBase {
             if (timeouts != null) timeouts.readActivity();
             beforeRead();
             if (closing) return; // close() was asked: what still arrives is dropped
-            ByteBuffer view = core.readView((int) nread);
-            if (input != null) input.offer(view);
-            else handler.onData(this, view);
+            deliver(core.readView((int) nread));
             return;
         }
         if (nread == 0) return; // EAGAIN: nothing to read after all
-        reading = false;
-        UvException e = Errors.of(nread);
-        if (e.isEof()) peerEnded();
-        else fail(e);
+        transportEnded(Errors.of(nread));
+    }
+
+    private void deliver(ByteBuffer view) {
+        if (input != null) input.offer(view);
+        else handler.onData(this, view);
     }
 
     /** Runs before each read's bytes are delivered, for kinds that receive more than bytes (an IPC pipe's handles). */
@@ -277,7 +287,7 @@ public abstract class Stream extends HandleBase {
         long n = data.byteSize();
         long written = 0;
         if (queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
-            int rc = core.tryWrite(handle, data);
+            int rc = transportTryWrite(data);
             if (rc < 0) {
                 writeFailed(Errors.of(rc), callback);
                 return false;
@@ -319,16 +329,21 @@ public abstract class Stream extends HandleBase {
     }
 
     private boolean queue(MemorySegment data, Stream sent, WriteCallback callback) {
-        StreamWrite w = new StreamWrite(core, this, data, sent, callback);
+        long size = data.byteSize();
+        boolean wasEmpty = queuedWrites == 0;
+        // Counted before it starts: a layered transport may complete it before transportWrite returns.
+        queuedWrites++;
+        queuedBytes += size;
         try {
-            w.start(handle);
+            transportWrite(data, sent, callback);
         } catch (UvException e) {
+            queuedWrites--;
+            queuedBytes -= size;
             writeFailed(e, callback);
             return false;
         }
         if (sent != null) sent.handedOver();
-        if (queuedWrites++ == 0 && timeouts != null) timeouts.writeQueued();
-        queuedBytes += w.size();
+        if (wasEmpty && queuedWrites > 0 && timeouts != null) timeouts.writeQueued();
         if (queuedBytes > highWater) writable = false;
         return writable;
     }
@@ -344,15 +359,20 @@ public abstract class Stream extends HandleBase {
     }
 
     void writeDone(StreamWrite w, int status) {
-        queuedWrites--;
-        queuedBytes -= w.size();
         if (w.sent() != null) Uv.close(w.sent().handle, Upcalls.CLOSE); // libuv is done with it, sent or not
-        if (status < 0) {
-            writeFailed(Errors.of(status), w.callback());
+        queuedWriteDone(w.size(), w.callback(), status < 0 ? Errors.of(status) : null);
+    }
+
+    /** A write that {@link #transportWrite} started is done: {@code error} is null when the bytes went out. */
+    protected final void queuedWriteDone(long size, WriteCallback callback, UvException error) {
+        queuedWrites--;
+        queuedBytes -= size;
+        if (error != null) {
+            writeFailed(error, callback);
             return;
         }
         if (timeouts != null) timeouts.writeActivity();
-        if (w.callback() != null) w.callback().written(this, null);
+        if (callback != null) callback.written(this, null);
         if (!writable && queuedBytes <= lowWater && !isClosed()) {
             writable = true;
             handler.onDrain(this);
@@ -407,7 +427,7 @@ public abstract class Stream extends HandleBase {
     /** Bytes libuv holds that the kernel has not taken yet (libuv's own count; 0 once closed). */
     public long writeQueueSize() {
         core.checkThread();
-        return isAlive() ? Uv.writeQueueSize(handle) : 0;
+        return isAlive() ? transportQueueSize() : 0;
     }
 
     // ------------------------------------------------------------------ timeouts
@@ -452,15 +472,20 @@ public abstract class Stream extends HandleBase {
         if (isClosed() || writeEnded) return;
         writeEnded = true;
         try {
-            new StreamShutdown(core, this).start(handle);
+            transportShutdown();
         } catch (UvException e) {
             fail(e);
         }
     }
 
     void shutdownDone(int status) {
+        shutdownDone(status >= 0);
+    }
+
+    /** The shutdown that {@link #transportShutdown} started is done (or failed). */
+    protected final void shutdownDone(boolean ok) {
         shutdownDone = true;
-        if (closing || readEnded || status < 0) closeNow();
+        if (closing || readEnded || !ok) closeNow();
     }
 
     /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
@@ -487,7 +512,7 @@ public abstract class Stream extends HandleBase {
         }
         writeEnded = true;
         try {
-            new StreamShutdown(core, this).start(handle);
+            transportShutdown();
         } catch (UvException e) {
             closeNow(); // ENOTCONN and the like: nothing to flush to
         }
@@ -564,5 +589,56 @@ public abstract class Stream extends HandleBase {
 
     final LoopCore core() {
         return core;
+    }
+
+    // ------------------------------------------------------------------ the transport
+
+    // How bytes reach the peer: libuv's uv_stream_t here, for TCP, pipes and TTYs. A stream layered
+    // on another (TLS over TCP) overrides all of them and reports back through transportData,
+    // transportEnded, queuedWriteDone and shutdownDone(boolean). The libuv kinds override none, so
+    // each call site sees one receiver class and the JIT inlines the default body (class hierarchy
+    // analysis, or a monomorphic inline cache once a layered kind is loaded): the plain path keeps
+    // its calls and allocations exactly as they were.
+
+    /** Sends what can go at once: the count taken, or a negative libuv code. */
+    protected int transportTryWrite(MemorySegment data) {
+        return core.tryWrite(handle, data);
+    }
+
+    /** Starts a queued write of a copy of {@code data}; its end is told to {@link #queuedWriteDone}. */
+    protected void transportWrite(MemorySegment data, Stream sent, WriteCallback callback) {
+        new StreamWrite(core, this, data, sent, callback).start(handle);
+    }
+
+    protected void transportReadStart() {
+        Errors.check(Uv.readStart(handle, Upcalls.ALLOC, Upcalls.READ));
+    }
+
+    protected void transportReadStop() {
+        Uv.readStop(handle);
+    }
+
+    /** Ends the write side after what is queued; the end is told to {@link #shutdownDone(boolean)}. */
+    protected void transportShutdown() {
+        new StreamShutdown(core, this).start(handle);
+    }
+
+    /** Bytes the transport holds that the peer's side has not taken yet. */
+    protected long transportQueueSize() {
+        return Uv.writeQueueSize(handle);
+    }
+
+    /** Bytes for the program, from a layered transport (TLS's plaintext): a view valid during the call. */
+    protected final void transportData(ByteBuffer data) {
+        if (timeouts != null) timeouts.readActivity();
+        if (closing) return;
+        deliver(data);
+    }
+
+    /** The transport's reading ended: end of stream (the peer's) or an error. */
+    protected final void transportEnded(UvException e) {
+        reading = false;
+        if (e.isEof()) peerEnded();
+        else fail(e);
     }
 }

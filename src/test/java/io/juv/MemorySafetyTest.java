@@ -235,6 +235,7 @@ class MemorySafetyTest {
         if (t == ListenOptions.class) return ListenOptions.DEFAULT;
         if (t == io.juv.net.UdpOptions.class) return io.juv.net.UdpOptions.DEFAULT;
         if (t == InetSocketAddress.class) return new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        if (t == io.juv.net.TlsOptions.class) return io.juv.net.TlsOptions.client();
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
         if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         if (t == Map.class) return Map.of();

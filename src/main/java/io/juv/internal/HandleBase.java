@@ -50,6 +50,22 @@ public abstract class HandleBase {
         this(core, kind, false, init);
     }
 
+    /**
+     * A handle with no native memory of its own, layered on others (a TLS stream over a TCP
+     * socket): counted like any handle, never in the loop's table, and closed by
+     * {@link #layerClosed()} once what it is layered on has closed.
+     */
+    protected HandleBase(LoopCore core, HandleKind kind) {
+        core.checkThread();
+        core.checkOpen();
+        this.core = core;
+        this.kind = kind;
+        this.internal = false;
+        this.handle = 0;
+        this.slot = -1;
+        core.handleOpened(kind, false);
+    }
+
     public final HandleKind kind() {
         return kind;
     }
@@ -70,7 +86,17 @@ public abstract class HandleBase {
 
     /** Asks libuv to close the handle; {@link #onClosed()} follows from the close callback. */
     protected void closeNow() {
-        if (beginClose()) Uv.close(handle, Upcalls.CLOSE);
+        if (beginClose()) closeNative();
+    }
+
+    /** Asks libuv to close the handle; a layered handle closes what it is layered on instead. */
+    protected void closeNative() {
+        Uv.close(handle, Upcalls.CLOSE);
+    }
+
+    /** A layered handle's end: what it is layered on has closed. */
+    protected final void layerClosed() {
+        if (handle == 0 && state == CLOSING) closed();
     }
 
     /**
@@ -89,8 +115,10 @@ public abstract class HandleBase {
     /** Called from libuv's close callback: the only place a handle's memory is freed. */
     final void closed() {
         state = CLOSED;
-        core.unregister(slot);
-        core.free(handle, LoopCore.handleSize(kind));
+        if (handle != 0) {
+            core.unregister(slot);
+            core.free(handle, LoopCore.handleSize(kind));
+        }
         core.handleClosed(kind, internal);
         onClosed();
     }

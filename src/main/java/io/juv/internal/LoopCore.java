@@ -56,7 +56,7 @@ public final class LoopCore {
 
     private static final long[] HANDLE_SIZE = new long[HandleKind.values().length];
     static {
-        for (HandleKind k : HandleKind.values()) HANDLE_SIZE[k.ordinal()] = Uv.handleSize(uvType(k));
+        for (HandleKind k : HandleKind.values()) if (uvType(k) >= 0) HANDLE_SIZE[k.ordinal()] = Uv.handleSize(uvType(k));
     }
 
     static int uvType(HandleKind kind) {
@@ -69,6 +69,7 @@ public final class LoopCore {
             case PREPARE -> Uv.PREPARE;
             case PIPE -> Uv.NAMED_PIPE;
             case UDP -> Uv.UDP;
+            case TLS -> -1; // layered: no libuv handle
         };
     }
 

@@ -1,0 +1,631 @@
+package io.juv.net;
+
+import io.juv.ErrorKind;
+import io.juv.EventLoop;
+import io.juv.HandleKind;
+import io.juv.Stream;
+import io.juv.StreamHandler;
+import io.juv.UvException;
+import io.juv.WriteCallback;
+import io.juv.internal.Errors;
+import io.juv.internal.InternalTimer;
+import io.juv.internal.LoopCore;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+
+/**
+ * A TLS session over another juv stream (a TCP socket, a pipe), on the JDK's {@link SSLEngine}.
+ * It is a {@link Stream}: the same writes, backpressure, half-close, timeouts, close protocol and
+ * handler events as the stream under it, with plaintext in and out. It owns the stream under it,
+ * whose events it handles itself.
+ *
+ * <p>{@link StreamHandler#onConnect} runs once the handshake is done; a failed handshake is
+ * {@link StreamHandler#onError} with a {@link TlsException} ({@link ErrorKind#TLS_HANDSHAKE_FAILED},
+ * its {@link TlsException#reason()}) or {@link ErrorKind#TIMED_OUT}. {@link #close()} and
+ * {@link #shutdown()} send close_notify; the peer's close_notify is {@link StreamHandler#onEnd};
+ * the connection ending without it is {@link ErrorKind#TLS_TRUNCATED}. The engine's delegated
+ * tasks run on the options' executor, never on the loop.
+ */
+public final class TlsStream extends Stream {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final TlsOptions options;
+    private final SSLEngine engine;
+    private final CompletableFuture<TlsStream> established;
+    private Stream transport;
+    private InternalTimer handshakeTimer;
+    private ByteBuffer netIn;
+    private ByteBuffer netOut;
+    private ByteBuffer appIn;
+    private boolean handshaking = true;
+    private boolean started;
+    private boolean taskRunning;
+    private boolean appReading;
+    private boolean inboundClosed;
+    private boolean shutdownWanted;
+    private boolean shutdownSent;
+    private boolean pumping;
+    /** Why the handshake failed, for the client's future. */
+    private UvException failure;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    private record Pending(ByteBuffer bytes, long size, WriteCallback callback) {}
+
+    private TlsStream(LoopCore core, TlsOptions options, SSLEngine engine, StreamHandler<? super TlsStream> handler) {
+        super(core, HandleKind.TLS, handler);
+        this.options = options;
+        this.engine = engine;
+        this.established = engine.getUseClientMode() ? new CompletableFuture<>() : null;
+        SSLSession s = engine.getSession();
+        netIn = ByteBuffer.allocate(s.getPacketBufferSize());
+        netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+        appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    /**
+     * Connects by TCP and shakes hands as a client; the future completes with the stream once the
+     * handshake is done, or exceptionally (after {@link StreamHandler#onError}).
+     * The same as {@code loop.connectTls(host, port, options, handler)}.
+     */
+    public static CompletableFuture<TlsStream> connect(EventLoop loop, String host, int port, TlsOptions options,
+                                                       StreamHandler<? super TlsStream> handler) {
+        Objects.requireNonNull(host, "host");
+        return connect(loop, host, port, options, handler,
+                h -> TcpSocket.connect(loop, host, port, ConnectOptions.DEFAULT, h));
+    }
+
+    /**
+     * A client over any stream: {@code transport} opens it with the handler it is given (say
+     * {@code h -> loop.connectPipe(name, h)}); {@code host} and {@code port} name the server for
+     * verification and SNI (the port only as a session-cache hint; 0 if none).
+     */
+    public static CompletableFuture<TlsStream> connect(EventLoop loop, String host, int port, TlsOptions options,
+                                                       StreamHandler<? super TlsStream> handler,
+                                                       Function<StreamHandler<Stream>, ?> transport) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        LoopCore core = LoopCore.of(loop);
+        core.checkThread();
+        TlsStream tls = new TlsStream(core, options, options.newEngine(true, host, port), handler);
+        try {
+            transport.apply(new Transport(core, tls, null, null));
+        } catch (RuntimeException e) {
+            tls.closeNow();
+            throw e;
+        }
+        return tls.established;
+    }
+
+    /** Listens by TCP; each accepted connection shakes hands as a server before onConnect. */
+    public static TcpServer listen(EventLoop loop, String host, int port, TlsOptions options,
+                                   StreamHandler<? super TlsStream> handler) {
+        return TcpServer.listen(loop, host, port, ListenOptions.DEFAULT, accepting(loop, options, handler));
+    }
+
+    /**
+     * The handler to give any stream server ({@code loop.listenPipe(name, TlsStream.accepting(...))}):
+     * it makes each accepted stream a TLS server session for {@code handler}.
+     */
+    public static StreamHandler<Stream> accepting(EventLoop loop, TlsOptions options, StreamHandler<? super TlsStream> handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        options.context(); // a bad key store fails here, not at the first connection
+        return new Transport(LoopCore.of(loop), null, options, handler);
+    }
+
+    /** The handler of the stream under a TLS stream: the TLS stream is its attachment. */
+    private static final class Transport implements StreamHandler<Stream> {
+        private final LoopCore core;
+        private final TlsStream client;
+        private final TlsOptions serverOptions;
+        private final StreamHandler<? super TlsStream> serverHandler;
+
+        Transport(LoopCore core, TlsStream client, TlsOptions serverOptions, StreamHandler<? super TlsStream> serverHandler) {
+            this.core = core;
+            this.client = client;
+            this.serverOptions = serverOptions;
+            this.serverHandler = serverHandler;
+        }
+
+        private TlsStream of(Stream t) {
+            Object a = t.attachment();
+            return a instanceof TlsStream tls ? tls : client;
+        }
+
+        @Override
+        public void onConnect(Stream t) {
+            TlsStream tls = client;
+            if (tls == null) {
+                tls = new TlsStream(core, serverOptions, serverOptions.newEngine(false, null, 0), serverHandler);
+            }
+            t.attach(tls);
+            tls.start(t);
+        }
+
+        @Override
+        public void onData(Stream t, ByteBuffer data) {
+            TlsStream tls = of(t);
+            if (tls != null) tls.cipherIn(data);
+        }
+
+        @Override
+        public void onEnd(Stream t) {
+            TlsStream tls = of(t);
+            if (tls != null) tls.transportEof();
+        }
+
+        @Override
+        public void onError(Stream t, UvException e) {
+            TlsStream tls = of(t);
+            if (tls != null) tls.transportError(t, e);
+        }
+
+        @Override
+        public void onDrain(Stream t) {
+            TlsStream tls = of(t);
+            if (tls != null) tls.flushPending();
+        }
+
+        @Override
+        public void onClose(Stream t) {
+            TlsStream tls = of(t);
+            if (tls != null) tls.transportClosed(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ the session
+
+    private void start(Stream t) {
+        if (isClosed()) {
+            t.closeNow();
+            return;
+        }
+        transport = t;
+        started = true;
+        t.allowHalfOpen(true); // the TLS layer decides what the transport's end means
+        long timeout = options.handshakeTimeoutMillis();
+        if (timeout > 0) {
+            handshakeTimer = new InternalTimer(core, () -> {
+                if (handshaking) handshakeFailed(Errors.timedOut("TLS handshake timed out after " + timeout + " ms"));
+            });
+            handshakeTimer.start(timeout);
+        }
+        try {
+            engine.beginHandshake();
+        } catch (SSLException e) {
+            handshakeFailed(TlsException.handshake(e));
+            return;
+        }
+        pump();
+    }
+
+    /** Drives the engine as far as it goes without more bytes from the peer or a delegated task. */
+    private void pump() {
+        if (pumping) return; // re-entered from a handler call inside: the outer loop goes on
+        pumping = true;
+        try {
+            while (started && !taskRunning && !isClosed()) {
+                HandshakeStatus hs = engine.getHandshakeStatus();
+                if (hs == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                    return;
+                }
+                if (hs == HandshakeStatus.NEED_WRAP) {
+                    SSLEngineResult r = wrap(EMPTY);
+                    sendNetOut(null);
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) break;
+                    continue;
+                }
+                if (handshaking && hs == HandshakeStatus.NOT_HANDSHAKING) {
+                    handshakeDone();
+                    continue;
+                }
+                if (inboundClosed || (!handshaking && !appReading) || !unwrap()) break;
+            }
+        } catch (SSLException e) {
+            sslFailed(e);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void runTasks() {
+        taskRunning = true;
+        options.executor().execute(() -> {
+            try {
+                for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+            } finally {
+                try {
+                    core.execute(this::tasksDone);
+                } catch (RejectedExecutionException loopClosed) {
+                    // nothing left to resume
+                }
+            }
+        });
+    }
+
+    private void tasksDone() {
+        taskRunning = false;
+        pump();
+        if (!handshaking) flushPending();
+    }
+
+    /** One unwrap; false when it needs more bytes from the peer or the session's inbound closed. */
+    private boolean unwrap() throws SSLException {
+        if (netIn.position() == 0) return false;
+        netIn.flip();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
+        }
+        switch (r.getStatus()) {
+            case BUFFER_UNDERFLOW -> {
+                int need = engine.getSession().getPacketBufferSize();
+                if (netIn.capacity() < need) netIn = grow(netIn, need);
+                return false;
+            }
+            case BUFFER_OVERFLOW -> {
+                appIn = grow(appIn, appIn.position() + engine.getSession().getApplicationBufferSize());
+                return true;
+            }
+            case CLOSED -> {
+                deliverPlaintext();
+                inboundClosed = true;
+                if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) { // TLS 1.2 answers close_notify
+                    wrap(EMPTY);
+                    sendNetOut(null);
+                    shutdownSent = true;
+                }
+                if (handshaking) handshakeFailed(TlsException.closedDuringHandshake());
+                else transportEnded(endOfStream());
+                return false;
+            }
+            default -> {
+                deliverPlaintext();
+                return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+            }
+        }
+    }
+
+    private void deliverPlaintext() {
+        if (appIn.position() == 0) return;
+        if (handshaking) handshakeDone();
+        appIn.flip();
+        ByteBuffer view = appIn.asReadOnlyBuffer();
+        try {
+            transportData(view);
+        } finally {
+            appIn.clear();
+        }
+    }
+
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        while (true) {
+            SSLEngineResult r = engine.wrap(src, netOut);
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) return r;
+            if (netOut.position() > 0) sendNetOut(null);
+            else netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+        }
+    }
+
+    /** Hands the ciphertext to the transport, which copies what the kernel does not take at once. */
+    private void sendNetOut(WriteCallback done) {
+        if (netOut.position() == 0 && done == null) return;
+        netOut.flip();
+        try {
+            transport.write(netOut, done);
+        } finally {
+            netOut.clear();
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int capacity) {
+        ByteBuffer n = ByteBuffer.allocate(Math.max(capacity, b.capacity()));
+        b.flip();
+        return n.put(b);
+    }
+
+    private void handshakeDone() {
+        handshaking = false;
+        if (handshakeTimer != null) {
+            handshakeTimer.close();
+            handshakeTimer = null;
+        }
+        established(); // onConnect; starts reading unless paused
+        if (!appReading && transport != null) transport.pause(); // paused before: the peer is slowed down from now on
+        if (established != null) established.complete(this);
+        flushPending();
+    }
+
+    private void handshakeFailed(UvException e) {
+        if (!handshaking || isClosed()) return;
+        handshaking = false;
+        failure = e;
+        connectFailed(e); // onError, then closeNow, which fails the future with e
+    }
+
+    private void sslFailed(SSLException e) {
+        // An alert the engine has for the peer (bad certificate, say) goes out before the close.
+        try {
+            engine.closeOutbound();
+            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = wrap(EMPTY);
+                if (r.bytesProduced() == 0) break;
+            }
+            sendNetOut(null);
+        } catch (SSLException | RuntimeException ignored) {
+            // the alert is a courtesy
+        }
+        if (handshaking) handshakeFailed(TlsException.handshake(e));
+        else if (!isClosed()) transportEnded(TlsException.failed(e));
+    }
+
+    // ------------------------------------------------------------------ the transport's events
+
+    private void cipherIn(ByteBuffer data) {
+        if (isClosed()) return; // closed by the program: what still arrives is dropped, as for TCP
+        if (netIn.remaining() < data.remaining()) netIn = grow(netIn, netIn.position() + data.remaining());
+        netIn.put(data);
+        pump();
+        if (!handshaking && !pending.isEmpty()) flushPending(); // writes that waited for a post-handshake message
+    }
+
+    private void transportEof() {
+        if (inboundClosed || !isAlive()) return;
+        inboundClosed = true;
+        if (handshaking) {
+            handshakeFailed(TlsException.closedDuringHandshake());
+            return;
+        }
+        try {
+            engine.closeInbound(); // throws: no close_notify came
+        } catch (SSLException expected) {
+            // reported as truncation below
+        }
+        transportEnded(TlsException.truncated());
+    }
+
+    private void transportError(Stream t, UvException e) {
+        if (t != transport && started) return;
+        if (handshaking) handshakeFailed(e);
+        else if (!isClosed()) transportEnded(e);
+    }
+
+    private void transportClosed(Stream t) {
+        if (t != transport) return; // a client's failed connect: its onError closed this stream
+        closeNow();
+        layerClosed();
+    }
+
+    // ------------------------------------------------------------------ Stream's transport
+
+    /**
+     * Writes wait (in {@link #pending}) during the handshake and while a delegated task runs. A
+     * post-handshake message the engine wants to send (a TLS 1.3 KeyUpdate) goes out ahead of the
+     * data in the same wrap, so it does not hold writes back: waiting for it would stall a writer
+     * whose peer is paused.
+     */
+    private boolean engineBusy() {
+        return handshaking || taskRunning || engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
+    }
+
+    @Override
+    protected int transportTryWrite(MemorySegment data) {
+        if (engineBusy() || shutdownWanted || !pending.isEmpty() || transport.queuedWrites() > 0) return 0;
+        try {
+            encrypt(data.asByteBuffer(), null);
+        } catch (SSLException e) {
+            sslFailed(e);
+            return 0; // the queued write that follows is refused
+        }
+        return (int) data.byteSize();
+    }
+
+    @Override
+    protected void transportWrite(MemorySegment data, Stream sent, WriteCallback callback) {
+        if (sent != null) throw new UnsupportedOperationException("juv: a TLS stream cannot send handles");
+        if (transport == null || transport.isClosed()) throw Errors.socketClosed("TLS stream");
+        long size = data.byteSize();
+        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("juv: a TLS write is at most 2 GiB");
+        if (!engineBusy() && pending.isEmpty() && transport.writable()) {
+            try {
+                encrypt(data.asByteBuffer(), done(size, callback));
+            } catch (SSLException e) {
+                sslFailed(e);
+                throw Errors.socketClosed("TLS stream");
+            }
+            return;
+        }
+        ByteBuffer copy = ByteBuffer.allocate((int) size).put(data.asByteBuffer()).flip();
+        pending.add(new Pending(copy, size, callback));
+    }
+
+    private WriteCallback done(long size, WriteCallback callback) {
+        return (t, error) -> queuedWriteDone(size, callback, error);
+    }
+
+    private void encrypt(ByteBuffer src, WriteCallback last) throws SSLException {
+        int packet = engine.getSession().getPacketBufferSize();
+        while (src.hasRemaining()) {
+            SSLEngineResult r = wrap(src);
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new SSLException("the TLS session is closed for writing");
+            // Checked before every write starts (engineBusy), so no progress here would spin the loop for ever.
+            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) throw new SSLException("the TLS engine took no bytes: " + r);
+            if (netOut.remaining() < packet) sendNetOut(null);
+        }
+        sendNetOut(last);
+    }
+
+    private void flushPending() {
+        if (transport == null || handshaking) return;
+        try {
+            while (!pending.isEmpty() && transport.writable() && !engineBusy()) {
+                Pending p = pending.poll();
+                encrypt(p.bytes, done(p.size, p.callback));
+            }
+        } catch (SSLException e) {
+            sslFailed(e);
+            return;
+        }
+        if (shutdownWanted && pending.isEmpty() && !shutdownSent) sendShutdown();
+    }
+
+    @Override
+    protected void transportReadStart() {
+        appReading = true;
+        if (transport != null) transport.resume();
+        if (netIn.position() > 0) core.execute(this::pump); // what arrived while paused
+    }
+
+    @Override
+    protected void transportReadStop() {
+        appReading = false;
+        if (transport != null) transport.pause();
+    }
+
+    @Override
+    protected void transportShutdown() {
+        shutdownWanted = true;
+        if (!handshaking && pending.isEmpty()) sendShutdown();
+    }
+
+    private void sendShutdown() {
+        if (shutdownSent) {
+            afterCloseNotify();
+            return;
+        }
+        shutdownSent = true;
+        engine.closeOutbound();
+        try {
+            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = wrap(EMPTY);
+                if (r.bytesProduced() == 0) break;
+            }
+        } catch (SSLException e) {
+            shutdownDone(false);
+            return;
+        }
+        sendNetOut((t, error) -> {
+            if (error == null) afterCloseNotify();
+            else shutdownDone(false);
+        });
+    }
+
+    private void afterCloseNotify() {
+        if (transport != null && !transport.isClosed()) transport.shutdown();
+        shutdownDone(true);
+    }
+
+    @Override
+    protected long transportQueueSize() {
+        long p = 0;
+        for (Pending w : pending) p += w.size;
+        return p + (transport == null ? 0 : transport.writeQueueSize());
+    }
+
+    @Override
+    protected void closeNative() {
+        if (handshakeTimer != null) {
+            handshakeTimer.close();
+            handshakeTimer = null;
+        }
+        if (established != null && !established.isDone())
+            established.completeExceptionally(failure != null ? failure : Errors.socketClosed("TLS stream"));
+        UvException cancelled = new UvException(0, "ECANCELED", "the TLS stream closed before the write", ErrorKind.CANCELED);
+        for (Pending p; (p = pending.poll()) != null; ) queuedWriteDone(p.size, p.callback, cancelled);
+        if (transport == null) layerClosed();
+        else transport.close(); // graceful: an alert or close_notify already handed to it still goes out
+    }
+
+    // ------------------------------------------------------------------ what TLS adds
+
+    private static UvException endOfStream() {
+        return new UvException(0, "EOF", "end of stream (TLS close_notify)", ErrorKind.END_OF_STREAM);
+    }
+
+    /** True for the side that connected. */
+    public boolean isClient() {
+        return engine.getUseClientMode();
+    }
+
+    /** The session (protocol, cipher suite, peer's certificates); answered from Java state, also after close. */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    /** The negotiated protocol version ("TLSv1.3"), or "NONE" before the handshake. */
+    public String protocol() {
+        return engine.getSession().getProtocol();
+    }
+
+    public String cipherSuite() {
+        return engine.getSession().getCipherSuite();
+    }
+
+    /** The protocol agreed by ALPN; empty when none was (null before the handshake). */
+    public String applicationProtocol() {
+        return engine.getApplicationProtocol();
+    }
+
+    /** The peer's certificate chain, leaf first; empty when the peer sent none (a client without mutual TLS). */
+    public List<Certificate> peerCertificates() {
+        try {
+            return List.of(engine.getSession().getPeerCertificates());
+        } catch (SSLPeerUnverifiedException none) {
+            return List.of();
+        }
+    }
+
+    /** The stream under this one (a {@link TcpSocket}, a {@link Pipe}), or null before it connected; its handler is TLS's. */
+    public Stream transport() {
+        return transport;
+    }
+
+    /** The peer's address when the transport is TCP. */
+    public InetSocketAddress remoteAddress() {
+        core.checkThread();
+        if (!isConnected() || !(transport instanceof TcpSocket t)) throw Errors.socketClosed("TLS stream");
+        return t.remoteAddress();
+    }
+
+    @Override
+    public boolean hasRef() {
+        core.checkThread();
+        return transport != null && transport.hasRef();
+    }
+
+    @Override
+    public void ref() {
+        if (transport != null) transport.ref();
+    }
+
+    @Override
+    public void unref() {
+        if (transport != null) transport.unref();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsStream[" + (isClosed() ? "closed" : (isClient() ? "client" : "server") + (handshaking ? ", handshaking" : ", " + protocol())) + "]";
+    }
+}

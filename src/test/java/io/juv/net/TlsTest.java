@@ -1,0 +1,781 @@
+package io.juv.net;
+
+import io.juv.ErrorKind;
+import io.juv.EventLoop;
+import io.juv.Loops;
+import io.juv.StreamHandler;
+import io.juv.UvException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class TlsTest {
+
+    private static final int TEN_MB = 10 * 1024 * 1024;
+    private static final TlsCerts CERTS = TlsCerts.get();
+
+    /** Echoes plaintext, pausing while the write queue is over the high water mark. */
+    private static final class Echo implements StreamHandler<TlsStream> {
+        final List<TlsStream> connected = new ArrayList<>();
+        final List<UvException> errors = new ArrayList<>();
+        boolean ended;
+
+        @Override public void onData(TlsStream s, ByteBuffer data) {
+            if (!s.write(data)) s.pause();
+        }
+        @Override public void onDrain(TlsStream s) { s.resume(); }
+        @Override public void onConnect(TlsStream s) { connected.add(s); }
+        @Override public void onEnd(TlsStream s) { ended = true; }
+        @Override public void onError(TlsStream s, UvException e) { errors.add(e); }
+    }
+
+    /** Sends a payload with backpressure, digests what comes back, closes once it all came back. */
+    private static final class Exchange implements StreamHandler<TlsStream> {
+        final byte[] payload;
+        final int chunk;
+        final MessageDigest digest = Loops.sha256();
+        final Runnable whenDone;
+        long received;
+        int sent;
+        UvException error;
+        boolean closed;
+        TlsStream stream;
+
+        Exchange(byte[] payload, int chunk, Runnable whenDone) {
+            this.payload = payload;
+            this.chunk = chunk;
+            this.whenDone = whenDone;
+        }
+
+        @Override public void onConnect(TlsStream s) {
+            stream = s;
+            send(s);
+        }
+        private void send(TlsStream s) {
+            while (sent < payload.length) {
+                int n = Math.min(chunk, payload.length - sent);
+                boolean more = s.write(ByteBuffer.wrap(payload, sent, n));
+                sent += n;
+                if (!more) return;
+            }
+        }
+        @Override public void onDrain(TlsStream s) { send(s); }
+        @Override public void onData(TlsStream s, ByteBuffer data) {
+            received += data.remaining();
+            digest.update(data);
+            if (received == payload.length) {
+                s.close();
+                whenDone.run();
+            }
+        }
+        @Override public void onError(TlsStream s, UvException e) { error = e; }
+        @Override public void onClose(TlsStream s) { closed = true; }
+    }
+
+    private static UvException failure(CompletableFuture<?> f) {
+        assertTrue(f.isCompletedExceptionally(), "the future should have failed");
+        Throwable t = f.exceptionNow();
+        return assertInstanceOf(UvException.class, t);
+    }
+
+    // ------------------------------------------------------------------ juv with juv
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void handshakeAndTenMegabytesEachWay(String protocol) {
+        byte[] payload = Loops.random(TEN_MB, 7);
+        Echo echo = new Echo();
+        AtomicReference<Exchange> client = new AtomicReference<>();
+        AtomicReference<TlsStream> connected = new AtomicReference<>();
+        AtomicInteger taskThreadsOnLoop = new AtomicInteger();
+        AtomicInteger tasks = new AtomicInteger();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(40));
+            Thread loopThread = Thread.currentThread();
+            Executor counting = r -> Thread.ofVirtual().start(() -> {
+                tasks.incrementAndGet();
+                if (Thread.currentThread() == loopThread) taskThreadsOnLoop.incrementAndGet();
+                r.run();
+            });
+            TcpServer server = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions().withProtocols(protocol).withExecutor(counting), echo);
+            Exchange x = new Exchange(payload, 64 * 1024, () -> {
+                server.close();
+                dog.cancel();
+            });
+            client.set(x);
+            loop.connectTls("localhost", server.port(), CERTS.clientOptions().withExecutor(counting), x)
+                    .thenAccept(connected::set);
+        });
+        Exchange x = client.get();
+        assertNull(x.error, () -> "client error: " + x.error);
+        assertTrue(echo.errors.isEmpty(), () -> "server errors: " + echo.errors);
+        assertEquals(TEN_MB, x.received);
+        assertArrayEquals(Loops.sha256(payload), x.digest.digest());
+        assertSame(x.stream, connected.get());
+        assertEquals(protocol, x.stream.protocol(), "answered from Java state after close");
+        assertTrue(x.closed);
+        assertTrue(tasks.get() > 0, "the engine's delegated tasks ran on the executor");
+        assertEquals(0, taskThreadsOnLoop.get());
+        X509Certificate peer = (X509Certificate) x.stream.peerCertificates().get(0);
+        assertTrue(peer.getSubjectX500Principal().getName().contains("CN=localhost"));
+    }
+
+    @Test
+    void oneTenMegabyteWriteAndManySmallOnes() {
+        byte[] payload = Loops.random(TEN_MB, 8);
+        Echo echo = new Echo();
+        AtomicReference<Exchange> client = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(40));
+            TcpServer server = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), echo);
+            Exchange x = new Exchange(payload, TEN_MB, () -> {
+                server.close();
+                dog.cancel();
+            });
+            client.set(x);
+            loop.connectTls("127.0.0.1", server.port(), CERTS.clientOptions(), x);
+        });
+        assertNull(client.get().error);
+        assertArrayEquals(Loops.sha256(payload), client.get().digest.digest());
+
+        byte[] small = Loops.random(200_000, 9);
+        Echo echo2 = new Echo();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(20));
+            TcpServer server = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), echo2);
+            Exchange x = new Exchange(small, 10, () -> { // 20,000 records, many to a read
+                server.close();
+                dog.cancel();
+            });
+            client.set(x);
+            loop.connectTls("127.0.0.1", server.port(), CERTS.clientOptions(), x);
+        });
+        assertNull(client.get().error);
+        assertArrayEquals(Loops.sha256(small), client.get().digest.digest());
+    }
+
+    // ------------------------------------------------------------------ verification
+
+    private static UvException refused(TlsOptions server, TlsOptions client, String host) {
+        AtomicReference<UvException> seen = new AtomicReference<>();
+        AtomicReference<CompletableFuture<TlsStream>> future = new AtomicReference<>();
+        AtomicInteger connects = new AtomicInteger();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, server, new Echo());
+            future.set(loop.connectTls(host, srv.port(), client, new StreamHandler<>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onConnect(TlsStream s) { connects.incrementAndGet(); }
+                @Override public void onError(TlsStream s, UvException e) { seen.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            }));
+        });
+        assertEquals(0, connects.get(), "onConnect never runs for a refused handshake");
+        UvException e = seen.get();
+        assertNotNull(e, "the handler heard of the failure");
+        assertSame(e, failure(future.get()));
+        assertEquals(ErrorKind.TLS_HANDSHAKE_FAILED, e.kind(), e::toString);
+        return e;
+    }
+
+    @Test
+    void wrongHostNameRefused() {
+        UvException e = refused(CERTS.serverOptions(), CERTS.clientOptions().withServerName("wrong.test"), "127.0.0.1");
+        assertEquals(TlsException.Reason.HOSTNAME_MISMATCH, ((TlsException) e).reason(), e::toString);
+    }
+
+    @Test
+    void untrustedCertificateRefused() {
+        UvException e = refused(TlsOptions.server(CERTS.untrusted, TlsCerts.PASSWORD), CERTS.clientOptions(), "localhost");
+        assertEquals(TlsException.Reason.UNTRUSTED_CERTIFICATE, ((TlsException) e).reason(), e::toString);
+    }
+
+    @Test
+    void theJdkDefaultTrustRefusesAPrivateCa() {
+        UvException e = refused(CERTS.serverOptions(), TlsOptions.client(), "localhost");
+        assertEquals(TlsException.Reason.UNTRUSTED_CERTIFICATE, ((TlsException) e).reason(), e::toString);
+    }
+
+    @Test
+    void expiredCertificateRefused() {
+        UvException e = refused(TlsOptions.server(CERTS.expired, TlsCerts.PASSWORD), CERTS.clientOptions(), "localhost");
+        assertEquals(TlsException.Reason.EXPIRED_CERTIFICATE, ((TlsException) e).reason(), e::toString);
+    }
+
+    @Test
+    void noSharedProtocolRefused() {
+        UvException e = refused(CERTS.serverOptions().withProtocols("TLSv1.3"), CERTS.clientOptions().withProtocols("TLSv1.2"), "localhost");
+        assertEquals(TlsException.Reason.NO_SHARED_PROTOCOL, ((TlsException) e).reason(), e::toString);
+    }
+
+    @Test
+    void insecureTrustAllAcceptsAnything() {
+        AtomicReference<String> got = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, TlsOptions.server(CERTS.untrusted, TlsCerts.PASSWORD), new Echo());
+            loop.connectTls("127.0.0.1", srv.port(), TlsOptions.client().insecureTrustAll().withServerName("wrong.test"),
+                    new StreamHandler<TlsStream>() {
+                        @Override public void onConnect(TlsStream s) { s.write("ping"); }
+                        @Override public void onData(TlsStream s, ByteBuffer data) {
+                            got.set(StandardCharsets.UTF_8.decode(data).toString());
+                            s.close();
+                            srv.close();
+                            dog.cancel();
+                        }
+                    });
+        });
+        assertEquals("ping", got.get());
+    }
+
+    // ------------------------------------------------------------------ mutual TLS, ALPN, SNI
+
+    @Test
+    void mutualTlsAccepted() {
+        AtomicReference<String> clientName = new AtomicReference<>();
+        AtomicReference<String> reply = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions().withTrustedCertificates(CERTS.ca)
+                    .withClientAuth(TlsOptions.ClientAuth.REQUIRED), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    clientName.set(((X509Certificate) s.peerCertificates().get(0)).getSubjectX500Principal().getName());
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) { s.write(data); }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions().withKeyStore(CERTS.client, TlsCerts.PASSWORD),
+                    new StreamHandler<TlsStream>() {
+                        @Override public void onConnect(TlsStream s) { s.write("hello"); }
+                        @Override public void onData(TlsStream s, ByteBuffer data) {
+                            reply.set(StandardCharsets.UTF_8.decode(data).toString());
+                            s.close();
+                            srv.close();
+                            dog.cancel();
+                        }
+                    });
+        });
+        assertEquals("CN=client", clientName.get());
+        assertEquals("hello", reply.get());
+    }
+
+    @Test
+    void mutualTlsRefusedWithoutAClientCertificate() {
+        AtomicReference<UvException> serverError = new AtomicReference<>();
+        AtomicReference<UvException> clientError = new AtomicReference<>();
+        AtomicInteger serverConnects = new AtomicInteger();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions().withTrustedCertificates(CERTS.ca)
+                    .withClientAuth(TlsOptions.ClientAuth.REQUIRED), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { serverConnects.incrementAndGet(); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onError(TlsStream s, UvException e) { serverError.set(e); }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onError(TlsStream s, UvException e) { clientError.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertEquals(0, serverConnects.get());
+        TlsException se = assertInstanceOf(TlsException.class, serverError.get());
+        assertEquals(TlsException.Reason.CLIENT_CERTIFICATE_REFUSED, se.reason(), se::toString);
+        // TLS 1.3: the client may finish its side before the server refuses; either way it hears of it.
+        UvException ce = clientError.get();
+        assertNotNull(ce);
+        assertTrue(ce.kind() == ErrorKind.TLS_HANDSHAKE_FAILED || ce.kind() == ErrorKind.TLS_FAILED, ce::toString);
+    }
+
+    private static String[] alpn(TlsOptions server, TlsOptions client) {
+        String[] agreed = new String[2];
+        AtomicReference<UvException> error = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, server, new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { agreed[0] = s.applicationProtocol(); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+            });
+            loop.connectTls("localhost", srv.port(), client, new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    agreed[1] = s.applicationProtocol();
+                    s.close();
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onError(TlsStream s, UvException e) { error.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        if (error.get() != null) throw error.get();
+        return agreed;
+    }
+
+    @Test
+    void alpnAgreedAndNot() {
+        assertArrayEquals(new String[] {"http/1.1", "http/1.1"},
+                alpn(CERTS.serverOptions().withApplicationProtocols("h2", "http/1.1"),
+                        CERTS.clientOptions().withApplicationProtocols("http/1.1", "spdy/3")));
+        assertArrayEquals(new String[] {"", ""}, alpn(CERTS.serverOptions(), CERTS.clientOptions().withApplicationProtocols("h2")),
+                "a server without ALPN agrees on none");
+        TlsException e = assertThrows(TlsException.class,
+                () -> alpn(CERTS.serverOptions().withApplicationProtocols("h2"), CERTS.clientOptions().withApplicationProtocols("spdy/3")));
+        assertEquals(TlsException.Reason.NO_SHARED_APPLICATION_PROTOCOL, e.reason(), e::toString);
+    }
+
+    @Test
+    void sniChoosesTheCertificate() {
+        List<String> names = Collections.synchronizedList(new ArrayList<>());
+        TlsOptions server = CERTS.serverOptions().withSniKeyStore("other.test", CERTS.other);
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, server, (s, d) -> {});
+            AtomicInteger left = new AtomicInteger(2);
+            for (String name : List.of("other.test", "localhost")) {
+                loop.connectTls("127.0.0.1", srv.port(), CERTS.clientOptions().withServerName(name), new StreamHandler<TlsStream>() {
+                    @Override public void onConnect(TlsStream s) {
+                        names.add(name + "=" + ((X509Certificate) s.peerCertificates().get(0)).getSubjectX500Principal().getName());
+                        s.close();
+                    }
+                    @Override public void onData(TlsStream s, ByteBuffer data) {}
+                    @Override public void onClose(TlsStream s) {
+                        if (left.decrementAndGet() == 0) {
+                            srv.close();
+                            dog.cancel();
+                        }
+                    }
+                });
+            }
+        });
+        assertTrue(names.contains("other.test=CN=other.test"), names::toString);
+        assertTrue(names.contains("localhost=CN=localhost"), names::toString);
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    @Test
+    void closeNotifyBothWays() {
+        for (boolean clientCloses : new boolean[] {true, false}) {
+            AtomicReference<String> closerGot = new AtomicReference<>();
+            List<String> events = Collections.synchronizedList(new ArrayList<>());
+            Loops.run(loop -> {
+                Loops.Watchdog dog = Loops.watchdog(loop);
+                StreamHandler<TlsStream> peer = new StreamHandler<>() {
+                    @Override public void onConnect(TlsStream s) {
+                        if (clientCloses == !s.isClient()) return;
+                        s.write("last words");
+                        s.close(); // flushed, then close_notify
+                    }
+                    @Override public void onData(TlsStream s, ByteBuffer data) {
+                        closerGot.set(StandardCharsets.UTF_8.decode(data).toString());
+                    }
+                    @Override public void onEnd(TlsStream s) { events.add((s.isClient() ? "client" : "server") + " end"); }
+                    @Override public void onError(TlsStream s, UvException e) { events.add("error " + e); }
+                    @Override public void onClose(TlsStream s) { events.add((s.isClient() ? "client" : "server") + " close"); }
+                };
+                TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), peer);
+                loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), peer);
+                loop.delay(Duration.ofMillis(300), () -> {
+                    srv.close();
+                    dog.cancel();
+                });
+            });
+            assertEquals("last words", closerGot.get());
+            String receiver = clientCloses ? "server" : "client";
+            assertTrue(events.contains(receiver + " end"), events::toString);
+            assertTrue(events.stream().noneMatch(e -> e.startsWith("error")), events::toString);
+            assertEquals(2, events.stream().filter(e -> e.endsWith("close")).count(), events::toString);
+        }
+    }
+
+    @Test
+    void tcpCloseWithoutCloseNotifyIsTruncation() {
+        AtomicReference<UvException> error = new AtomicReference<>();
+        AtomicReference<String> got = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    s.write("partial", (w, e) -> s.transport().close()); // TCP FIN, no close_notify
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) { got.set(StandardCharsets.UTF_8.decode(data).toString()); }
+                @Override public void onEnd(TlsStream s) { fail("a truncated stream is not a clean end"); }
+                @Override public void onError(TlsStream s, UvException e) { error.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertEquals("partial", got.get());
+        assertNotNull(error.get());
+        assertEquals(ErrorKind.TLS_TRUNCATED, error.get().kind(), error.get()::toString);
+    }
+
+    private static void fail(String message) {
+        throw new AssertionError(message);
+    }
+
+    @Test
+    void handshakeTimeoutBothSides() {
+        AtomicReference<UvException> clientError = new AtomicReference<>();
+        AtomicReference<UvException> serverError = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            List<TcpSocket> silent = new ArrayList<>();
+            // A TCP server that never answers the ClientHello.
+            TcpServer mute = loop.listen("127.0.0.1", 0, new SocketHandler() {
+                @Override public void onConnect(TcpSocket s) { silent.add(s); }
+                @Override public void onData(TcpSocket s, ByteBuffer data) {}
+            });
+            loop.connectTls("localhost", mute.port(), CERTS.clientOptions().withHandshakeTimeout(Duration.ofMillis(200)),
+                    new StreamHandler<TlsStream>() {
+                        @Override public void onData(TlsStream s, ByteBuffer data) {}
+                        @Override public void onError(TlsStream s, UvException e) { clientError.set(e); }
+                        @Override public void onClose(TlsStream s) {
+                            mute.close();
+                            silent.forEach(TcpSocket::close);
+                        }
+                    });
+            // A TLS server whose client never says hello.
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions().withHandshakeTimeout(Duration.ofMillis(200)),
+                    new StreamHandler<TlsStream>() {
+                        @Override public void onData(TlsStream s, ByteBuffer data) {}
+                        @Override public void onError(TlsStream s, UvException e) { serverError.set(e); }
+                        @Override public void onClose(TlsStream s) { dog.cancel(); }
+                    });
+            loop.connect("127.0.0.1", srv.port(), new SocketHandler() {
+                @Override public void onData(TcpSocket s, ByteBuffer data) {}
+                @Override public void onClose(TcpSocket s) { srv.close(); }
+            });
+        });
+        assertEquals(ErrorKind.TIMED_OUT, clientError.get().kind(), clientError.get()::toString);
+        assertEquals(ErrorKind.TIMED_OUT, serverError.get().kind(), serverError.get()::toString);
+    }
+
+    // ------------------------------------------------------------------ the JDK's blocking sockets
+
+    @Test
+    void againstTheJdksSslServerSocket() throws Exception {
+        byte[] payload = Loops.random(TEN_MB, 11);
+        javax.net.ssl.SSLContext ctx = CERTS.serverOptions().context();
+        try (SSLServerSocket ss = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = Thread.ofPlatform().start(() -> {
+                try (SSLSocket s = (SSLSocket) ss.accept()) {
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    byte[] buf = new byte[64 * 1024];
+                    for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+                } catch (Exception e) {
+                    // the client's close ends it
+                }
+            });
+            AtomicReference<Exchange> client = new AtomicReference<>();
+            Loops.run(loop -> {
+                Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(40));
+                Exchange x = new Exchange(payload, 256 * 1024, dog::cancel);
+                client.set(x);
+                loop.connectTls("localhost", ss.getLocalPort(), CERTS.clientOptions(), x);
+            });
+            server.join(10_000);
+            assertNull(client.get().error, () -> "" + client.get().error);
+            assertArrayEquals(Loops.sha256(payload), client.get().digest.digest());
+        }
+    }
+
+    @Test
+    void againstTheJdksSslSocket() throws Exception {
+        byte[] payload = Loops.random(TEN_MB, 12);
+        AtomicReference<byte[]> digest = new AtomicReference<>();
+        AtomicReference<Throwable> problem = new AtomicReference<>();
+        Echo echo = new Echo();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(40));
+            AtomicReference<TcpServer> server = new AtomicReference<>();
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) { echo.onData(s, data); }
+                @Override public void onDrain(TlsStream s) { s.resume(); }
+                @Override public void onError(TlsStream s, UvException e) { echo.errors.add(e); }
+                @Override public void onClose(TlsStream s) {
+                    server.get().close();
+                    dog.cancel();
+                }
+            });
+            server.set(srv);
+            int port = srv.port();
+            Thread.ofPlatform().start(() -> {
+                try (SSLSocket s = (SSLSocket) CERTS.clientOptions().context().getSocketFactory()
+                        .createSocket(InetAddress.getLoopbackAddress(), port)) {
+                    javax.net.ssl.SSLParameters p = s.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    s.setSSLParameters(p);
+                    Thread writer = Thread.ofPlatform().start(() -> {
+                        try {
+                            OutputStream out = s.getOutputStream();
+                            for (int off = 0; off < payload.length; off += 100_000)
+                                out.write(payload, off, Math.min(100_000, payload.length - off));
+                            out.flush();
+                        } catch (Exception e) {
+                            problem.compareAndSet(null, e);
+                        }
+                    });
+                    MessageDigest md = Loops.sha256();
+                    InputStream in = s.getInputStream();
+                    byte[] buf = new byte[64 * 1024];
+                    long total = 0;
+                    while (total < payload.length) {
+                        int n = in.read(buf);
+                        if (n < 0) break;
+                        md.update(buf, 0, n);
+                        total += n;
+                    }
+                    writer.join();
+                    digest.set(md.digest());
+                } catch (Throwable e) {
+                    problem.compareAndSet(null, e);
+                }
+            });
+        });
+        assertNull(problem.get());
+        assertTrue(echo.errors.isEmpty(), echo.errors::toString);
+        assertArrayEquals(Loops.sha256(payload), digest.get());
+    }
+
+    @Test
+    void halfCloseFollowsTheStreamsRules() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.allowHalfOpen(true); }
+                @Override public void onData(TlsStream s, ByteBuffer data) { events.add("server got " + StandardCharsets.UTF_8.decode(data)); }
+                @Override public void onEnd(TlsStream s) {
+                    events.add("server end");
+                    s.write("reply after your end"); // still open for writing: allowHalfOpen
+                    s.close();
+                }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    s.write("request");
+                    s.shutdown(); // close_notify: our write side ends, reading goes on
+                    assertTrue(s.isWriteEnded());
+                    assertFalse(s.write("refused"));
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) { events.add("client got " + StandardCharsets.UTF_8.decode(data)); }
+                @Override public void onEnd(TlsStream s) { events.add("client end"); }
+                @Override public void onError(TlsStream s, UvException e) { events.add("error " + e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertEquals(List.of("server got request", "server end", "client got reply after your end", "client end"), events);
+    }
+
+    @Test
+    void recordsSplitAcrossManyReads() {
+        byte[] payload = Loops.random(50_000, 13);
+        Echo echo = new Echo();
+        AtomicReference<Exchange> client = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop, Duration.ofSeconds(20));
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), echo);
+            // A relay that passes the ciphertext on in 7-byte writes with Nagle off, both ways.
+            TcpServer relay = loop.listen("127.0.0.1", 0, new SocketHandler() {
+                @Override public void onConnect(TcpSocket in) {
+                    in.noDelay(true);
+                    in.pause(); // until the other leg is up
+                    loop.connect("127.0.0.1", srv.port(), new SocketHandler() {
+                        @Override public void onConnect(TcpSocket out) {
+                            out.noDelay(true);
+                            in.attach(out);
+                            out.attach(in);
+                            in.resume();
+                        }
+                        @Override public void onData(TcpSocket out, ByteBuffer data) { slices((TcpSocket) out.attachment(), data); }
+                        @Override public void onEnd(TcpSocket out) { ((TcpSocket) out.attachment()).close(); }
+                    });
+                }
+                @Override public void onData(TcpSocket in, ByteBuffer data) { slices((TcpSocket) in.attachment(), data); }
+                @Override public void onEnd(TcpSocket in) {
+                    if (in.attachment() != null) ((TcpSocket) in.attachment()).close();
+                }
+            });
+            Exchange x = new Exchange(payload, 5000, () -> {
+                srv.close();
+                relay.close();
+                dog.cancel();
+            });
+            client.set(x);
+            loop.connectTls("localhost", relay.port(), CERTS.clientOptions(), x);
+        });
+        assertNull(client.get().error);
+        assertArrayEquals(Loops.sha256(payload), client.get().digest.digest());
+    }
+
+    private static void slices(TcpSocket to, ByteBuffer data) {
+        while (data.hasRemaining()) {
+            int n = Math.min(7, data.remaining());
+            byte[] b = new byte[n];
+            data.get(b);
+            to.write(b);
+        }
+    }
+
+    // ------------------------------------------------------------------ key updates
+
+    @Test
+    void keyUpdatesMidTransferInAJvmWithTinyKeyLimits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // jdk.tls.keyLimits is a security property read once per JVM: a JVM of its own, with a KeyUpdate every 16 KiB.
+        java.nio.file.Path props = dir.resolve("key-limits.properties");
+        java.nio.file.Files.writeString(props, "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^14, ChaCha20-Poly1305 KeyUpdate 2^14\n");
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake"));
+        String libuv = System.getProperty("juv.libuv.path");
+        if (libuv != null) cmd.add("-Djuv.libuv.path=" + libuv);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsKeyUpdateMain.class.getName(), Integer.toString(256 * 1024)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals("OK", last, () -> out.substring(Math.max(0, out.length() - 3000)));
+        // Each side's KeyUpdates were read by the other, or the echo's hash ("OK") could not match.
+        long produced = out.lines().filter(l -> l.contains("Produced KeyUpdate")).count();
+        assertTrue(produced >= 20, "key updates produced: " + produced);
+    }
+
+    // ------------------------------------------------------------------ over a pipe
+
+    @Test
+    void overAPipe(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String name = dir.resolve("tls.sock").toString();
+        AtomicReference<String> reply = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            var srv = loop.listenPipe(name, TlsStream.accepting(loop, CERTS.serverOptions(), new Echo()));
+            TlsStream.connect(loop, "localhost", 0, CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) {
+                    assertInstanceOf(Pipe.class, s.transport());
+                    s.write("over a pipe");
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) {
+                    reply.set(StandardCharsets.UTF_8.decode(data).toString());
+                    s.close();
+                    srv.close();
+                    dog.cancel();
+                }
+            }, h -> loop.connectPipe(name, h));
+        });
+        assertEquals("over a pipe", reply.get());
+    }
+
+    // ------------------------------------------------------------------ after close
+
+    @Test
+    void useAfterClose() {
+        AtomicReference<TlsStream> kept = new AtomicReference<>();
+        AtomicReference<ByteBuffer> view = new AtomicReference<>();
+        AtomicReference<UvException> writeError = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new Echo());
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.write("x"); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {
+                    view.set(data);
+                    kept.set(s);
+                    s.closeNow();
+                    srv.close();
+                    dog.cancel();
+                }
+                @Override public void onClose(TlsStream s) {
+                    assertFalse(s.write("after", (w, e) -> writeError.set(e)));
+                }
+            });
+        });
+        TlsStream s = kept.get();
+        assertTrue(s.isClosed());
+        assertFalse(s.isConnected());
+        assertFalse(s.writable());
+        assertEquals(ErrorKind.SOCKET_CLOSED, writeError.get().kind());
+        assertEquals("TLSv1.3", s.protocol());
+        assertNotNull(s.cipherSuite());
+        assertFalse(s.peerCertificates().isEmpty());
+        assertNotNull(s.session());
+        assertEquals(0, s.queuedWrites());
+        // the read view was a heap buffer: reading it later reads stale bytes, never freed memory
+        view.get().rewind();
+        assertTrue(view.get().remaining() >= 0);
+        Throwable t = Loops.onOtherThread(() -> {});
+        assertNull(t);
+    }
+
+    @Test
+    void useAfterCloseOnTheLoop() {
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new Echo());
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.close(); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onClose(TlsStream s) {
+                    assertEquals(0, s.writeQueueSize());
+                    assertFalse(s.hasRef());
+                    s.ref();
+                    s.unref();
+                    s.pause();
+                    s.resume();
+                    s.shutdown();
+                    s.close();
+                    s.closeNow();
+                    assertEquals(ErrorKind.SOCKET_CLOSED, assertThrows(UvException.class, () -> s.readTimeout(Duration.ofSeconds(1))).kind());
+                    assertEquals(ErrorKind.SOCKET_CLOSED, assertThrows(UvException.class, s::remoteAddress).kind());
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+    }
+}
