@@ -37,6 +37,7 @@ final class TlsBench {
         List<String> jvm = new ArrayList<>(List.of(java));
         jvm.addAll(Server.JVM_FLAGS);
         List<TlsServer> servers = new ArrayList<>();
+        servers.add(new TlsServer(new Server("juv TLS", Proc.concat(jvm, List.of("-cp", cp, TlsEchoServer.class.getName())), true), true));
         servers.add(new TlsServer(new Server("Netty TLS (JDK)", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
                 "-cp", cp, "io.juv.bench.peers.NettyTlsEchoServer")), true), true));
         servers.add(new TlsServer(new Server("juv TCP", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.Echo",
