@@ -38,7 +38,7 @@ final class TlsBench {
         jvm.addAll(Server.JVM_FLAGS);
         List<TlsServer> servers = new ArrayList<>();
         servers.add(new TlsServer(new Server("juv TLS", Proc.concat(jvm, List.of("-cp", cp, TlsEchoServer.class.getName())), true), true));
-        servers.add(new TlsServer(new Server("Netty TLS (JDK)", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
+        servers.add(new TlsServer(new Server("Netty TLS", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
                 "-cp", cp, "io.juv.bench.peers.NettyTlsEchoServer")), true), true));
         servers.add(new TlsServer(new Server("juv TCP", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.Echo",
                 "--host", "127.0.0.1")), true), false));

@@ -32,8 +32,12 @@ public final class TlsEchoServer {
         int p = port;
         EventLoop.start(loop -> {
             loop.catchErrors(true); // a client that leaves mid-record must not end the benchmark
-            // As the Netty peer: every read written back; the ping-pong client bounds what is in flight.
-            var server = loop.listenTls("127.0.0.1", p, options, (TlsStream s, java.nio.ByteBuffer data) -> s.write(data));
+            // As the Netty peer: TCP_NODELAY (a 64 KiB echo is four records, the last one small), and
+            // every read written back; the ping-pong client bounds what is in flight.
+            var server = loop.listenTls("127.0.0.1", p, options, new io.juv.StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { ((io.juv.net.TcpSocket) s.transport()).noDelay(true); }
+                @Override public void onData(TlsStream s, java.nio.ByteBuffer data) { s.write(data); }
+            });
             loop.onSignal(Signal.INT, sig -> loop.exit());
             System.out.println("juv-tls listening on 127.0.0.1:" + server.port());
             System.out.flush();
