@@ -139,6 +139,20 @@ public abstract class HandleBase {
         if (isAlive()) Uv.unref(handle);
     }
 
+    /**
+     * SO_SNDBUF or SO_RCVBUF of a socket handle (TCP, UDP) as the kernel reports it, after setting
+     * it to {@code bytes} when {@code set} (positive; Linux caps it and reports twice what was set).
+     * The caller has checked that the handle is open.
+     */
+    protected final int socketBufferSize(boolean send, boolean set, int bytes) {
+        if (set && bytes <= 0) throw new IllegalArgumentException("buffer size must be positive: " + bytes);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment value = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_INT, set ? bytes : 0);
+            Errors.check(send ? Uv.sendBufferSize(handle, value) : Uv.recvBufferSize(handle, value));
+            return value.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+        }
+    }
+
     // Hooks, called from Upcalls. Each handle type overrides the ones libuv calls for it.
     protected void beforeClose() {}
     protected void onClosed() {}

@@ -11,9 +11,6 @@ import io.juv.internal.Platform;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -192,38 +189,29 @@ public final class TcpSocket extends Stream {
      * {@link #sendBufferSize(int)} asked for.
      */
     public int sendBufferSize() {
-        return bufferSize(true, 0);
+        checkOpen();
+        return socketBufferSize(true, false, 0);
     }
 
     /** Asks for a send buffer of {@code bytes} (positive; SO_SNDBUF). */
     public void sendBufferSize(int bytes) {
-        positive(bytes);
-        bufferSize(true, bytes);
+        checkOpen();
+        socketBufferSize(true, true, bytes);
     }
 
     /** SO_RCVBUF, as the kernel reports it: on Linux twice what was set (capped at net.core.rmem_max first). */
     public int receiveBufferSize() {
-        return bufferSize(false, 0);
+        checkOpen();
+        return socketBufferSize(false, false, 0);
     }
 
     /** Asks for a receive buffer of {@code bytes} (positive; SO_RCVBUF). */
     public void receiveBufferSize(int bytes) {
-        positive(bytes);
-        bufferSize(false, bytes);
-    }
-
-    private static void positive(int bytes) {
-        if (bytes <= 0) throw new IllegalArgumentException("buffer size must be positive: " + bytes);
-    }
-
-    private int bufferSize(boolean send, int set) {
         checkOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, set);
-            Errors.check(send ? Uv.sendBufferSize(stream(), value) : Uv.recvBufferSize(stream(), value));
-            return value.get(ValueLayout.JAVA_INT, 0);
-        }
+        socketBufferSize(false, true, bytes);
     }
+
+
 
     @Override
     public String toString() {

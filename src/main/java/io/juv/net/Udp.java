@@ -386,36 +386,27 @@ public final class Udp extends HandleBase {
 
     /** SO_SNDBUF as the kernel reports it (on Linux twice what was set). */
     public int sendBufferSize() {
-        return bufferSize(true, 0);
+        checkOpen();
+        return socketBufferSize(true, false, 0);
     }
 
     public void sendBufferSize(int bytes) {
-        positive(bytes);
-        bufferSize(true, bytes);
+        checkOpen();
+        socketBufferSize(true, true, bytes);
     }
 
     /** SO_RCVBUF as the kernel reports it (on Linux twice what was set). */
     public int receiveBufferSize() {
-        return bufferSize(false, 0);
+        checkOpen();
+        return socketBufferSize(false, false, 0);
     }
 
     public void receiveBufferSize(int bytes) {
-        positive(bytes);
-        bufferSize(false, bytes);
-    }
-
-    private static void positive(int bytes) {
-        if (bytes <= 0) throw new IllegalArgumentException("buffer size must be positive: " + bytes);
-    }
-
-    private int bufferSize(boolean send, int set) {
         checkOpen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, set);
-            Errors.check(send ? Uv.sendBufferSize(handle, value) : Uv.recvBufferSize(handle, value));
-            return value.get(ValueLayout.JAVA_INT, 0);
-        }
+        socketBufferSize(false, true, bytes);
     }
+
+
 
     // ------------------------------------------------------------------ closing
 
