@@ -155,7 +155,7 @@ class MemorySafetyTest {
     /** A closed UDP socket: sends refuse (false, or a failed future), queue sizes are 0, the rest throws. */
     private static final Set<String> UDP_JAVA_STATE = Set.of(
             "close", "isClosed", "isConnected", "send", "sendAsync", "sendQueueSize", "sendQueueCount",
-            "hasRef", "ref", "unref", "kind");
+            "hasRef", "ref", "unref", "kind", "batchesReceives");
 
     @Test
     void everyMethodOfAClosedUdpSocketThrowsOrAnswersFromJavaState() {

@@ -2,6 +2,9 @@ package io.juv.internal;
 
 import io.juv.HandleKind;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * A libuv handle's life on the Java side: open, closing, closed.
  *
@@ -121,6 +124,26 @@ public abstract class HandleBase {
         }
         core.handleClosed(kind, internal);
         onClosed();
+        if (ownMemory != null) {
+            ownMemory.close(); // after onClosed: a view kept past this point throws instead of reading freed memory
+            core.countNative(-ownBytes);
+        }
+    }
+
+    /** This handle's own native memory (see {@link #ownMemory}): null until it asks for some. */
+    private Arena ownMemory;
+    private long ownBytes;
+
+    /**
+     * Native memory of this handle's own, for what user code sees a view of (a receive buffer):
+     * counted like every allocation, and freed in the close callback, so views of it die with it.
+     */
+    protected final MemorySegment ownMemory(long size) {
+        if (ownMemory == null) ownMemory = Arena.ofConfined();
+        MemorySegment m = ownMemory.allocate(size, 16);
+        ownBytes += size;
+        core.countNative(size);
+        return m;
     }
 
     /** Whether the handle keeps the loop alive (libuv's ref). */
@@ -163,6 +186,8 @@ public abstract class HandleBase {
     protected void onSignal(int signum) {}
     protected void onConnection(int status) {}
     protected void onRead(long nread) {}
-    /** A datagram (or a receive error) on a UDP handle: addr is the sender's sockaddr, 0 when there is none. */
-    protected void onRecv(long nread, long addr, int flags) {}
+    /** Fills the uv_buf_t at buf for a read: handles started with {@link Upcalls#OWN_ALLOC} read into memory of their own. */
+    protected void onAlloc(long buf) {}
+    /** A datagram (or a receive error) on a UDP handle, in the uv_buf_t at buf; addr is the sender's sockaddr, 0 when there is none. */
+    protected void onRecv(long nread, long buf, long addr, int flags) {}
 }

@@ -186,6 +186,11 @@ public final class LoopCore {
         return m;
     }
 
+    /** Counts memory allocated elsewhere (an arena of a handle's own); negative when it is freed. */
+    void countNative(long size) {
+        nativeBytes += size;
+    }
+
     void free(long address, long size) {
         nativeBytes -= size;
         NativeMemory.free(address);

@@ -139,6 +139,11 @@ public final class Platform {
     /** sizeof(uv_buf_t): a pointer and a length, 16 bytes on every 64-bit platform. */
     public static final long BUF_SIZE = 16;
 
+    /** The base pointer of the uv_buf_t at buf. */
+    public static long bufBase(long buf) {
+        return ALL.get(ValueLayout.JAVA_LONG, OS == Os.WINDOWS ? buf + 8 : buf);
+    }
+
     /** Fills the uv_buf_t at buf. Unix: {char* base; size_t len}. Windows: {ULONG len; char* base}. */
     public static void setBuf(long buf, long base, long length) {
         if (OS == Os.WINDOWS) {

@@ -42,6 +42,8 @@ public final class Upcalls {
     public static final long SIGNAL = stub("signal", uv_signal_cb.descriptor());
     public static final long CONNECTION = stub("connection", uv_connection_cb.descriptor());
     public static final long ALLOC = stub("alloc", uv_alloc_cb.descriptor());
+    /** For a handle that reads into memory of its own (see {@link HandleBase#onAlloc}) instead of the loop's buffer. */
+    public static final long OWN_ALLOC = stub("ownAlloc", uv_alloc_cb.descriptor());
     public static final long READ = stub("read", uv_read_cb.descriptor());
     /** uv_udp_recv_cb; a UDP send's callback has uv_write_cb's signature, so {@link #REQUEST} serves it. */
     public static final long RECV = stub("recv", uv_udp_recv_cb.descriptor());
@@ -156,6 +158,17 @@ public final class Upcalls {
         }
     }
 
+    private static void ownAlloc(long h, long suggestedSize, long buf) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onAlloc(buf);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
     private static void read(long stream, long nread, long buf) {
         LoopCore core = null;
         try {
@@ -172,7 +185,7 @@ public final class Upcalls {
         try {
             long key = Platform.dataOf(udp);
             core = LoopCore.ofKey(key);
-            handle(core, key).onRecv(nread, addr, flags);
+            handle(core, key).onRecv(nread, buf, addr, flags);
         } catch (Throwable t) {
             fail(core, t);
         }

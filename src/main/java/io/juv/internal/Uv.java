@@ -318,7 +318,10 @@ public final class Uv {
         return uv_h.uv_udp_set_source_membership(at(udp), group, iface, source, join ? uv_h.UV_JOIN_GROUP() : uv_h.UV_LEAVE_GROUP());
     }
     public static final int UDP_IPV6ONLY = uv_h.UV_UDP_IPV6ONLY(), UDP_REUSEADDR = uv_h.UV_UDP_REUSEADDR(),
-            UDP_PARTIAL = uv_h.UV_UDP_PARTIAL(), UDP_SEND_REQ = uv_h.UV_UDP_SEND();
+            UDP_PARTIAL = uv_h.UV_UDP_PARTIAL(), UDP_SEND_REQ = uv_h.UV_UDP_SEND(),
+            UDP_RECVMMSG = uv_h.UV_UDP_RECVMMSG(), UDP_MMSG_CHUNK = uv_h.UV_UDP_MMSG_CHUNK();
+    /** Whether libuv receives this UDP handle's datagrams with recvmmsg (it was asked to, and the OS has it). */
+    public static boolean udpUsingRecvmmsg(long udp) { return uv_h.uv_udp_using_recvmmsg(at(udp)) == 1; }
     /** UV_UDP_REUSEPORT, new in libuv 1.49 (the bindings are from 1.44): uv.h's enum value. */
     public static final int UDP_REUSEPORT = 64;
 

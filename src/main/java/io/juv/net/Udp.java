@@ -31,9 +31,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link UvException}, or to {@link UdpHandler#onError} when it has neither; the socket stays
  * open. Bad arguments (an unresolved address) throw IllegalArgumentException.
  *
- * <p>recvmmsg batching (libuv's UV_UDP_RECVMMSG) is not turned on: libuv splits the receive
- * buffer into 64 KiB slots, one datagram each, and the loop's read buffer is one slot, so it
- * would batch nothing; a larger buffer per loop is a cost every loop would pay for UDP.
+ * <p>A datagram arrives in the loop's read buffer, one receive call each; with
+ * {@link UdpOptions#receiveBatch} above 1, libuv takes up to that many with one recvmmsg, into a
+ * buffer of the socket's own (libuv gives each datagram a 64 KiB slot, so a loop-wide buffer
+ * would cost every loop that memory). Either way the handler sees one datagram a call, in a
+ * read-only view valid during the call.
  */
 public final class Udp extends HandleBase {
 
@@ -45,11 +47,16 @@ public final class Udp extends HandleBase {
     private boolean exposed;
     /** The last sender, reused while the same IPv4 peer keeps sending. */
     private InetSocketAddress lastSender;
+    /** With receiveBatch above 1: the socket's own receive buffer, and a read-only view of it. */
+    private final MemorySegment batchBuffer;
+    private final ByteBuffer batchView;
 
-    private Udp(LoopCore core, UdpHandler handler, int family) {
-        super(core, HandleKind.UDP, (loop, h) -> Uv.udpInitEx(loop, h, family));
+    private Udp(LoopCore core, UdpHandler handler, int family, int receiveBatch) {
+        super(core, HandleKind.UDP, (loop, h) -> Uv.udpInitEx(loop, h, family | (receiveBatch > 1 ? Uv.UDP_RECVMMSG : 0)));
         this.handler = handler;
         this.ipv6 = family == Platform.AF_INET6;
+        this.batchBuffer = receiveBatch > 1 ? ownMemory((long) receiveBatch * LoopCore.IO_BUFFER_SIZE) : null;
+        this.batchView = batchBuffer == null ? null : batchBuffer.asByteBuffer().asReadOnlyBuffer();
     }
 
     /**
@@ -78,7 +85,7 @@ public final class Udp extends HandleBase {
                 throw new IllegalArgumentException("ipv6Only needs an IPv6 address, not " + host);
             }
             // The socket is made now, in the address's family, so options can be set on it before bind.
-            Udp udp = new Udp(core, handler, family);
+            Udp udp = new Udp(core, handler, family, options.receiveBatch());
             try {
                 int flags = (options.ipv6Only() ? Uv.UDP_IPV6ONLY : 0) | (options.reuseAddress() ? Uv.UDP_REUSEADDR : 0);
                 if (options.reusePort()) flags |= udp.reusePort();
@@ -87,7 +94,7 @@ public final class Udp extends HandleBase {
                     throw reusePortUnsupported();
                 }
                 if (bound < 0) throw Errors.of(bound, "binding UDP to " + host + " port " + port);
-                Errors.check(Uv.udpRecvStart(udp.handle, Upcalls.ALLOC, Upcalls.RECV));
+                Errors.check(Uv.udpRecvStart(udp.handle, udp.batchBuffer == null ? Upcalls.ALLOC : Upcalls.OWN_ALLOC, Upcalls.RECV));
             } catch (RuntimeException e) {
                 udp.closeNow();
                 throw e;
@@ -119,19 +126,39 @@ public final class Udp extends HandleBase {
 
     // ------------------------------------------------------------------ receiving
 
+    /** Whether libuv takes several datagrams a system call (recvmmsg) for this socket: receiveBatch above 1, where the OS has it. */
+    public boolean batchesReceives() {
+        core.checkThread();
+        return batchBuffer != null && isAlive() && Uv.udpUsingRecvmmsg(handle);
+    }
+
     @Override
-    protected void onRecv(long nread, long addr, int flags) {
+    protected void onAlloc(long buf) {
+        Platform.setBuf(buf, batchBuffer.address(), batchBuffer.byteSize());
+    }
+
+    @Override
+    protected void onRecv(long nread, long buf, long addr, int flags) {
         if (isClosed()) return; // close() was asked: what still arrives is dropped
         if (nread < 0) {
             handler.onError(this, Errors.of(nread, "receiving"));
             return;
         }
-        // nread 0 with no address is libuv's "nothing more to read", not a datagram.
+        // nread 0 with no address is libuv's "nothing more to read" (or, after a batch,
+        // UV_UDP_MMSG_FREE: "done with the buffer"), not a datagram.
         if (addr == 0) return;
-        // UV_UDP_PARTIAL cannot happen: the loop's buffer holds 64 KiB, more than any UDP payload
-        // but an IPv6 jumbogram; nor MMSG_CHUNK/MMSG_FREE, as recvmmsg is not enabled.
+        // UV_UDP_PARTIAL cannot happen: each slot holds 64 KiB, more than any UDP payload but an
+        // IPv6 jumbogram.
         lastSender = Platform.readSockaddr(addr, lastSender);
-        handler.onDatagram(this, core.readView((int) nread), lastSender);
+        ByteBuffer view;
+        if ((flags & Uv.UDP_MMSG_CHUNK) != 0) {
+            // One datagram of a batch: its slot of the socket's buffer.
+            int at = (int) (Platform.bufBase(buf) - batchBuffer.address());
+            view = batchView.clear().position(at).limit(at + (int) nread).slice();
+        } else {
+            view = batchBuffer == null ? core.readView((int) nread) : batchView.clear().limit((int) nread);
+        }
+        handler.onDatagram(this, view, lastSender);
     }
 
     // ------------------------------------------------------------------ sending

@@ -86,6 +86,52 @@ class UdpTest {
         assertEquals(total, seen.cardinality(), "distinct sequence numbers");
     }
 
+    /**
+     * A burst of 2,000 datagrams into a socket that takes up to 16 a receive call (recvmmsg): all
+     * arrive, each in its own view, and views at several slots of the socket's buffer prove that
+     * libuv took more than one per call. A view kept past close throws.
+     */
+    @Test
+    void aBatchingSocketTakesABurstSeveralDatagramsACall() {
+        int total = 2_000;
+        BitSet seen = new BitSet(total);
+        java.util.Set<Long> slots = new java.util.HashSet<>();
+        ByteBuffer[] kept = new ByteBuffer[1];
+        boolean[] batching = new boolean[1];
+        Loops.run(loop -> {
+            var wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+            Udp sender = loop.udp("127.0.0.1", 0, IGNORE);
+            Udp receiver = loop.udp("127.0.0.1", 0, UdpOptions.DEFAULT.receiveBatch(16), (u, data, from) -> {
+                assertEquals(8, data.remaining());
+                int seq = data.getInt(data.position());
+                assertEquals(~seq, data.getInt(data.position() + 4));
+                seen.set(seq);
+                slots.add(java.lang.foreign.MemorySegment.ofBuffer(data).address());
+                kept[0] = data;
+                if (seen.cardinality() == total) {
+                    u.close();
+                    sender.close();
+                    wd.cancel();
+                }
+            });
+            batching[0] = receiver.batchesReceives();
+            receiver.receiveBufferSize(4 << 20);
+            // The whole burst is in the kernel before the loop first polls the receiver.
+            int[] counts = new int[2];
+            for (int i = 0; i < total; i++) sendOne(sender, local(receiver), counts);
+        });
+        assertEquals(total, seen.cardinality(), "distinct sequence numbers");
+        assertTrue(batching[0], "libuv uses recvmmsg on Linux");
+        assertTrue(slots.size() > 1, "datagrams in several slots of the batch buffer: " + slots.size());
+        assertThrows(IllegalStateException.class, () -> kept[0].get(0));
+    }
+
+    @Test
+    void aReceiveBatchOutsideOneToTwentyIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> UdpOptions.DEFAULT.receiveBatch(0));
+        assertThrows(IllegalArgumentException.class, () -> UdpOptions.DEFAULT.receiveBatch(21));
+    }
+
     private static void sendOne(Udp sender, InetSocketAddress to, int[] counts) {
         ByteBuffer b = ByteBuffer.allocate(8).putInt(counts[1]).putInt(~counts[1]).flip();
         assertTrue(sender.send(b, to, (u, error) -> assertEquals(null, error)));
