@@ -1,52 +1,37 @@
 package io.juv;
 
-import io.juv.internal.Errors;
-import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
-import io.juv.internal.Upcalls;
-import io.juv.internal.Uv;
+import io.juv.internal.TimerQueue;
 
 import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * A libuv timer: a one-shot delay or a repeating interval (cl-async's {@code delay} and
+ * A timer: a one-shot delay or a repeating interval (cl-async's {@code delay} and
  * {@code interval}). Create one with {@link EventLoop#delay} or {@link EventLoop#interval}.
  *
- * <p>An interval uses libuv's own repeat, so each tick is scheduled from the previous one's
- * due time by libuv rather than by a new timer started from the callback. A one-shot timer
- * closes itself when it fires.
+ * <p>Timers behave as libuv's: they fire in the loop's timers phase, by due time and then by the
+ * order they were started; a zero delay fires on the next iteration, never in the pass that
+ * started it; an interval is re-armed one interval after the loop time at which it fired, just
+ * before its callback runs. A one-shot timer is closed when it fires. A referenced timer keeps
+ * the loop alive; {@link #unref()} lets the loop end while it waits.
+ *
+ * <p>They are not libuv handles, though: all of a loop's timers wait in one queue in Java behind a
+ * single uv_timer_t (as Node.js keeps its timers), so a timer costs no native memory, and a
+ * loop's many timers cost one upcall per iteration in which any is due.
  */
-public final class Timer extends HandleBase {
+public final class Timer extends TimerQueue.Entry {
 
-    private final long repeatMillis;
     private final Runnable once;
     private final Consumer<Timer> tick;
 
     Timer(LoopCore core, Duration delay, Duration repeat, Runnable once, Consumer<Timer> tick) {
-        long delayMillis = millis(delay); // before the handle exists: a bad duration leaves nothing open
+        long delayMillis = millis(delay); // before the timer exists: a bad duration leaves nothing open
         long repeatMillis = repeat == null ? 0 : millis(repeat);
-        super(core, HandleKind.TIMER, Uv::timerInit);
-        this.repeatMillis = repeatMillis;
+        super(core, repeatMillis);
         this.once = once;
         this.tick = tick;
-        if (delayMillis == 0 && core.zeroTimerNeedsDeferring()) {
-            core.deferToPrepare(this::start);
-        } else {
-            start(delayMillis);
-        }
-    }
-
-    private void start() {
-        if (!isClosed()) start(0);
-    }
-
-    private void start(long delayMillis) {
-        int rc = Uv.timerStart(handle, Upcalls.TIMER, delayMillis, repeatMillis);
-        if (rc < 0) {
-            closeNow();
-            throw Errors.of(rc);
-        }
+        start(delayMillis);
     }
 
     /** libuv counts milliseconds; a positive duration below one still waits one. */
@@ -57,23 +42,17 @@ public final class Timer extends HandleBase {
     }
 
     @Override
-    protected void onTimer() {
-        core.enterTimerCallback();
-        try {
-            if (repeatMillis == 0) {
-                closeNow();
-                once.run();
-            } else {
-                tick.accept(this);
-            }
-        } finally {
-            core.exitTimerCallback();
+    protected void fire() {
+        if (repeat == 0) {
+            once.run();
+        } else {
+            tick.accept(this);
         }
     }
 
-    /** Stops the timer and frees it; it never fires again. Safe to call more than once, and from its own callback. */
+    /** Stops the timer; it never fires again. Safe to call more than once, and from its own callback. */
     public void cancel() {
-        closeNow();
+        close();
     }
 
     /** True until the timer fired (one-shot) or was cancelled. */
@@ -83,6 +62,6 @@ public final class Timer extends HandleBase {
 
     /** The interval between ticks, or zero for a one-shot delay. */
     public Duration interval() {
-        return Duration.ofMillis(repeatMillis);
+        return Duration.ofMillis(repeat);
     }
 }

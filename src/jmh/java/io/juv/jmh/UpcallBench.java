@@ -1,7 +1,8 @@
 package io.juv.jmh;
 
 import io.juv.EventLoop;
-import io.juv.Timer;
+import io.juv.internal.InternalTimer;
+import io.juv.internal.LoopCore;
 import io.juv.internal.Upcalls;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +21,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -60,20 +60,21 @@ public class UpcallBench {
     }
 
     private EventLoop loop;
-    private Timer timer;
+    /** A libuv timer of juv's own: the stub finds it by its key and runs its Java callback. */
+    private InternalTimer timer;
     private MemorySegment timerHandle;
     long ticks;
 
     @Setup
     public void setUp() {
         loop = EventLoop.create();
-        timer = loop.interval(Duration.ofHours(1), t -> ticks++);
+        timer = new InternalTimer(LoopCore.of(loop), () -> ticks++);
         timerHandle = Native.handleOf(timer);
     }
 
     @TearDown
     public void tearDown() {
-        timer.cancel();
+        timer.close();
         loop.run();
         loop.close();
     }

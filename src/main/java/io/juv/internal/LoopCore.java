@@ -104,6 +104,8 @@ public final class LoopCore {
     long iterations;
 
     private final IoBuffers buffers;
+    /** The loop's timers, behind one uv_timer_t; made with the first timer. */
+    private TimerQueue timers;
     /** Where libuv reads into, for the alloc callback. */
     final long readBuffer;
 
@@ -376,7 +378,14 @@ public final class LoopCore {
     /** Closes every open handle but juv's own: the loop then ends once their close callbacks ran. */
     public void closeAll() {
         checkThread();
+        if (timers != null) timers.closeAll();
         for (HandleBase h : handles()) h.closeNow();
+    }
+
+    /** The loop's timer queue. */
+    public TimerQueue timers() {
+        if (timers == null) timers = new TimerQueue(this);
+        return timers;
     }
 
     /** The open handles of this loop, juv's own excepted: a snapshot, safe to close them while iterating. */
