@@ -165,4 +165,6 @@ public abstract class HandleBase {
     protected void onRead(long nread) {}
     /** A datagram (or a receive error) on a UDP handle: addr is the sender's sockaddr, 0 when there is none. */
     protected void onRecv(long nread, long addr, int flags) {}
+    /** A child process exited (uv_exit_cb): its exit status, and the signal that ended it or 0. */
+    protected void onExit(long exitStatus, int termSignal) {}
 }
