@@ -20,8 +20,8 @@ import java.util.Map;
  * are uid_t/gid_t (32-bit ints). On Windows uv.h makes them {@code unsigned char}, so the last two
  * fields are one byte each there; the fields before them have the same offsets and the struct's
  * size is the same (64 bytes, padded to 8). juv writes uid and gid only when one is asked for,
- * which Windows' libuv refuses (UV_ENOTSUP, before it touches the handle): so the arena's zeroes
- * are all Windows ever reads there. {@code stdio_count} is an int and {@code flags} an unsigned
+ * which Windows' libuv refuses (UV_ENOTSUP) without reading them: so the arena's zeroes are all
+ * Windows ever sees there. {@code stdio_count} is an int and {@code flags} an unsigned
  * int everywhere.
  */
 public final class Spawning {

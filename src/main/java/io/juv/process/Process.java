@@ -153,13 +153,14 @@ public final class Process extends HandleBase {
     }
 
     /**
-     * uv_spawn as the handle's init. uv_spawn initialises the handle (uv__handle_init puts it on the
-     * loop's handle queue) before anything can fail on Unix, so a failed spawn still leaves a handle
-     * libuv knows: freeing its memory without uv_close would leave a dangling node in the loop's
-     * queue (uv_walk and uv_loop_close would read freed memory). So it is registered and closed like
-     * any handle. On Windows, uv_spawn refuses some options (uid/gid, no file) before it initialises
-     * the handle, and a uv_close there would read garbage: the zeroed memory tells the two apart
-     * (uv__handle_init sets the type), and a handle libuv never saw is freed at once.
+     * uv_spawn as the handle's init. uv_spawn initialises the handle first (uv__handle_init puts it
+     * on the loop's handle queue; on Unix in 1.44 and 1.50 alike, and on Windows too), so a failed
+     * spawn still leaves a handle libuv knows: freeing its memory without uv_close would leave a
+     * dangling node in the loop's queue (uv_walk and uv_loop_close would read freed memory). So it
+     * is registered and closed like any handle. Only where fork is prohibited (tvOS, watchOS) does
+     * uv_spawn return UV_ENOSYS before touching the handle; there a uv_close would read garbage.
+     * The zeroed memory tells the two apart (uv__handle_init sets the type), and a handle libuv
+     * never saw is freed at once.
      */
     private static final class SpawnCall implements Init {
         private final MemorySegment options;
@@ -179,13 +180,17 @@ public final class Process extends HandleBase {
     }
 
     /**
-     * Closes what a failed spawn left. libuv's own tests close the handle right after a failed
-     * uv_spawn, and so does juv (cl-async deferred it a loop turn to dodge an assertion; with the
-     * handle initialised as above, libuv 1.44 and 1.50 need no deferral: uv__process_close removes
-     * it from a queue uv_spawn initialised and stops the child watcher if no child is left). One
-     * case differs: the child was exec'd but a stdio pipe then failed to open. libuv keeps such a
-     * handle active so that the child can still be reaped; closing it would leave a zombie. That
-     * child is killed instead, and the exit callback closes the handle once it is reaped.
+     * Closes what a failed spawn left, once, at once. libuv's own tests close the handle right after
+     * a failed uv_spawn; cl-async deferred it by a loop turn to dodge an assertion. Its cause: after
+     * closing at once cl-async threw the spawn's error, which ended its loop, and the loop's cleanup
+     * uv_walk'ed every handle (closing ones included) and closed each, so the failed handle was
+     * uv_close'd a second time: uv_close's {@code assert(!uv__is_closing(handle))}. Deferred, the
+     * handle was not yet closing when the walk came. juv needs no deferral: a close goes through
+     * the handle's Java state (closing twice is a no-op) and the loop closes what its own table
+     * holds, never by uv_walk. One case differs: the child was exec'd but a stdio pipe then failed
+     * to open. libuv keeps such a handle active so that the child can still be reaped; closing it
+     * would leave the child running unwatched. It is killed instead, and the exit callback closes
+     * the handle once it is reaped.
      */
     private void spawnFailed() {
         failed = true;

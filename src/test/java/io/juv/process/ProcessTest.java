@@ -195,6 +195,21 @@ class ProcessTest {
         assertTrue(e[0].getMessage().contains("/nonexistent/juv-program"), e[0]::getMessage);
     }
 
+    /** cl-async's assertion: a failed spawn's handle closed, then the loop's cleanup closing it again. juv closes it once. */
+    @Test
+    void aFailedSpawnThenTheLoopEndingAtOnceClosesItsHandleOnce() {
+        EventLoop loop = EventLoop.create();
+        try {
+            loop.run(l -> {
+                assertThrows(UvException.class, () -> l.spawn(ProcessOptions.builder("/nonexistent/juv-program")
+                        .stdout(Stdio.pipe((p, d) -> { })).build()));
+                l.exit();
+            });
+        } finally {
+            Loops.closeClean(loop); // uv_loop_close returns 0: nothing of the spawn is left in libuv
+        }
+    }
+
     @Test
     void aProgramNotOnThePathIsNotFound() {
         Loops.run(loop -> {
