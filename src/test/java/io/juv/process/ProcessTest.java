@@ -178,9 +178,21 @@ class ProcessTest {
 
     // ------------------------------------------------------------------ failures
 
+    /** This process's open descriptors (Linux's /proc), or -1 where there is no /proc/self/fd. */
+    private static long openDescriptors() {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) return -1;
+        try (var list = Files.list(fds)) {
+            return list.count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aMissingProgramIsNotFoundAndLeavesNoHandle() {
         UvException[] e = new UvException[1];
+        long fdsBefore = openDescriptors();
         Loops.run(loop -> {
             e[0] = assertThrows(UvException.class, () -> loop.spawn(ProcessOptions.builder("/nonexistent/juv-program")
                     .stdin(Stdio.pipe((p, d) -> { })).stdout(Stdio.pipe((p, d) -> { })).build()));
@@ -192,6 +204,8 @@ class ProcessTest {
         });
         assertEquals(ErrorKind.NOT_FOUND, e[0].kind());
         assertEquals("ENOENT", e[0].errorName());
+        // libuv opened both pipes' ends although exec failed (as Node expects): closed with them, none leaks.
+        assertEquals(fdsBefore, openDescriptors());
         assertTrue(e[0].getMessage().contains("/nonexistent/juv-program"), e[0]::getMessage);
     }
 
@@ -310,6 +324,9 @@ class ProcessTest {
                 p[0].unref();
                 assertFalse(p[0].hasRef());
                 pid[0] = p[0].pid();
+                // setsid in the child: it leads a process group (and session) of its own.
+                Path stat = Path.of("/proc", Integer.toString(pid[0]), "stat");
+                if (Files.exists(stat)) assertEquals(pid[0], processGroupOf(stat));
             });
             ran[0] = 1;
             // The loop ended with the child still running: nothing else held it.
@@ -324,6 +341,16 @@ class ProcessTest {
             Loops.closeClean(loop);
         }
         assertEquals(1, ran[0]);
+    }
+
+    /** /proc/PID/stat's fifth field; the second, the command, is in parentheses and may hold spaces. */
+    private static int processGroupOf(Path stat) {
+        try {
+            String s = Files.readString(stat);
+            return Integer.parseInt(s.substring(s.lastIndexOf(')') + 2).split(" ")[2]);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
