@@ -148,7 +148,7 @@ ifeq ($(origin CC),default)
 CC := gcc
 endif
 NATIVE_CFLAGS ?= -O2 -Wall -Wextra
-NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench udp_echo_bench)
+NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench udp_echo_bench spawn_bench)
 
 native: $(NATIVE_PROGRAMS) $(NATIVE)/libjuvbench.so
 
@@ -167,6 +167,7 @@ $(NATIVE)/conn_client: native/conn_client.c
 $(NATIVE)/timer_bench: native/c_timers.c
 $(NATIVE)/echo_bench: native/c_echo.c
 $(NATIVE)/udp_echo_bench: native/c_udp_echo.c
+$(NATIVE)/spawn_bench: native/spawn_bench.c
 $(NATIVE_PROGRAMS): native/common.h | check-native $(NATIVE)
 	$(CC) $(NATIVE_CFLAGS) -o $@ $(filter %.c,$^) -luv
 

@@ -34,6 +34,12 @@ public enum ErrorKind {
     TLS_TRUNCATED,
     /** A TLS session failed after its handshake (a bad record, an alert from the peer). */
     TLS_FAILED,
+    /** No such file or directory (ENOENT): a program to spawn, or its working directory, is not there. */
+    NOT_FOUND,
+    /** The operation is not permitted (EPERM, EACCES): a uid or gid this process may not take, a file it may not run. */
+    PERMISSION_DENIED,
+    /** No such process (ESRCH): a signal to a process that has exited, or a pid no process has. */
+    NO_SUCH_PROCESS,
     /** Any other libuv error; see {@link UvException#errorName()}. */
     OTHER
 }

@@ -281,6 +281,18 @@ public final class EventLoop implements Executor, AutoCloseable {
         return Pipe.connect(this, name, handler);
     }
 
+    // ------------------------------------------------------------------ processes
+
+    /** Spawns a child process ({@link io.juv.process.Process#spawn}); {@code onExit} may be null. */
+    public io.juv.process.Process spawn(io.juv.process.ProcessOptions options, io.juv.process.ExitHandler onExit) {
+        return io.juv.process.Process.spawn(this, options, onExit);
+    }
+
+    /** Spawns a child process; its end is in {@link io.juv.process.Process#exited()}. */
+    public io.juv.process.Process spawn(io.juv.process.ProcessOptions options) {
+        return io.juv.process.Process.spawn(this, options, null);
+    }
+
     // ------------------------------------------------------------------ signals
 
     /**

@@ -6,6 +6,8 @@ package io.juv;
  */
 public enum HandleKind {
     TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP,
+    /** A child process (io.juv.process.Process). */
+    PROCESS,
     /** A TLS session over another stream; it owns that stream, which is counted too. */
     TLS
 }

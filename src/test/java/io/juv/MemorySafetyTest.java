@@ -173,6 +173,42 @@ class MemorySafetyTest {
         callEveryMethod(udp[0], io.juv.net.Udp.class, UDP_JAVA_STATE);
     }
 
+    /** A closed child process: what it was (pid, command, its pipes, its futures) is Java state; kill refuses. */
+    private static final Set<String> PROCESS_JAVA_STATE = Set.of(
+            "close", "isClosed", "isRunning", "pid", "command", "stdio", "stdin", "stdout", "stderr",
+            "exitStatus", "exited", "finished", "hasRef", "ref", "unref", "kind");
+
+    @Test
+    void everyMethodOfAClosedProcessAndItsPipeThrowsOrAnswersFromJavaState() {
+        io.juv.process.Process[] process = new io.juv.process.Process[1];
+        EventLoop loop = EventLoop.create();
+        try {
+            loop.run(l -> {
+                process[0] = l.spawn(io.juv.process.ProcessOptions.builder("sleep", "10")
+                        .stdin(io.juv.process.Stdio.pipe((p, d) -> { })).build());
+                // Killed, then closed before its exit is seen: its futures fail, its handle and pipe are freed.
+                process[0].kill(Signal.KILL);
+                process[0].close();
+            });
+            checkClosedProcess(process[0]);
+        } finally {
+            Loops.closeClean(loop);
+        }
+        checkClosedProcess(process[0]);
+    }
+
+    private static void checkClosedProcess(io.juv.process.Process p) {
+        callEveryMethod(p, io.juv.process.Process.class, PROCESS_JAVA_STATE);
+        assertTrue(p.pid() > 0);
+        UvException e = assertThrows(UvException.class, () -> p.kill(Signal.TERM));
+        assertEquals(ErrorKind.SOCKET_CLOSED, e.kind());
+        // Its pipe, through the stream API (a pipe's own methods need a TcpSocket to send, which the IPC tests cover).
+        callEveryMethod(p.stdin(), Stream.class, STREAM_JAVA_STATE);
+        assertFalse(p.stdin().write("x"));
+        assertThrows(UvException.class, p.stdin()::localName);
+        assertThrows(UvException.class, p.stdin()::peerName);
+    }
+
     private static void checkClosedHandles(Object[] h) {
         callEveryMethod(h[0], TcpServer.class, SERVER_JAVA_STATE);
         callEveryMethod(h[1], Timer.class, TIMER_JAVA_STATE);
@@ -233,6 +269,7 @@ class MemorySafetyTest {
         if (t == IpFamily.class) return IpFamily.ANY;
         if (t == ConnectOptions.class) return ConnectOptions.DEFAULT;
         if (t == ListenOptions.class) return ListenOptions.DEFAULT;
+        if (t == io.juv.process.ProcessOptions.class) return io.juv.process.ProcessOptions.of("true");
         if (t == io.juv.net.UdpOptions.class) return io.juv.net.UdpOptions.DEFAULT;
         if (t == InetSocketAddress.class) return new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         if (t == io.juv.net.TlsOptions.class) return io.juv.net.TlsOptions.client();

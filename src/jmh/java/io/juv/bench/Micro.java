@@ -77,7 +77,36 @@ final class Micro {
         echoPrograms(out, "64 KiB messages", "65536", quick ? 2_000 : 40_000, BYTES, "bytes/s", quick);
         echoPrograms(out, "UDP echo", "udp_echo_bench", UdpEchoProgram.class, "64-byte datagrams", "64",
                 quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
+        spawnPrograms(out, quick);
         return out;
+    }
+
+    /** Key of the spawn-rate pair, without its side: "...: C (processes/s)" and "...: juv program, as C's (processes/s)". */
+    static final String SPAWN_RATE = "spawn rate, /bin/true, 8 in flight";
+
+    /**
+     * native/spawn_bench.c and {@link SpawnProgram}, in turns, each pinned to the server's CPU and
+     * bounded by time (2 s measured in quick mode, 5 s otherwise), the median of each.
+     */
+    private static void spawnPrograms(Map<String, Double> out, boolean quick) {
+        List<String> window = List.of("--inflight", "8", "--warmup", quick ? "0.5" : "1", "--seconds", quick ? "2" : "5");
+        List<String> cCommand = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/spawn_bench"));
+        cCommand.addAll(window);
+        List<String> java = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        String libuv = System.getProperty("juv.libuv.path");
+        if (libuv != null) java.add("-Djuv.libuv.path=" + libuv);
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), SpawnProgram.class.getName()));
+        java.addAll(window);
+        List<Double> c = new ArrayList<>();
+        List<Double> juv = new ArrayList<>();
+        for (int turn = 0; turn < (quick ? 1 : 3); turn++) {
+            add(c, RATE, Proc.tryRun(cCommand));
+            add(juv, RATE, Proc.tryRun(java));
+        }
+        if (!c.isEmpty()) out.put(SPAWN_RATE + ": C (processes/s)", median(c));
+        if (!juv.isEmpty()) out.put(SPAWN_RATE + ": juv program, as C's (processes/s)", median(juv));
     }
 
     private static void echoPrograms(Map<String, Double> out, String what, String size, int messages,

@@ -132,6 +132,13 @@ final class Report {
             t.add(new Target("UDP: the 64-byte UDP echo, juv's program ≥ 0.9 × C's", String.format(Locale.ROOT,
                     "%,.0f vs %,.0f datagrams/s: %.2f×", juvUdp, cUdp, juvUdp / cUdp), juvUdp >= 0.9 * cUdp));
         }
+        Double juvSpawn = micro.get(Micro.SPAWN_RATE + ": juv program, as C's (processes/s)");
+        Double cSpawn = micro.get(Micro.SPAWN_RATE + ": C (processes/s)");
+        if (juvSpawn != null && cSpawn != null) {
+            // No target yet: a JVM's fork copies far more page tables than a small C program's; this row says how much that costs.
+            t.add(new Target("spawn rate, juv vs C (/bin/true, 8 in flight)", String.format(Locale.ROOT,
+                    "%,.0f vs %,.0f processes/s: %.2f×", juvSpawn, cSpawn, juvSpawn / cSpawn), true));
+        }
         Double juvTcp = micro.get("TCP echo, 64 KiB messages: juv (bytes/s)");
         Double juvPipe = micro.get("pipe echo, 64 KiB messages: juv (bytes/s)");
         if (juvTcp != null && juvPipe != null) {

@@ -60,6 +60,11 @@ public final class Errors {
         return new UvException(0, "ESOCKETCLOSED", what + " is closed", ErrorKind.SOCKET_CLOSED);
     }
 
+    /** A signal to a child juv has seen exit: its pid may already be another process's, so juv sends nothing. */
+    public static UvException processExited(String what) {
+        return new UvException(0, "ESRCH", what + " has exited", ErrorKind.NO_SUCH_PROCESS);
+    }
+
     /** A timeout juv keeps itself (idle, connect): not libuv's, so code 0. */
     public static UvException timedOut(String message) {
         return new UvException(0, "ETIMEDOUT", message, ErrorKind.TIMED_OUT);
@@ -84,6 +89,9 @@ public final class Errors {
             case "ETIMEDOUT" -> ErrorKind.TIMED_OUT;
             case "EADDRINUSE" -> ErrorKind.ADDRESS_IN_USE;
             case "EMSGSIZE" -> ErrorKind.MESSAGE_TOO_LARGE;
+            case "ENOENT" -> ErrorKind.NOT_FOUND;
+            case "EPERM", "EACCES" -> ErrorKind.PERMISSION_DENIED;
+            case "ESRCH" -> ErrorKind.NO_SUCH_PROCESS;
             case "EADDRNOTAVAIL", "ENETUNREACH", "EAFNOSUPPORT" -> ErrorKind.ADDRESS_NOT_AVAILABLE;
             // A lookup cancelled before it ran reports getaddrinfo's own EAI_CANCELED.
             case "ECANCELED", "EAI_CANCELED" -> ErrorKind.CANCELED;

@@ -190,4 +190,6 @@ public abstract class HandleBase {
     protected void onAlloc(long buf) {}
     /** A datagram (or a receive error) on a UDP handle, in the uv_buf_t at buf; addr is the sender's sockaddr, 0 when there is none. */
     protected void onRecv(long nread, long buf, long addr, int flags) {}
+    /** A child process exited (uv_exit_cb): its exit status, and the signal that ended it or 0. */
+    protected void onExit(long exitStatus, int termSignal) {}
 }

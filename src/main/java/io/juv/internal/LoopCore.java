@@ -69,6 +69,7 @@ public final class LoopCore {
             case PREPARE -> Uv.PREPARE;
             case PIPE -> Uv.NAMED_PIPE;
             case UDP -> Uv.UDP;
+            case PROCESS -> Uv.PROCESS;
             case TLS -> -1; // layered: no libuv handle
         };
     }

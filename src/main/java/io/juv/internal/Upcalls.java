@@ -5,6 +5,7 @@ import io.juv.bindings.uv_async_cb;
 import io.juv.bindings.uv_check_cb;
 import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
+import io.juv.bindings.uv_exit_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
 import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
@@ -51,6 +52,8 @@ public final class Upcalls {
     public static final long REQUEST = stub("request", uv_write_cb.descriptor());
     public static final long GETADDRINFO = stub("getaddrinfo", uv_getaddrinfo_cb.descriptor());
     public static final long GETNAMEINFO = stub("getnameinfo", uv_getnameinfo_cb.descriptor());
+    /** uv_exit_cb: (uv_process_t*, int64_t exit_status, int term_signal); int64_t is 64 bits everywhere. */
+    public static final long EXIT = stub("exit", uv_exit_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -219,6 +222,17 @@ public final class Upcalls {
             long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, hostname);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void exit(long process, long exitStatus, int termSignal) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(process);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onExit(exitStatus, termSignal);
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -325,6 +325,28 @@ public final class Uv {
     /** UV_UDP_REUSEPORT, new in libuv 1.49 (the bindings are from 1.44): uv.h's enum value. */
     public static final int UDP_REUSEPORT = 64;
 
+    // ------------------------------------------------------------------ processes
+
+    /**
+     * Forks and execs, and returns once the child has exec'd or failed to (libuv waits on a
+     * close-on-exec pipe), so the options' memory may be freed when it returns. Never calls back.
+     */
+    public static int spawn(long loop, long process, MemorySegment options) { return uv_h.uv_spawn(at(loop), at(process), options); }
+    public static int processKill(long process, int signum) { return uv_h.uv_process_kill(at(process), signum); }
+    public static int kill(int pid, int signum) { return uv_h.uv_kill(pid, signum); }
+    public static int processPid(long process) { return uv_h.uv_process_get_pid(at(process)); }
+    public static int handleType(long handle) { return uv_h.uv_handle_get_type(at(handle)); }
+    public static boolean isActive(long handle) { return uv_h.uv_is_active(at(handle)) != 0; }
+    /** The process's environment as it is now (uv_os_setenv's changes included); free with {@link #osFreeEnviron}. */
+    public static int osEnviron(MemorySegment items, MemorySegment count) { return uv_h.uv_os_environ(items, count); }
+    public static void osFreeEnviron(MemorySegment items, int count) { uv_h.uv_os_free_environ(items, count); }
+    public static final int PROCESS = uv_h.UV_PROCESS();
+    public static final int STDIO_IGNORE = uv_h.UV_IGNORE(), STDIO_CREATE_PIPE = uv_h.UV_CREATE_PIPE(),
+            STDIO_INHERIT_FD = uv_h.UV_INHERIT_FD(), STDIO_READABLE_PIPE = uv_h.UV_READABLE_PIPE(),
+            STDIO_WRITABLE_PIPE = uv_h.UV_WRITABLE_PIPE();
+    public static final int PROCESS_SETUID = uv_h.UV_PROCESS_SETUID(), PROCESS_SETGID = uv_h.UV_PROCESS_SETGID(),
+            PROCESS_DETACHED = uv_h.UV_PROCESS_DETACHED();
+
     // ------------------------------------------------------------------ the loop itself
 
     public static long loopSize() { return uv_h.uv_loop_size(); }

@@ -42,6 +42,14 @@ public final class Pipe extends Stream {
 
     private static final System.Logger LOG = System.getLogger("io.juv");
 
+    static {
+        io.juv.internal.ChildPipes.install(new io.juv.internal.ChildPipes.Access() {
+            public Pipe create(LoopCore core, StreamHandler<? super Pipe> handler) { return new Pipe(core, false, handler, false); }
+            public long handle(Pipe pipe) { return pipe.stream(); }
+            public void opened(Pipe pipe) { pipe.established(); }
+        });
+    }
+
     private final boolean ipc;
     private final boolean incoming;
     private CompletableFuture<Pipe> connecting;

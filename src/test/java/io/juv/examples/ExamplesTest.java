@@ -343,4 +343,32 @@ class ExamplesTest {
         assertEquals(1, dns.waitForExit(), () -> "its output: " + dns.transcript);
         dns.awaitContaining("HOST_NOT_FOUND");
     }
+
+    // ------------------------------------------------------------------ spawn
+
+    @Test
+    void spawnStreamsLsAndPrintsItsExitStatus() throws Exception {
+        Running spawn = example(Spawn.class, "ls", "-l", "/");
+        spawn.await(l -> l.endsWith(" tmp"), "listing /tmp");
+        spawn.awaitContaining("[ls, -l, /]: exit status 0");
+        assertEquals(0, spawn.waitForExit(), () -> "its output: " + spawn.transcript);
+    }
+
+    @Test
+    void spawnMarksStderrLinesAndExitsWithTheChildsStatus() throws Exception {
+        Running spawn = example(Spawn.class, "sh", "-c", "echo out; printf 'err one\\nerr ' >&2; sleep 0.1; echo two >&2; exit 3");
+        spawn.await(l -> l.equals("out"), "that is the child's stdout");
+        spawn.await(l -> l.equals("[stderr] err one"), "with the first stderr line marked");
+        // Written in two pieces, printed as one line.
+        spawn.await(l -> l.equals("[stderr] err two"), "with the second stderr line whole");
+        spawn.awaitContaining("exit status 3");
+        assertEquals(3, spawn.waitForExit(), () -> "its output: " + spawn.transcript);
+    }
+
+    @Test
+    void spawnOfAMissingProgramExits127() throws Exception {
+        Running spawn = example(Spawn.class, "/nonexistent/juv-program");
+        assertEquals(127, spawn.waitForExit(), () -> "its output: " + spawn.transcript);
+        spawn.awaitContaining("NOT_FOUND");
+    }
 }
