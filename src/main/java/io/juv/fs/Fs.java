@@ -121,7 +121,6 @@ public final class Fs {
             else if (o == LinkOption.NOFOLLOW_LINKS) flags |= f.noFollow();
             else throw new UnsupportedOperationException("juv: open option " + o);
         }
-        // CREATE_NEW wins over CREATE, and asks for a file no link may stand in for, as Java's open does.
         return flags;
     }
 
