@@ -254,6 +254,17 @@ public final class Fs {
         run("listing " + p, (loop, req, a) -> Uv.fsScandir(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, n) -> req.scandir(), callback);
     }
 
+    /** opendir(3): a directory to read a batch of entries at a time ({@link AsyncDirectory}); close it when done. */
+    public CompletableFuture<AsyncDirectory> openDirectory(Path directory) {
+        return future(cb -> openDirectory(directory, cb));
+    }
+
+    public void openDirectory(Path directory, FsCallback<AsyncDirectory> callback) {
+        String p = cPath(directory);
+        run("opening the directory " + p, (loop, req, a) -> Uv.fsOpendir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
+                (req, r) -> new AsyncDirectory(core, directory, req.ptr()), callback);
+    }
+
     /** Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced. */
     public CompletableFuture<Void> copyFile(Path from, Path to, CopyFlag... flags) {
         return future(cb -> copyFile(from, to, Set.of(flags), cb));

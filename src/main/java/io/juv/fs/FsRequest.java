@@ -147,6 +147,23 @@ final class FsRequest<T> extends RequestBase {
                 uv_statfs_t.f_bfree(s), uv_statfs_t.f_bavail(s), uv_statfs_t.f_files(s), uv_statfs_t.f_ffree(s));
     }
 
+    /** The n entries a readdir wrote into the uv_dirent_t array at dirents (names in libuv's memory, freed by the cleanup). */
+    static List<DirEntry> dirents(long dirents, long n) {
+        List<DirEntry> entries = new ArrayList<>((int) n);
+        long size = uv_dirent_t.layout().byteSize();
+        for (long i = 0; i < n; i++) {
+            MemorySegment ent = Platform.segment(dirents + i * size, size);
+            entries.add(new DirEntry(Platform.cString(uv_dirent_t.name(ent).address(), Integer.MAX_VALUE),
+                    FileKind.ofDirent(uv_dirent_t.type(ent))));
+        }
+        return List.copyOf(entries);
+    }
+
+    /** The request's ptr: an opendir's uv_dir_t. */
+    long ptr() {
+        return Uv.fsPtr(request);
+    }
+
     List<DirEntry> scandir() {
         List<DirEntry> entries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {

@@ -442,6 +442,12 @@ public final class Uv {
     }
     public static int fsStatfs(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_statfs(at(loop), at(req), path, at(cb)); }
 
+    public static int fsOpendir(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_opendir(at(loop), at(req), path, at(cb)); }
+    /** Reads up to dir->nentries entries into dir->dirents, which the caller points at memory that outlives the request. */
+    public static int fsReaddir(long loop, long req, long dir, long cb) { return uv_h.uv_fs_readdir(at(loop), at(req), at(dir), at(cb)); }
+    /** Closes the directory and frees the uv_dir_t. */
+    public static int fsClosedir(long loop, long req, long dir, long cb) { return uv_h.uv_fs_closedir(at(loop), at(req), at(dir), at(cb)); }
+
     public static final int FS_REQ = uv_h.UV_FS();
     public static final int FS_COPYFILE_EXCL = uv_h.UV_FS_COPYFILE_EXCL(), FS_COPYFILE_FICLONE = uv_h.UV_FS_COPYFILE_FICLONE(),
             FS_COPYFILE_FICLONE_FORCE = uv_h.UV_FS_COPYFILE_FICLONE_FORCE();

@@ -300,6 +300,67 @@ class FsTest {
     }
 
     @Test
+    void anOpenDirectoryIsReadInBatchesOneReadAtATime() throws Exception {
+        Path big = dir.resolve("big");
+        Files.createDirectory(big);
+        Set<String> names = new java.util.TreeSet<>();
+        for (int i = 0; i < 250; i++) {
+            names.add("f" + i);
+            Files.writeString(big.resolve("f" + i), "");
+        }
+        Files.createDirectory(big.resolve("sub"));
+        names.add("sub");
+        List<List<DirEntry>> batches = new ArrayList<>();
+        UvException[] afterClose = new UvException[1];
+        on(loop -> loop.fs().openDirectory(big).thenCompose(d -> {
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            readBatches(d, batches, all);
+            assertThrows(IllegalStateException.class, () -> d.read(1), "a second read while one is under way");
+            return all.thenCompose(v -> d.close()).thenApply(v -> {
+                assertTrue(d.isClosed());
+                d.read(8, (e, error) -> afterClose[0] = error);
+                return null;
+            });
+        }));
+        assertKind(ErrorKind.FILE_CLOSED, afterClose[0]);
+        assertTrue(batches.size() >= 4, "batches of at most 64: " + batches.size());
+        for (List<DirEntry> b : batches) assertTrue(b.size() <= 64);
+        Set<String> seen = new java.util.TreeSet<>();
+        for (List<DirEntry> b : batches) for (DirEntry e : b) {
+            assertTrue(seen.add(e.name()), "listed twice: " + e);
+            assertEquals(e.name().equals("sub") ? FileKind.DIRECTORY : FileKind.FILE, e.kind(), e::toString);
+        }
+        assertEquals(names, seen);
+    }
+
+    private static void readBatches(AsyncDirectory d, List<List<DirEntry>> into, CompletableFuture<Void> all) {
+        d.read(64, (entries, error) -> {
+            if (error != null) all.completeExceptionally(error);
+            else if (entries.isEmpty()) all.complete(null);
+            else {
+                into.add(entries);
+                readBatches(d, into, all);
+            }
+        });
+    }
+
+    @Test
+    void closingADirectoryDuringAReadWaitsForIt() throws Exception {
+        Files.writeString(dir.resolve("one"), "");
+        List<DirEntry> got = on(loop -> loop.fs().openDirectory(dir).thenCompose(d -> {
+            CompletableFuture<List<DirEntry>> read = d.read(10);
+            CompletableFuture<Void> closed = d.close();
+            assertEquals(closed, d.close());
+            return read.thenCombine(closed, (entries, v) -> entries);
+        }));
+        assertEquals(List.of(new DirEntry("one", FileKind.FILE)), got);
+        UvException[] e = on(loop -> failure(loop.fs().openDirectory(dir.resolve("missing")))
+                .thenCombine(failure(loop.fs().openDirectory(dir.resolve("one"))), (a, b) -> new UvException[] {a, b}));
+        assertKind(ErrorKind.NOT_FOUND, e[0]);
+        assertKind(ErrorKind.NOT_A_DIRECTORY, e[1]);
+    }
+
+    @Test
     void temporaryFilesAndDirectoriesGetFreshNames() throws Exception {
         Path[] made = on(loop -> {
             Fs fs = loop.fs();
@@ -577,24 +638,34 @@ class FsTest {
     private static final Set<String> FILE_JAVA_STATE = Set.of("fd", "path", "isClosed", "close");
 
     @Test
-    void everyMethodOfAClosedFileAndOfAClosedLoopsFsRefusesOrAnswersFromJavaState() throws Exception {
+    void everyMethodOfAClosedFileDirectoryAndOfAClosedLoopsFsRefusesOrAnswersFromJavaState() throws Exception {
         Path file = dir.resolve("reflect");
         Files.writeString(file, "x");
         AsyncFile[] f = new AsyncFile[1];
+        AsyncDirectory[] d = new AsyncDirectory[1];
         EventLoop loop = EventLoop.create();
         Fs fs = loop.fs();
         try {
-            loop.run(l -> fs.open(file).thenAccept(opened -> {
-                f[0] = opened;
-                opened.close();
-                List<String> wrong = callEveryMethod(opened, AsyncFile.class, FILE_JAVA_STATE, true);
-                assertEquals(List.of(), wrong);
-            }));
+            loop.run(l -> {
+                fs.open(file).thenAccept(opened -> {
+                    f[0] = opened;
+                    opened.close();
+                    List<String> wrong = callEveryMethod(opened, AsyncFile.class, FILE_JAVA_STATE, true);
+                    assertEquals(List.of(), wrong);
+                });
+                fs.openDirectory(dir).thenAccept(opened -> {
+                    d[0] = opened;
+                    opened.close();
+                    assertEquals(List.of(), callEveryMethod(opened, AsyncDirectory.class, Set.of("path", "isClosed", "close"), true));
+                });
+            });
             Loops.assertClean(loop);
         } finally {
             Loops.closeClean(loop);
         }
         assertNotNull(f[0], "the open never completed");
+        assertNotNull(d[0], "the directory's open never completed");
+        assertEquals(List.of(), callEveryMethod(d[0], AsyncDirectory.class, Set.of("path", "isClosed", "close"), false));
         // The loop is gone: everything of the file and of the loop's Fs throws, but what Java knows.
         assertEquals(List.of(), callEveryMethod(f[0], AsyncFile.class, Set.of("fd", "path", "isClosed", "close"), false));
         assertEquals(List.of(), callEveryMethod(fs, Fs.class, Set.of(), false));
