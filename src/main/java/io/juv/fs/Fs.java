@@ -369,6 +369,18 @@ public final class Fs {
                 FsRequest.none(), callback);
     }
 
+    /** lutimes(3): a symbolic link's own times, not its target's. */
+    public CompletableFuture<Void> setLinkTimes(Path path, Instant accessTime, Instant modifiedTime) {
+        return future(cb -> setLinkTimes(path, accessTime, modifiedTime, cb));
+    }
+
+    public void setLinkTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
+        String p = cPath(path);
+        double at = seconds(accessTime), mt = seconds(modifiedTime);
+        run("setting the times of the link " + p, (loop, req, a) -> Uv.fsLutime(loop, req.address(), a.allocateFrom(p), at, mt, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
     // ------------------------------------------------------------------ internals
 
     static double seconds(Instant t) {

@@ -443,6 +443,36 @@ class FsTest {
         assertEquals("0123", Files.readString(file));
     }
 
+    @Test
+    void aLinksOwnTimesAreSetWithoutTouchingItsTarget() throws Exception {
+        Path file = dir.resolve("t");
+        Files.writeString(file, "x");
+        Path link = dir.resolve("tl");
+        Files.createSymbolicLink(link, file);
+        Instant when = Instant.parse("2003-04-05T06:07:08Z");
+        FileStat[] got = on(loop -> loop.fs().setLinkTimes(link, when, when)
+                .thenCompose(v -> loop.fs().lstat(link)).thenCombine(loop.fs().stat(file), (l, f) -> new FileStat[] {l, f}));
+        assertEquals(when, got[0].modifiedTime());
+        assertFalse(when.equals(got[1].modifiedTime()), "the target kept its time");
+    }
+
+    @Test
+    void aCallbackThatThrowsGoesToTheLoopsErrorPolicyAndOtherThreadsAreRefused() throws Exception {
+        Path file = dir.resolve("cb");
+        Files.writeString(file, "x");
+        List<Throwable> caught = new ArrayList<>();
+        Throwable[] fromOtherThread = new Throwable[1];
+        Loops.run(loop -> {
+            loop.catchErrors(caught::add);
+            Fs fs = loop.fs();
+            fs.stat(file, (s, e) -> { throw new IllegalStateException("thrown by the callback"); });
+            fromOtherThread[0] = Loops.onOtherThread(() -> fs.stat(file));
+        });
+        assertEquals(1, caught.size(), caught::toString);
+        assertEquals("thrown by the callback", caught.getFirst().getMessage());
+        assertInstanceOf(WrongThreadException.class, fromOtherThread[0]);
+    }
+
     // ------------------------------------------------------------------ errors
 
     @Test
