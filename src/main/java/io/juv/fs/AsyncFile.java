@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A read gives the number of bytes read, 0 at the end of the file; a buffer's position moves
  * past the bytes read or written, as a channel's does. Heap buffers and segments of arenas a
- * program may close are copied (see {@link Fs#buffer} for memory that is not).
+ * program may close are copied (see {@link Fs#buffer} for memory that is not); a read into a
+ * segment whose arena is closed before the read is done fails with {@code ESCOPECLOSED} and
+ * writes nothing anywhere.
  *
  * <p><b>Closing.</b> {@link #close()} refuses every later operation with
  * {@link io.juv.ErrorKind#FILE_CLOSED} and closes the descriptor once the operations already

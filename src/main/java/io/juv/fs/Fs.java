@@ -8,6 +8,7 @@ import io.juv.internal.Uv;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.AccessMode;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -122,6 +123,67 @@ public final class Fs {
             else throw new UnsupportedOperationException("juv: open option " + o);
         }
         return flags;
+    }
+
+    /**
+     * The whole file as bytes: open, read in blocks until a read gives 0, close (Node's
+     * fs.readFile). The file is closed whatever happened.
+     */
+    public CompletableFuture<byte[]> readFile(Path path) {
+        return open(path).thenCompose(file -> {
+            CompletableFuture<byte[]> all = new CompletableFuture<>();
+            readRest(file, new java.io.ByteArrayOutputStream(), ByteBuffer.allocate(READ_FILE_BLOCK), all);
+            return closeAfter(file, all);
+        });
+    }
+
+    private static final int READ_FILE_BLOCK = 256 * 1024;
+
+    private static void readRest(AsyncFile file, java.io.ByteArrayOutputStream into, ByteBuffer block, CompletableFuture<byte[]> all) {
+        block.clear();
+        file.read(block, AsyncFile.CURRENT_POSITION, (n, e) -> {
+            if (e != null) {
+                all.completeExceptionally(e);
+            } else if (n == 0) {
+                all.complete(into.toByteArray());
+            } else {
+                into.write(block.array(), 0, n);
+                readRest(file, into, block, all);
+            }
+        });
+    }
+
+    /** Writes the bytes as the whole file, creating it (mode 0666 less the umask) or truncating it, then closes it. */
+    public CompletableFuture<Void> writeFile(Path path, byte[] data) {
+        Objects.requireNonNull(data, "data");
+        ByteBuffer rest = ByteBuffer.wrap(data);
+        return open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+                .thenCompose(file -> {
+                    CompletableFuture<Void> all = new CompletableFuture<>();
+                    writeRest(file, rest, all);
+                    return closeAfter(file, all);
+                });
+    }
+
+    private static void writeRest(AsyncFile file, ByteBuffer rest, CompletableFuture<Void> all) {
+        if (!rest.hasRemaining()) {
+            all.complete(null);
+            return;
+        }
+        // A write may take fewer bytes than given; the buffer's position says how many it took.
+        file.write(rest, AsyncFile.CURRENT_POSITION, (n, e) -> {
+            if (e != null) all.completeExceptionally(e);
+            else writeRest(file, rest, all);
+        });
+    }
+
+    /** The result of work on a file, once the file is closed (the work's error first, else the close's). */
+    private static <T> CompletableFuture<T> closeAfter(AsyncFile file, CompletableFuture<T> work) {
+        return work.handle((v, e) -> file.close().handle((c, ce) -> {
+            if (e != null) throw e instanceof java.util.concurrent.CompletionException ce2 ? ce2 : new java.util.concurrent.CompletionException(e);
+            if (ce != null) throw new java.util.concurrent.CompletionException(ce);
+            return v;
+        })).thenCompose(f -> f);
     }
 
     /**

@@ -147,6 +147,20 @@ class FsTest {
     }
 
     @Test
+    void wholeFilesAreWrittenAndReadBack() throws Exception {
+        byte[] data = Loops.random(1_000_003, 5);
+        Path file = dir.resolve("whole");
+        Files.writeString(file, "longer than what replaces it".repeat(50_000));
+        byte[] back = on(loop -> loop.fs().writeFile(file, data).thenCompose(v -> loop.fs().readFile(file)));
+        assertArrayEquals(data, back);
+        assertArrayEquals(new byte[0], on(loop -> loop.fs().writeFile(file, new byte[0]).thenCompose(v -> loop.fs().readFile(file))));
+        UvException missing = on(loop -> failure(loop.fs().readFile(dir.resolve("missing"))));
+        assertKind(ErrorKind.NOT_FOUND, missing);
+        UvException isDir = on(loop -> failure(loop.fs().readFile(dir)));
+        assertKind(ErrorKind.IS_A_DIRECTORY, isDir);
+    }
+
+    @Test
     void scatterAndGatherFillAndTakeTheBuffersInOrder() {
         Path file = dir.resolve("sg");
         String text = on(loop -> loop.fs().open(file, Set.of(READ, WRITE, CREATE), 0600).thenCompose(f -> {
@@ -737,6 +751,7 @@ class FsTest {
         if (t == AccessMode[].class) return new AccessMode[0];
         if (t == CopyFlag[].class) return new CopyFlag[0];
         if (t == Instant.class) return Instant.EPOCH;
+        if (t == byte[].class) return new byte[1];
         if (t == ByteBuffer.class) return ByteBuffer.allocate(1);
         if (t == ByteBuffer[].class) return new ByteBuffer[] {ByteBuffer.allocate(1)};
         if (t == MemorySegment.class) return MemorySegment.ofArray(new byte[1]);
