@@ -1,5 +1,6 @@
 package io.juv.fs;
 
+import io.juv.ErrorKind;
 import io.juv.UvException;
 import io.juv.bindings.uv_dirent_t;
 import io.juv.bindings.uv_stat_t;
@@ -100,6 +101,10 @@ final class FsRequest<T> extends RequestBase {
             value = result.read(this, r);
         } catch (UvException e) {
             error = e;
+        } catch (RuntimeException e) {
+            // A result juv could not turn into Java values: still told, so no future waits forever.
+            error = new UvException(0, "ERESULT", "juv could not read the result of " + what + ": " + e, ErrorKind.OTHER);
+            error.initCause(e);
         }
     }
 
