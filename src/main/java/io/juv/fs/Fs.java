@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * it as its error. Every method is called on the loop's thread; on a closed loop it throws
  * {@link IllegalStateException}. A pending operation keeps the loop running until it is done.
  * The pool (4 threads by default) is shared with DNS and queued work; see
- * {@link EventLoop#threadPoolSize(int)}.
+ * {@link EventLoop#threadPoolSize(int)}. An {@link AsyncFile} or {@link AsyncDirectory} is not a
+ * libuv handle: closing the loop does not close it, and one left open keeps its descriptor.
  */
 public final class Fs {
 
