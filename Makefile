@@ -141,14 +141,14 @@ bindings:
 	  --output bindings/src $(UV_H)
 
 ## native: the C side of the benchmarks, built into target/native/ (needs gcc and libuv1-dev):
-## seed_server, conn_client, timer_bench, echo_bench, udp_echo_bench and libjuvbench.so (JNI + FFM shim)
+## seed_server, conn_client, timer_bench, echo_bench, udp_echo_bench, fs_bench and libjuvbench.so (JNI + FFM shim)
 NATIVE := target/native
 # gcc unless CC was set in the environment or on the command line.
 ifeq ($(origin CC),default)
 CC := gcc
 endif
 NATIVE_CFLAGS ?= -O2 -Wall -Wextra
-NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench udp_echo_bench spawn_bench)
+NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench udp_echo_bench spawn_bench fs_bench)
 
 native: $(NATIVE_PROGRAMS) $(NATIVE)/libjuvbench.so
 
@@ -168,6 +168,7 @@ $(NATIVE)/timer_bench: native/c_timers.c
 $(NATIVE)/echo_bench: native/c_echo.c
 $(NATIVE)/udp_echo_bench: native/c_udp_echo.c
 $(NATIVE)/spawn_bench: native/spawn_bench.c
+$(NATIVE)/fs_bench: native/fs_bench.c
 $(NATIVE_PROGRAMS): native/common.h | check-native $(NATIVE)
 	$(CC) $(NATIVE_CFLAGS) -o $@ $(filter %.c,$^) -luv
 

@@ -34,12 +34,30 @@ public enum ErrorKind {
     TLS_TRUNCATED,
     /** A TLS session failed after its handshake (a bad record, an alert from the peer). */
     TLS_FAILED,
-    /** No such file or directory (ENOENT): a program to spawn, or its working directory, is not there. */
+    /** No such file or directory (ENOENT): a file, a directory, a program to spawn or its working directory is not there. */
     NOT_FOUND,
-    /** The operation is not permitted (EPERM, EACCES): a uid or gid this process may not take, a file it may not run. */
+    /** The operation is not permitted (EPERM, EACCES): file permissions, a uid or gid this process may not take, a file it may not run. */
     PERMISSION_DENIED,
     /** No such process (ESRCH): a signal to a process that has exited, or a pid no process has. */
     NO_SUCH_PROCESS,
+    /** The file already exists (EEXIST). */
+    ALREADY_EXISTS,
+    /** A component of the path that must be a directory is not one (ENOTDIR). */
+    NOT_A_DIRECTORY,
+    /** A directory where a file was wanted: reading or writing one, unlinking one (EISDIR). */
+    IS_A_DIRECTORY,
+    /** Removing or replacing a directory that still has entries (ENOTEMPTY). */
+    DIRECTORY_NOT_EMPTY,
+    /** Too many symbolic links on the path: a loop, or a link where none may be (ELOOP). */
+    TOO_MANY_LINKS,
+    /** The process or the system has no file descriptor left (EMFILE, ENFILE). */
+    TOO_MANY_OPEN_FILES,
+    /** No space left on the device, or over quota (ENOSPC, EDQUOT). */
+    NO_SPACE,
+    /** A rename or link across file systems (EXDEV). */
+    CROSS_DEVICE,
+    /** The file was already closed by this program: juv's own error, not libuv's. */
+    FILE_CLOSED,
     /** Any other libuv error; see {@link UvException#errorName()}. */
     OTHER
 }

@@ -252,6 +252,13 @@ public final class EventLoop implements Executor, AutoCloseable {
         return ThreadPool.size();
     }
 
+    // ------------------------------------------------------------------ files (io.juv.fs)
+
+    /** This loop's asynchronous file operations, on libuv's thread pool ({@link io.juv.fs.Fs}). */
+    public io.juv.fs.Fs fs() {
+        return io.juv.fs.Fs.of(this);
+    }
+
     // ------------------------------------------------------------------ TLS (io.juv.net)
 
     /** Connects by TCP and shakes hands as a TLS client, verifying the server ({@link io.juv.net.TlsStream#connect}). */

@@ -78,6 +78,7 @@ final class Micro {
         echoPrograms(out, "UDP echo", "udp_echo_bench", UdpEchoProgram.class, "64-byte datagrams", "64",
                 quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
         spawnPrograms(out, quick);
+        filePrograms(out, quick);
         return out;
     }
 
@@ -107,6 +108,73 @@ final class Micro {
         }
         if (!c.isEmpty()) out.put(SPAWN_RATE + ": C (processes/s)", median(c));
         if (!juv.isEmpty()) out.put(SPAWN_RATE + ": juv program, as C's (processes/s)", median(juv));
+    }
+
+    static final String FILE_READS = "file reads, 1 MiB blocks, 4 in flight";
+    static final String FILE_STATS = "file stats, 4 in flight";
+    private static final Pattern OPS = Pattern.compile("ops_per_s=([0-9.]+)");
+
+    /**
+     * File operations on libuv's thread pool: native/fs_bench.c, juv's {@link FsProgram} (in-place
+     * buffers, and heap buffers through juv's copy) and java.nio.file on virtual threads
+     * ({@link NioFsProgram}) at the same concurrency, in turns, the median of each. The file
+     * (256 MiB, 64 in quick mode) is made in /tmp and read once first, so every side reads the page
+     * cache: the path is measured, not the disk; it is deleted at the end. Nothing is pinned: the
+     * work runs on the pool's threads (or the carriers'), wherever the system puts them.
+     */
+    private static void filePrograms(Map<String, Double> out, boolean quick) {
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), "juv-fs-bench-" + ProcessHandle.current().pid() + ".dat");
+        try {
+            byte[] block = new byte[1 << 20];
+            new java.util.Random(1).nextBytes(block);
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                for (int i = 0; i < (quick ? 64 : 256); i++) ch.write(java.nio.ByteBuffer.wrap(block));
+            }
+            java.nio.file.Files.readAllBytes(file); // into the page cache before any side runs
+        } catch (java.io.IOException | OutOfMemoryError e) {
+            System.out.println("file benchmark skipped: " + e);
+            return;
+        }
+        try {
+            String seconds = quick ? "2" : "5", warmup = quick ? "1" : "2";
+            List<String> common = List.of("--file", file.toString(), "--in-flight", "4", "--seconds", seconds, "--warmup", warmup);
+            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+            String libuv = System.getProperty("juv.libuv.path");
+            if (libuv != null) java.add("-Djuv.libuv.path=" + libuv);
+            java.addAll(List.of("-cp", System.getProperty("java.class.path")));
+            for (String mode : List.of("read", "stat")) {
+                boolean read = mode.equals("read");
+                Map<String, List<String>> sides = new LinkedHashMap<>();
+                sides.put("C", concat(List.of("target/native/fs_bench", "--mode", mode), common));
+                sides.put("juv program, as C's", concat(java, List.of(FsProgram.class.getName(), "--mode", mode), common));
+                if (read) sides.put("juv program, heap buffers (copied)",
+                        concat(java, List.of(FsProgram.class.getName(), "--mode", mode, "--heap"), common));
+                sides.put("java.nio on virtual threads", concat(java, List.of(NioFsProgram.class.getName(), "--mode", mode), common));
+                Map<String, List<Double>> results = new LinkedHashMap<>();
+                for (int turn = 0; turn < (quick ? 1 : 3); turn++) {
+                    sides.forEach((side, command) -> add(results.computeIfAbsent(side, k -> new ArrayList<>()),
+                            read ? BYTES : OPS, Proc.tryRun(command)));
+                }
+                results.forEach((side, xs) -> {
+                    if (!xs.isEmpty()) out.put((read ? FILE_READS : FILE_STATS) + ": " + side + (read ? " (bytes/s)" : " (ops/s)"), median(xs));
+                });
+            }
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException ignored) {
+                // /tmp is cleaned by the system
+            }
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) all.addAll(p);
+        return all;
     }
 
     private static void echoPrograms(Map<String, Double> out, String what, String size, int messages,

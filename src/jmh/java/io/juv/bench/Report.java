@@ -139,6 +139,22 @@ final class Report {
             t.add(new Target("spawn rate, juv vs C (/bin/true, 8 in flight)", String.format(Locale.ROOT,
                     "%,.0f vs %,.0f processes/s: %.2f×", juvSpawn, cSpawn, juvSpawn / cSpawn), true));
         }
+        Double juvReads = micro.get(Micro.FILE_READS + ": juv program, as C's (bytes/s)");
+        Double cReads = micro.get(Micro.FILE_READS + ": C (bytes/s)");
+        Double nioReads = micro.get(Micro.FILE_READS + ": java.nio on virtual threads (bytes/s)");
+        if (juvReads != null && cReads != null) {
+            t.add(new Target("files: 1 MiB reads from the page cache, juv's program ≥ 0.9 × C's", String.format(Locale.ROOT,
+                    "%.2f vs %.2f GB/s: %.2f× (java.nio on virtual threads: %s)", juvReads / 1e9, cReads / 1e9, juvReads / cReads,
+                    nioReads == null ? "not run" : String.format(Locale.ROOT, "%.2f GB/s", nioReads / 1e9)), juvReads >= 0.9 * cReads));
+        }
+        Double juvStats = micro.get(Micro.FILE_STATS + ": juv program, as C's (ops/s)");
+        Double cStats = micro.get(Micro.FILE_STATS + ": C (ops/s)");
+        Double nioStats = micro.get(Micro.FILE_STATS + ": java.nio on virtual threads (ops/s)");
+        if (juvStats != null && cStats != null) {
+            t.add(new Target("files: stats through the thread pool, juv's program ≥ 0.5 × C's", String.format(Locale.ROOT,
+                    "%,.0f vs %,.0f/s: %.2f× (java.nio on virtual threads, no pool hop: %s)", juvStats, cStats, juvStats / cStats,
+                    nioStats == null ? "not run" : String.format(Locale.ROOT, "%,.0f/s", nioStats)), juvStats >= 0.5 * cStats));
+        }
         Double juvTcp = micro.get("TCP echo, 64 KiB messages: juv (bytes/s)");
         Double juvPipe = micro.get("pipe echo, 64 KiB messages: juv (bytes/s)");
         if (juvTcp != null && juvPipe != null) {

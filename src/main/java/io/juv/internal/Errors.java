@@ -65,6 +65,11 @@ public final class Errors {
         return new UvException(0, "ESRCH", what + " has exited", ErrorKind.NO_SUCH_PROCESS);
     }
 
+    /** Use of a file that the program already closed. */
+    public static UvException fileClosed(String what) {
+        return new UvException(0, "EFILECLOSED", what + " is closed", ErrorKind.FILE_CLOSED);
+    }
+
     /** A timeout juv keeps itself (idle, connect): not libuv's, so code 0. */
     public static UvException timedOut(String message) {
         return new UvException(0, "ETIMEDOUT", message, ErrorKind.TIMED_OUT);
@@ -93,6 +98,14 @@ public final class Errors {
             case "EPERM", "EACCES" -> ErrorKind.PERMISSION_DENIED;
             case "ESRCH" -> ErrorKind.NO_SUCH_PROCESS;
             case "EADDRNOTAVAIL", "ENETUNREACH", "EAFNOSUPPORT" -> ErrorKind.ADDRESS_NOT_AVAILABLE;
+            case "EEXIST" -> ErrorKind.ALREADY_EXISTS;
+            case "ENOTDIR" -> ErrorKind.NOT_A_DIRECTORY;
+            case "EISDIR" -> ErrorKind.IS_A_DIRECTORY;
+            case "ENOTEMPTY" -> ErrorKind.DIRECTORY_NOT_EMPTY;
+            case "ELOOP" -> ErrorKind.TOO_MANY_LINKS;
+            case "EMFILE", "ENFILE" -> ErrorKind.TOO_MANY_OPEN_FILES;
+            case "ENOSPC", "EDQUOT" -> ErrorKind.NO_SPACE;
+            case "EXDEV" -> ErrorKind.CROSS_DEVICE;
             // A lookup cancelled before it ran reports getaddrinfo's own EAI_CANCELED.
             case "ECANCELED", "EAI_CANCELED" -> ErrorKind.CANCELED;
             // getaddrinfo's own codes: the name has no address (of the family asked for).

@@ -405,4 +405,39 @@ public final class Platform {
             return sa.get(ValueLayout.JAVA_LONG, 0);
         }
     }
+
+    // ---------------------------------------------------------------- files (uv_fs_*)
+
+    /**
+     * open(2)'s flags as uv_fs_open takes them: the C library's own O_* values (uv/unix.h,
+     * uv/win.h), which differ per OS and, on Linux, per architecture (O_NOFOLLOW on arm64). 0: not on this platform.
+     */
+    public record OpenFlags(int readOnly, int writeOnly, int readWrite, int append, int create, int exclusive,
+                            int truncate, int sync, int dsync, int noFollow) {}
+
+    private static final boolean ARM64 = System.getProperty("os.arch", "").equals("aarch64");
+
+    public static final OpenFlags OPEN_FLAGS = switch (OS) {
+        // asm-generic's values (x86-64's too), except the three arm64 moved.
+        case LINUX, OTHER -> new OpenFlags(0, 01, 02, 02000, 0100, 0200, 01000, 04010000, 010000, ARM64 ? 0100000 : 0400000);
+        case MAC -> new OpenFlags(0, 0x1, 0x2, 0x8, 0x200, 0x800, 0x400, 0x80, 0x400000, 0x100);
+        // libuv's own emulation of the flags on Windows (uv/win.h): the CRT's _O_* and its additions; no O_NOFOLLOW.
+        case WINDOWS -> new OpenFlags(0, 0x1, 0x2, 0x8, 0x100, 0x400, 0x200, 0x08000000, 0x04000000, 0);
+    };
+
+    /**
+     * uv_stat_t: twelve uint64_t fields (in the same order everywhere, read through the bindings'
+     * layout), then four uv_timespec_t of two C longs each, and a C long is 32 bits on Windows.
+     */
+    private static final ValueLayout C_LONG = (ValueLayout) Linker.nativeLinker().canonicalLayouts().get("long");
+    private static final long STAT_TIMES = 12 * 8;
+    public static final long STAT_SIZE = STAT_TIMES + 4 * 2 * C_LONG.byteSize();
+
+    /** One of uv_stat_t's times (0 atime, 1 mtime, 2 ctime, 3 birthtime) as seconds and nanoseconds. */
+    public static java.time.Instant statTime(long stat, int which) {
+        long at = stat + STAT_TIMES + which * 2 * C_LONG.byteSize();
+        return C_LONG.byteSize() == 8
+                ? java.time.Instant.ofEpochSecond(ALL.get(ValueLayout.JAVA_LONG, at), ALL.get(ValueLayout.JAVA_LONG, at + 8))
+                : java.time.Instant.ofEpochSecond(ALL.get(JAVA_INT, at), ALL.get(JAVA_INT, at + 4));
+    }
 }

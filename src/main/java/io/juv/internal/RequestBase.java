@@ -12,7 +12,7 @@ public abstract class RequestBase {
 
     public enum Type {
         WRITE(Uv.WRITE_REQ), CONNECT(Uv.CONNECT_REQ), SHUTDOWN(Uv.SHUTDOWN_REQ), GETADDRINFO(Uv.GETADDRINFO_REQ),
-        GETNAMEINFO(Uv.GETNAMEINFO_REQ), UDP_SEND(Uv.UDP_SEND_REQ);
+        GETNAMEINFO(Uv.GETNAMEINFO_REQ), UDP_SEND(Uv.UDP_SEND_REQ), FS(Uv.FS_REQ);
 
         /** sizeof the uv_*_t, asked of libuv. */
         final long size;
@@ -42,6 +42,15 @@ public abstract class RequestBase {
         core.requestStarted();
     }
 
+    /**
+     * Zeroes the uv_*_t but its data slot (its first field on every platform, see
+     * {@link Platform#dataOf}), for a request whose cleanup reads its pointers even when libuv
+     * refused it before filling them in.
+     */
+    protected final void zeroRequest() {
+        Platform.segment(request + 8, requestSize - 8).fill((byte) 0);
+    }
+
     /** The address of the bytes after the uv_*_t. */
     protected final long extra() {
         return request + requestSize;
@@ -60,11 +69,20 @@ public abstract class RequestBase {
         }
     }
 
+    /** Frees a request that was never handed to libuv (its start failed in Java, before the call). */
+    protected final void abandon() {
+        release();
+    }
+
     private void release() {
         if (released) return;
         released = true;
         core.unregister(slot);
-        core.free(request, requestSize + extraSize);
+        try {
+            beforeFree();
+        } finally {
+            core.free(request, requestSize + extraSize);
+        }
         core.requestFinished();
     }
 
@@ -77,6 +95,12 @@ public abstract class RequestBase {
         }
         onComplete(status, result);
     }
+
+    /**
+     * The last thing before the memory is freed, whether libuv ran the request or refused it:
+     * where a request gives back what libuv allocated for it (uv_fs_req_cleanup).
+     */
+    protected void beforeFree() {}
 
     /** Reads what the result keeps in the request's own memory (a reverse lookup's name) while it exists. */
     protected void beforeRelease(int status, long result) {}

@@ -6,6 +6,7 @@ import io.juv.bindings.uv_check_cb;
 import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_exit_cb;
+import io.juv.bindings.uv_fs_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
 import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
@@ -54,6 +55,8 @@ public final class Upcalls {
     public static final long GETNAMEINFO = stub("getnameinfo", uv_getnameinfo_cb.descriptor());
     /** uv_exit_cb: (uv_process_t*, int64_t exit_status, int term_signal); int64_t is 64 bits everywhere. */
     public static final long EXIT = stub("exit", uv_exit_cb.descriptor());
+    /** uv_fs_cb, every file operation's: the result lives in the request (uv_fs_get_result), so it passes the request on. */
+    public static final long FS = stub("fs", uv_fs_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -233,6 +236,17 @@ public final class Upcalls {
             long key = Platform.dataOf(process);
             core = LoopCore.ofKey(key);
             handle(core, key).onExit(exitStatus, termSignal);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void fs(long req) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(req);
+            core = LoopCore.ofKey(key);
+            ((RequestBase) core.lookup(key)).completed(0, req);
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -346,6 +346,139 @@ public final class Uv {
             STDIO_WRITABLE_PIPE = uv_h.UV_WRITABLE_PIPE();
     public static final int PROCESS_SETUID = uv_h.UV_PROCESS_SETUID(), PROCESS_SETGID = uv_h.UV_PROCESS_SETGID(),
             PROCESS_DETACHED = uv_h.UV_PROCESS_DETACHED();
+    // ------------------------------------------------------------------ files (io.juv.fs)
+
+    /**
+     * Every uv_fs_* call here passes a callback, so libuv copies paths and uv_buf_t arrays into
+     * the request and runs the operation on its thread pool; nothing calls back before returning.
+     * uv_fs_read and uv_fs_write are the hot ones: pointers as longs (no MemorySegment per call),
+     * but not critical, as submitting work to the pool takes a lock that may wait.
+     */
+    private static MethodHandle plain(MemorySegment address, FunctionDescriptor generated) {
+        return Linker.nativeLinker().downcallHandle(address, Platform.pointersAsLongs(generated));
+    }
+
+    private static final MethodHandle FS_READ = plain(uv_h.uv_fs_read$address(), uv_h.uv_fs_read$descriptor());
+    private static final MethodHandle FS_WRITE = plain(uv_h.uv_fs_write$address(), uv_h.uv_fs_write$descriptor());
+    private static final MethodHandle FS_GET_RESULT = critical(uv_h.uv_fs_get_result$address(), uv_h.uv_fs_get_result$descriptor());
+
+    /** offset -1: at the file's current position (read(2)), else at offset (pread(2)). */
+    public static int fsRead(long loop, long req, int fd, long bufs, int nbufs, long offset, long cb) {
+        try {
+            return (int) FS_READ.invokeExact(loop, req, fd, bufs, nbufs, offset, cb);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fsWrite(long loop, long req, int fd, long bufs, int nbufs, long offset, long cb) {
+        try {
+            return (int) FS_WRITE.invokeExact(loop, req, fd, bufs, nbufs, offset, cb);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The request's result: >= 0 (a descriptor, a byte count, 0), or a negative libuv code. */
+    public static long fsResult(long req) {
+        try {
+            return (long) FS_GET_RESULT.invokeExact(req);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long fsPtr(long req) { return uv_h.uv_fs_get_ptr(at(req)).address(); }
+    public static long fsPath(long req) { return uv_h.uv_fs_get_path(at(req)).address(); }
+    public static long fsStatbuf(long req) { return uv_h.uv_fs_get_statbuf(at(req)).address(); }
+    /** Frees what libuv allocated for the request (its path copies, a scandir's list, a readlink's string). */
+    public static void fsReqCleanup(long req) { uv_h.uv_fs_req_cleanup(at(req)); }
+    /** The next entry of a completed scandir, into ent; UV_EOF after the last. */
+    public static int fsScandirNext(long req, long ent) { return uv_h.uv_fs_scandir_next(at(req), at(ent)); }
+
+    public static int fsOpen(long loop, long req, MemorySegment path, int flags, int mode, long cb) {
+        return uv_h.uv_fs_open(at(loop), at(req), path, flags, mode, at(cb));
+    }
+    public static int fsClose(long loop, long req, int fd, long cb) { return uv_h.uv_fs_close(at(loop), at(req), fd, at(cb)); }
+    public static int fsStat(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_stat(at(loop), at(req), path, at(cb)); }
+    public static int fsLstat(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_lstat(at(loop), at(req), path, at(cb)); }
+    public static int fsFstat(long loop, long req, int fd, long cb) { return uv_h.uv_fs_fstat(at(loop), at(req), fd, at(cb)); }
+    public static int fsRename(long loop, long req, MemorySegment from, MemorySegment to, long cb) {
+        return uv_h.uv_fs_rename(at(loop), at(req), from, to, at(cb));
+    }
+    public static int fsUnlink(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_unlink(at(loop), at(req), path, at(cb)); }
+    public static int fsMkdir(long loop, long req, MemorySegment path, int mode, long cb) {
+        return uv_h.uv_fs_mkdir(at(loop), at(req), path, mode, at(cb));
+    }
+    public static int fsMkdtemp(long loop, long req, MemorySegment template, long cb) {
+        return uv_h.uv_fs_mkdtemp(at(loop), at(req), template, at(cb));
+    }
+    public static int fsMkstemp(long loop, long req, MemorySegment template, long cb) {
+        return uv_h.uv_fs_mkstemp(at(loop), at(req), template, at(cb));
+    }
+    public static int fsRmdir(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_rmdir(at(loop), at(req), path, at(cb)); }
+    public static int fsScandir(long loop, long req, MemorySegment path, long cb) {
+        return uv_h.uv_fs_scandir(at(loop), at(req), path, 0, at(cb));
+    }
+    public static int fsCopyfile(long loop, long req, MemorySegment from, MemorySegment to, int flags, long cb) {
+        return uv_h.uv_fs_copyfile(at(loop), at(req), from, to, flags, at(cb));
+    }
+    public static int fsSendfile(long loop, long req, int out, int in, long inOffset, long length, long cb) {
+        return uv_h.uv_fs_sendfile(at(loop), at(req), out, in, inOffset, length, at(cb));
+    }
+    public static int fsSymlink(long loop, long req, MemorySegment target, MemorySegment link, int flags, long cb) {
+        return uv_h.uv_fs_symlink(at(loop), at(req), target, link, flags, at(cb));
+    }
+    public static int fsLink(long loop, long req, MemorySegment target, MemorySegment link, long cb) {
+        return uv_h.uv_fs_link(at(loop), at(req), target, link, at(cb));
+    }
+    public static int fsReadlink(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_readlink(at(loop), at(req), path, at(cb)); }
+    public static int fsRealpath(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_realpath(at(loop), at(req), path, at(cb)); }
+    public static int fsChmod(long loop, long req, MemorySegment path, int mode, long cb) {
+        return uv_h.uv_fs_chmod(at(loop), at(req), path, mode, at(cb));
+    }
+    public static int fsFchmod(long loop, long req, int fd, int mode, long cb) { return uv_h.uv_fs_fchmod(at(loop), at(req), fd, mode, at(cb)); }
+    public static int fsChown(long loop, long req, MemorySegment path, int uid, int gid, long cb) {
+        return uv_h.uv_fs_chown(at(loop), at(req), path, uid, gid, at(cb));
+    }
+    public static int fsLchown(long loop, long req, MemorySegment path, int uid, int gid, long cb) {
+        return uv_h.uv_fs_lchown(at(loop), at(req), path, uid, gid, at(cb));
+    }
+    public static int fsFchown(long loop, long req, int fd, int uid, int gid, long cb) {
+        return uv_h.uv_fs_fchown(at(loop), at(req), fd, uid, gid, at(cb));
+    }
+    public static int fsUtime(long loop, long req, MemorySegment path, double atime, double mtime, long cb) {
+        return uv_h.uv_fs_utime(at(loop), at(req), path, atime, mtime, at(cb));
+    }
+    public static int fsLutime(long loop, long req, MemorySegment path, double atime, double mtime, long cb) {
+        return uv_h.uv_fs_lutime(at(loop), at(req), path, atime, mtime, at(cb));
+    }
+    public static int fsFutime(long loop, long req, int fd, double atime, double mtime, long cb) {
+        return uv_h.uv_fs_futime(at(loop), at(req), fd, atime, mtime, at(cb));
+    }
+    public static int fsFsync(long loop, long req, int fd, long cb) { return uv_h.uv_fs_fsync(at(loop), at(req), fd, at(cb)); }
+    public static int fsFdatasync(long loop, long req, int fd, long cb) { return uv_h.uv_fs_fdatasync(at(loop), at(req), fd, at(cb)); }
+    public static int fsFtruncate(long loop, long req, int fd, long length, long cb) {
+        return uv_h.uv_fs_ftruncate(at(loop), at(req), fd, length, at(cb));
+    }
+    public static int fsAccess(long loop, long req, MemorySegment path, int mode, long cb) {
+        return uv_h.uv_fs_access(at(loop), at(req), path, mode, at(cb));
+    }
+    public static int fsStatfs(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_statfs(at(loop), at(req), path, at(cb)); }
+
+    public static int fsOpendir(long loop, long req, MemorySegment path, long cb) { return uv_h.uv_fs_opendir(at(loop), at(req), path, at(cb)); }
+    /** Reads up to dir->nentries entries into dir->dirents, which the caller points at memory that outlives the request. */
+    public static int fsReaddir(long loop, long req, long dir, long cb) { return uv_h.uv_fs_readdir(at(loop), at(req), at(dir), at(cb)); }
+    /** Closes the directory and frees the uv_dir_t. */
+    public static int fsClosedir(long loop, long req, long dir, long cb) { return uv_h.uv_fs_closedir(at(loop), at(req), at(dir), at(cb)); }
+
+    public static final int FS_REQ = uv_h.UV_FS();
+    public static final int FS_COPYFILE_EXCL = uv_h.UV_FS_COPYFILE_EXCL(), FS_COPYFILE_FICLONE = uv_h.UV_FS_COPYFILE_FICLONE(),
+            FS_COPYFILE_FICLONE_FORCE = uv_h.UV_FS_COPYFILE_FICLONE_FORCE();
+    public static final int FS_SYMLINK_DIR = uv_h.UV_FS_SYMLINK_DIR();
+    public static final int DIRENT_FILE = uv_h.UV_DIRENT_FILE(), DIRENT_DIR = uv_h.UV_DIRENT_DIR(), DIRENT_LINK = uv_h.UV_DIRENT_LINK(),
+            DIRENT_FIFO = uv_h.UV_DIRENT_FIFO(), DIRENT_SOCKET = uv_h.UV_DIRENT_SOCKET(), DIRENT_CHAR = uv_h.UV_DIRENT_CHAR(),
+            DIRENT_BLOCK = uv_h.UV_DIRENT_BLOCK();
 
     // ------------------------------------------------------------------ the loop itself
 

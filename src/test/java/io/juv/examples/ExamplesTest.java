@@ -371,4 +371,29 @@ class ExamplesTest {
         assertEquals(127, spawn.waitForExit(), () -> "its output: " + spawn.transcript);
         spawn.awaitContaining("NOT_FOUND");
     }
+
+    // ------------------------------------------------------------------ copy
+
+    @Test
+    void copyCopiesAFileByteForByteWithItsMode() throws Exception {
+        Path src = dir.resolve("source"), dst = dir.resolve("copy");
+        byte[] data = new byte[5 * 1024 * 1024 + 17];
+        new Random(11).nextBytes(data);
+        Files.write(src, data);
+        Files.setPosixFilePermissions(src, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Running copy = example(Copy.class, src.toString(), dst.toString());
+        copy.await(l -> l.contains("copied") && l.contains("(100%)"), "with the progress at 100%");
+        copy.await(l -> l.startsWith("copied " + data.length + " bytes in "), "with the summary");
+        assertEquals(0, copy.waitForExit(), () -> "its output: " + copy.transcript);
+        assertArrayEquals(data, Files.readAllBytes(dst));
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dst)));
+    }
+
+    @Test
+    void copyOfAMissingFileExitsOneNamingTheError() throws Exception {
+        Running copy = example(Copy.class, dir.resolve("missing").toString(), dir.resolve("copy").toString());
+        assertEquals(1, copy.waitForExit(), () -> "its output: " + copy.transcript);
+        copy.awaitContaining("NOT_FOUND");
+        assertTrue(Files.notExists(dir.resolve("copy")));
+    }
 }

@@ -1,0 +1,136 @@
+package io.juv.fs;
+
+import io.juv.bindings.uv_dir_s;
+import io.juv.bindings.uv_dirent_t;
+import io.juv.internal.Errors;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open directory read a batch of entries at a time (uv_fs_opendir, uv_fs_readdir,
+ * uv_fs_closedir), for directories too large to list at once with {@link Fs#list}. Entries come
+ * in the directory's own order, without "." and "..". One read at a time; after {@link #close()}
+ * every read is refused with {@link io.juv.ErrorKind#FILE_CLOSED}, and the directory is closed
+ * once a read under way is done. Used from the loop's thread only.
+ */
+public final class AsyncDirectory {
+
+    private final LoopCore core;
+    private final Path path;
+    /** libuv's uv_dir_t; freed by uv_fs_closedir, after which nothing here touches it. */
+    private final long dir;
+    private boolean reading;
+    private boolean closing;
+    private boolean closeStarted;
+    private boolean closeDone;
+    private List<FsCallback<Void>> closeCallbacks;
+    private CompletableFuture<Void> closed;
+
+    AsyncDirectory(LoopCore core, Path path, long dir) {
+        this.core = core;
+        this.path = path;
+        this.dir = dir;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isClosed() {
+        return closing;
+    }
+
+    /** Up to max entries; none once every entry was read. */
+    public CompletableFuture<List<DirEntry>> read(int max) {
+        return Fs.future(cb -> read(max, cb));
+    }
+
+    /**
+     * @throws IllegalArgumentException if max is not positive
+     * @throws IllegalStateException if a read of this directory is under way
+     */
+    public void read(int max, FsCallback<List<DirEntry>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (max <= 0) throw new IllegalArgumentException("juv: read at least one entry, not " + max);
+        core.checkThread();
+        core.checkOpen();
+        if (closing) {
+            callback.done(null, Errors.fileClosed("the directory " + path));
+            return;
+        }
+        if (reading) throw new IllegalStateException("juv: a read of " + path + " is under way; one at a time");
+        reading = true;
+        long entrySize = uv_dirent_t.layout().byteSize();
+        // libuv writes the entries into the array the uv_dir_t points at: the request's own memory,
+        // which lives until the names are read and libuv's cleanup has freed them.
+        try {
+            FsRequest.<List<DirEntry>>start(core, "reading the directory " + path, max * entrySize, (loop, req, a) -> {
+                MemorySegment d = Platform.segment(dir, uv_dir_s.layout().byteSize());
+                uv_dir_s.dirents(d, MemorySegment.ofAddress(req.extraAddress()));
+                uv_dir_s.nentries(d, max);
+                return Uv.fsReaddir(loop, req.address(), dir, Upcalls.FS);
+            }, (req, n) -> FsRequest.dirents(req.extraAddress(), n), callback, this::readDone);
+        } catch (RuntimeException | Error e) {
+            readDone();
+            throw e;
+        }
+    }
+
+    private void readDone() {
+        if (!reading) return;
+        reading = false;
+        if (closing && !closeStarted) closeNow();
+    }
+
+    /** Closes the directory once a read under way is done; later calls give the same future. */
+    public CompletableFuture<Void> close() {
+        core.checkThread();
+        if (closed == null) {
+            closed = new CompletableFuture<>();
+            close((v, e) -> {
+                if (e != null) closed.completeExceptionally(e);
+                else closed.complete(null);
+            });
+        }
+        return closed;
+    }
+
+    public void close(FsCallback<Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        core.checkThread();
+        if (closeDone) {
+            callback.done(null, null);
+            return;
+        }
+        if (closeCallbacks == null) closeCallbacks = new ArrayList<>();
+        closeCallbacks.add(callback);
+        if (closing) return;
+        closing = true;
+        if (!reading) closeNow();
+    }
+
+    private void closeNow() {
+        closeStarted = true;
+        FsRequest.<Void>start(core, "closing the directory " + path, 0,
+                (loop, req, a) -> Uv.fsClosedir(loop, req.address(), dir, Upcalls.FS), FsRequest.none(), (v, e) -> {
+                    List<FsCallback<Void>> each = closeCallbacks;
+                    closeCallbacks = null;
+                    closeDone = true;
+                    for (FsCallback<Void> cb : each) core.guard(() -> cb.done(null, e));
+                }, null);
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncDirectory[" + path + (closing ? ", closed" : "") + "]";
+    }
+}

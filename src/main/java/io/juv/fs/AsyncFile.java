@@ -1,0 +1,351 @@
+package io.juv.fs;
+
+import io.juv.UvException;
+import io.juv.internal.Errors;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open file of one loop: reads and writes (at a position or at the file's own, one buffer or
+ * several), its status, sync, truncation, and close. Every operation runs on libuv's thread pool
+ * and completes on the loop's thread, in a callback form and a {@link CompletableFuture} form.
+ *
+ * <p>A read gives the number of bytes read, 0 at the end of the file; a buffer's position moves
+ * past the bytes read or written, as a channel's does. Heap buffers and segments of arenas a
+ * program may close are copied (see {@link Fs#buffer} for memory that is not); a read into a
+ * segment whose arena is closed before the read is done fails with {@code ESCOPECLOSED} and
+ * writes nothing anywhere.
+ *
+ * <p><b>Closing.</b> {@link #close()} refuses every later operation with
+ * {@link io.juv.ErrorKind#FILE_CLOSED} and closes the descriptor once the operations already
+ * started are done, so none of them can touch a descriptor number the system has handed out
+ * again. Used from the loop's thread only.
+ */
+public final class AsyncFile {
+
+    /** A position argument: at the file's current position, which the operation moves (read(2), write(2)). */
+    public static final long CURRENT_POSITION = -1;
+
+    private final LoopCore core;
+    private final int fd;
+    private final Path path;
+    private int pending;
+    private boolean closing;
+    private CompletableFuture<Void> closed;
+    private List<FsCallback<Void>> closeCallbacks;
+
+    AsyncFile(LoopCore core, int fd, Path path) {
+        this.core = core;
+        this.fd = fd;
+        this.path = path;
+    }
+
+    /** The file descriptor: the system's number, valid until the file is closed. */
+    public int fd() {
+        return fd;
+    }
+
+    /** The path it was opened with, or the one mkstemp chose. */
+    public Path path() {
+        return path;
+    }
+
+    /** True once {@link #close()} was called (the descriptor itself may close a little later). */
+    public boolean isClosed() {
+        return closing;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Reads at the file's current position into dst's remaining bytes. */
+    public CompletableFuture<Integer> read(ByteBuffer dst) {
+        return read(dst, CURRENT_POSITION);
+    }
+
+    public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
+        return Fs.future(cb -> read(dst, position, cb));
+    }
+
+    public void read(ByteBuffer dst, long position, FsCallback<Integer> callback) {
+        read(new ByteBuffer[] {dst}, position, callback);
+    }
+
+    /** Scatter: fills the buffers in order (readv, preadv). */
+    public CompletableFuture<Integer> read(ByteBuffer[] dsts, long position) {
+        return Fs.future(cb -> read(dsts, position, cb));
+    }
+
+    public void read(ByteBuffer[] dsts, long position, FsCallback<Integer> callback) {
+        transfer(IoParts.of(dsts, true), position, true, callback);
+    }
+
+    /** Reads into the segment, from its start, at most its size. */
+    public CompletableFuture<Integer> read(MemorySegment dst, long position) {
+        return Fs.future(cb -> read(dst, position, cb));
+    }
+
+    public void read(MemorySegment dst, long position, FsCallback<Integer> callback) {
+        transfer(IoParts.of(dst, true), position, true, callback);
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Writes src's remaining bytes at the file's current position (the end, if opened to append). */
+    public CompletableFuture<Integer> write(ByteBuffer src) {
+        return write(src, CURRENT_POSITION);
+    }
+
+    public CompletableFuture<Integer> write(ByteBuffer src, long position) {
+        return Fs.future(cb -> write(src, position, cb));
+    }
+
+    public void write(ByteBuffer src, long position, FsCallback<Integer> callback) {
+        write(new ByteBuffer[] {src}, position, callback);
+    }
+
+    /** Gather: writes the buffers in order (writev, pwritev). */
+    public CompletableFuture<Integer> write(ByteBuffer[] srcs, long position) {
+        return Fs.future(cb -> write(srcs, position, cb));
+    }
+
+    public void write(ByteBuffer[] srcs, long position, FsCallback<Integer> callback) {
+        transfer(IoParts.of(srcs, false), position, false, callback);
+    }
+
+    public CompletableFuture<Integer> write(MemorySegment src, long position) {
+        return Fs.future(cb -> write(src, position, cb));
+    }
+
+    public void write(MemorySegment src, long position, FsCallback<Integer> callback) {
+        transfer(IoParts.of(src, false), position, false, callback);
+    }
+
+    private void transfer(IoParts parts, long position, boolean read, FsCallback<Integer> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (position < CURRENT_POSITION) throw new IllegalArgumentException("juv: a negative position: " + position);
+        if (refused(callback)) return;
+        String what = (read ? "reading " : "writing ") + name();
+        begin(what, parts.extraSize(), (loop, req, arena) -> {
+            long extra = req.extraAddress();
+            parts.fill(extra, !read);
+            return read
+                    ? Uv.fsRead(loop, req.address(), fd, extra, parts.count(), position, Upcalls.FS)
+                    : Uv.fsWrite(loop, req.address(), fd, extra, parts.count(), position, Upcalls.FS);
+        }, (req, n) -> {
+            if (read) parts.readDone(req.extraAddress(), n);
+            else parts.advance(n);
+            return (int) n;
+        }, callback);
+    }
+
+    // ------------------------------------------------------------------ the rest
+
+    /** fstat(2). */
+    public CompletableFuture<FileStat> stat() {
+        return Fs.future(this::stat);
+    }
+
+    public void stat(FsCallback<FileStat> callback) {
+        run("stat of " + name(), (loop, req, a) -> Uv.fsFstat(loop, req.address(), fd, Upcalls.FS), (req, r) -> req.stat(), callback);
+    }
+
+    /** fsync(2): data and metadata on the device. */
+    public CompletableFuture<Void> sync() {
+        return Fs.future(this::sync);
+    }
+
+    public void sync(FsCallback<Void> callback) {
+        run("syncing " + name(), (loop, req, a) -> Uv.fsFsync(loop, req.address(), fd, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** fdatasync(2): the data, and only the metadata needed to read it back. */
+    public CompletableFuture<Void> dataSync() {
+        return Fs.future(this::dataSync);
+    }
+
+    public void dataSync(FsCallback<Void> callback) {
+        run("syncing " + name(), (loop, req, a) -> Uv.fsFdatasync(loop, req.address(), fd, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** ftruncate(2): cuts the file to length bytes, or extends it with zeros. */
+    public CompletableFuture<Void> truncate(long length) {
+        return Fs.future(cb -> truncate(length, cb));
+    }
+
+    public void truncate(long length, FsCallback<Void> callback) {
+        if (length < 0) throw new IllegalArgumentException("juv: a negative length: " + length);
+        run("truncating " + name(), (loop, req, a) -> Uv.fsFtruncate(loop, req.address(), fd, length, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** fchmod(2), mode as chmod's octal bits (0644). */
+    public CompletableFuture<Void> chmod(int mode) {
+        return Fs.future(cb -> chmod(mode, cb));
+    }
+
+    public void chmod(int mode, FsCallback<Void> callback) {
+        run("chmod of " + name(), (loop, req, a) -> Uv.fsFchmod(loop, req.address(), fd, mode, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** fchown(2); -1 leaves the owner or the group as it is. */
+    public CompletableFuture<Void> chown(int uid, int gid) {
+        return Fs.future(cb -> chown(uid, gid, cb));
+    }
+
+    public void chown(int uid, int gid, FsCallback<Void> callback) {
+        run("chown of " + name(), (loop, req, a) -> Uv.fsFchown(loop, req.address(), fd, uid, gid, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** futimes(2): the access and modification times. */
+    public CompletableFuture<Void> setTimes(Instant accessTime, Instant modifiedTime) {
+        return Fs.future(cb -> setTimes(accessTime, modifiedTime, cb));
+    }
+
+    public void setTimes(Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
+        double at = Fs.seconds(accessTime), mt = Fs.seconds(modifiedTime);
+        run("setting the times of " + name(), (loop, req, a) -> Uv.fsFutime(loop, req.address(), fd, at, mt, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /**
+     * sendfile(2): count bytes of this file from position to target at its current position,
+     * inside the kernel where it can. Gives the number sent, which may be fewer.
+     */
+    public CompletableFuture<Long> transferTo(long position, long count, AsyncFile target) {
+        return Fs.future(cb -> transferTo(position, count, target, cb));
+    }
+
+    public void transferTo(long position, long count, AsyncFile target, FsCallback<Long> callback) {
+        Objects.requireNonNull(target, "target");
+        if (position < 0 || count < 0) throw new IllegalArgumentException("juv: a negative position or count");
+        if (refused(callback)) return;
+        if (target.closing) {
+            callback.done(null, Errors.fileClosed("the target " + target.name()));
+            return;
+        }
+        // The target's descriptor too must stay open until the kernel is done with it.
+        target.pending++;
+        try {
+            this.<Long>run("sending " + name() + " to " + target.name(),
+                (loop, req, a) -> Uv.fsSendfile(loop, req.address(), target.fd, fd, position, count, Upcalls.FS),
+                (req, n) -> n, (Long n, io.juv.UvException e) -> {
+                    target.operationDone();
+                    callback.done(n, e);
+                });
+        } catch (RuntimeException | Error e) {
+            target.operationDone();
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Closes the file once the operations already started are done; later calls give the same future. */
+    public CompletableFuture<Void> close() {
+        core.checkThread();
+        if (closed == null) {
+            closed = new CompletableFuture<>();
+            close((v, e) -> {
+                if (e != null) closed.completeExceptionally(e);
+                else closed.complete(null);
+            });
+        }
+        return closed;
+    }
+
+    /** Closes the file once the operations already started are done; the callback hears of it then. */
+    public void close(FsCallback<Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        core.checkThread();
+        if (closeDone) {
+            callback.done(null, null); // closed already: nothing is left to wait for
+            return;
+        }
+        if (closeCallbacks == null) closeCallbacks = new ArrayList<>();
+        closeCallbacks.add(callback);
+        if (closing) return; // already on its way: this callback hears with the first
+        closing = true;
+        if (pending == 0) {
+            closeStarted = true;
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
+        FsRequest.<Void>start(core, "closing " + name(), 0, (loop, req, a) -> Uv.fsClose(loop, req.address(), fd, Upcalls.FS),
+                FsRequest.none(), (v, e) -> {
+                    List<FsCallback<Void>> each = closeCallbacks;
+                    closeCallbacks = null;
+                    closeDone = true;
+                    for (FsCallback<Void> cb : each) core.guard(() -> cb.done(null, e));
+                }, null);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private String name() {
+        return path != null ? path.toString() : "file descriptor " + fd;
+    }
+
+    /** A refused operation is told to its callback at once: the file is closed to this program. */
+    private boolean refused(FsCallback<?> callback) {
+        core.checkThread();
+        core.checkOpen();
+        if (!closing) return false;
+        callback.done(null, Errors.fileClosed(name()));
+        return true;
+    }
+
+    private <T> void run(String what, FsRequest.Starter starter, FsRequest.Result<T> result, FsCallback<T> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (refused(callback)) return;
+        begin(what, 0, starter, result, callback);
+    }
+
+    private <T> void begin(String what, long extra, FsRequest.Starter starter, FsRequest.Result<T> result, FsCallback<T> callback) {
+        Runnable done = started();
+        try {
+            FsRequest.start(core, what, extra, starter, result, callback, done);
+        } catch (RuntimeException | Error e) {
+            done.run();
+            throw e;
+        }
+    }
+
+    /** Counts an operation in; the runnable counts it out, and closes the file if it was the last one a close waits for. */
+    private Runnable started() {
+        pending++;
+        boolean[] done = new boolean[1];
+        return () -> {
+            if (done[0]) return;
+            done[0] = true;
+            operationDone();
+        };
+    }
+
+    private void operationDone() {
+        pending--;
+        if (pending == 0 && closing && closeCallbacks != null && !closeStarted) {
+            closeStarted = true;
+            closeNow();
+        }
+    }
+
+    private boolean closeStarted;
+    private boolean closeDone;
+
+    @Override
+    public String toString() {
+        return "AsyncFile[" + name() + (closing ? ", closed" : "") + "]";
+    }
+}

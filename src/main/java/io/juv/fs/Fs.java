@@ -1,0 +1,476 @@
+package io.juv.fs;
+
+import io.juv.EventLoop;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessMode;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Asynchronous file operations of one loop ({@code loop.fs()}), on libuv's thread pool: each
+ * runs there and completes on the loop's thread, in a callback form ({@link FsCallback}) and a
+ * {@link CompletableFuture} form. Named for libuv's {@code uv_fs_*} and Node's {@code fs}, and
+ * not {@code Files}, so that it reads apart from {@link java.nio.file.Files} in the same file.
+ *
+ * <p>Failures are {@link io.juv.UvException}s with libuv's error name and a kind for the ones
+ * programs handle ({@link io.juv.ErrorKind#NOT_FOUND}, {@code PERMISSION_DENIED},
+ * {@code ALREADY_EXISTS}, {@code NOT_A_DIRECTORY}, {@code IS_A_DIRECTORY},
+ * {@code DIRECTORY_NOT_EMPTY}, ...); a future completes exceptionally with one, a callback gets
+ * it as its error. Every method is called on the loop's thread; on a closed loop it throws
+ * {@link IllegalStateException}. A pending operation keeps the loop running until it is done.
+ * The pool (4 threads by default) is shared with DNS and queued work; see
+ * {@link EventLoop#threadPoolSize(int)}. An {@link AsyncFile} or {@link AsyncDirectory} is not a
+ * libuv handle: closing the loop does not close it, and one left open keeps its descriptor.
+ */
+public final class Fs {
+
+    private final LoopCore core;
+
+    private Fs(LoopCore core) {
+        this.core = core;
+    }
+
+    /**
+     * The file operations of a loop.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public static Fs of(EventLoop loop) {
+        LoopCore core = LoopCore.of(loop);
+        core.checkOpen();
+        return new Fs(core);
+    }
+
+    // ------------------------------------------------------------------ buffers that need no copy
+
+    /** Scopes of the buffers juv made: memory that lives as long as anyone holds a segment of it. */
+    private static final Set<MemorySegment.Scope> OWN = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final MemorySegment.Scope GLOBAL = Arena.global().scope();
+
+    /**
+     * Native memory for reads and writes that libuv uses in place, with no copy: it cannot be
+     * closed, only collected once unreachable, and an operation holds it until it is done. Any
+     * other segment or buffer works too, through a copy.
+     */
+    public static MemorySegment buffer(long size) {
+        MemorySegment s = Arena.ofAuto().allocate(size, 4096);
+        OWN.add(s.scope());
+        return s;
+    }
+
+    /** True when the segment's memory cannot be freed while a reference to it is held. */
+    static boolean outlivesItsUse(MemorySegment s) {
+        MemorySegment.Scope scope = s.scope();
+        return scope.equals(GLOBAL) || OWN.contains(scope);
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    /**
+     * Opens a file with {@link StandardOpenOption}s as {@link java.nio.channels.FileChannel#open}
+     * reads them (none: READ; APPEND implies WRITE; CREATE, CREATE_NEW and TRUNCATE_EXISTING only
+     * when writing; SPARSE is a hint and ignored) and {@link LinkOption#NOFOLLOW_LINKS}; a new
+     * file gets mode 0666 less the umask.
+     *
+     * @throws UnsupportedOperationException for DELETE_ON_CLOSE or an option juv does not know
+     */
+    public CompletableFuture<AsyncFile> open(Path path, OpenOption... options) {
+        return open(path, Set.of(options), 0666);
+    }
+
+    public CompletableFuture<AsyncFile> open(Path path, Set<? extends OpenOption> options, int mode) {
+        return future(cb -> open(path, options, mode, cb));
+    }
+
+    public void open(Path path, Set<? extends OpenOption> options, int mode, FsCallback<AsyncFile> callback) {
+        String p = cPath(path);
+        int flags = openFlags(options);
+        run("opening " + p, (loop, req, a) -> Uv.fsOpen(loop, req.address(), a.allocateFrom(p), flags, mode, Upcalls.FS),
+                (req, fd) -> new AsyncFile(core, (int) fd, path), callback);
+    }
+
+    static int openFlags(Set<? extends OpenOption> options) {
+        Platform.OpenFlags f = Platform.OPEN_FLAGS;
+        boolean read = options.contains(StandardOpenOption.READ);
+        boolean append = options.contains(StandardOpenOption.APPEND);
+        boolean write = options.contains(StandardOpenOption.WRITE) || append;
+        int flags = write ? (read ? f.readWrite() : f.writeOnly()) : f.readOnly();
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.READ || o == StandardOpenOption.WRITE || o == StandardOpenOption.SPARSE) continue;
+            if (o == StandardOpenOption.APPEND) flags |= f.append();
+            else if (o == StandardOpenOption.CREATE) flags |= write ? f.create() : 0;
+            else if (o == StandardOpenOption.CREATE_NEW) flags |= write ? f.create() | f.exclusive() : 0;
+            else if (o == StandardOpenOption.TRUNCATE_EXISTING) flags |= write ? f.truncate() : 0;
+            else if (o == StandardOpenOption.SYNC) flags |= f.sync();
+            else if (o == StandardOpenOption.DSYNC) flags |= f.dsync();
+            else if (o == LinkOption.NOFOLLOW_LINKS) flags |= f.noFollow();
+            else throw new UnsupportedOperationException("juv: open option " + o);
+        }
+        return flags;
+    }
+
+    /**
+     * The whole file as bytes: open, read in blocks until a read gives 0, close (Node's
+     * fs.readFile). The file is closed whatever happened.
+     */
+    public CompletableFuture<byte[]> readFile(Path path) {
+        return open(path).thenCompose(file -> {
+            CompletableFuture<byte[]> all = new CompletableFuture<>();
+            readRest(file, new java.io.ByteArrayOutputStream(), ByteBuffer.allocate(READ_FILE_BLOCK), all);
+            return closeAfter(file, all);
+        });
+    }
+
+    private static final int READ_FILE_BLOCK = 256 * 1024;
+
+    private static void readRest(AsyncFile file, java.io.ByteArrayOutputStream into, ByteBuffer block, CompletableFuture<byte[]> all) {
+        block.clear();
+        file.read(block, AsyncFile.CURRENT_POSITION, (n, e) -> {
+            if (e != null) {
+                all.completeExceptionally(e);
+            } else if (n == 0) {
+                all.complete(into.toByteArray());
+            } else {
+                into.write(block.array(), 0, n);
+                readRest(file, into, block, all);
+            }
+        });
+    }
+
+    /** Writes the bytes as the whole file, creating it (mode 0666 less the umask) or truncating it, then closes it. */
+    public CompletableFuture<Void> writeFile(Path path, byte[] data) {
+        Objects.requireNonNull(data, "data");
+        ByteBuffer rest = ByteBuffer.wrap(data);
+        return open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+                .thenCompose(file -> {
+                    CompletableFuture<Void> all = new CompletableFuture<>();
+                    writeRest(file, rest, all);
+                    return closeAfter(file, all);
+                });
+    }
+
+    private static void writeRest(AsyncFile file, ByteBuffer rest, CompletableFuture<Void> all) {
+        if (!rest.hasRemaining()) {
+            all.complete(null);
+            return;
+        }
+        // A write may take fewer bytes than given; the buffer's position says how many it took.
+        file.write(rest, AsyncFile.CURRENT_POSITION, (n, e) -> {
+            if (e != null) all.completeExceptionally(e);
+            else writeRest(file, rest, all);
+        });
+    }
+
+    /** The result of work on a file, once the file is closed (the work's error first, else the close's). */
+    private static <T> CompletableFuture<T> closeAfter(AsyncFile file, CompletableFuture<T> work) {
+        return work.handle((v, e) -> file.close().handle((c, ce) -> {
+            if (e != null) throw e instanceof java.util.concurrent.CompletionException ce2 ? ce2 : new java.util.concurrent.CompletionException(e);
+            if (ce != null) throw new java.util.concurrent.CompletionException(ce);
+            return v;
+        })).thenCompose(f -> f);
+    }
+
+    /**
+     * mkstemp(3): creates and opens a new file named prefix plus six random characters, readable
+     * and writable by its owner only; {@link AsyncFile#path()} is its name.
+     */
+    public CompletableFuture<AsyncFile> createTempFile(Path prefix) {
+        return future(cb -> createTempFile(prefix, cb));
+    }
+
+    public void createTempFile(Path prefix, FsCallback<AsyncFile> callback) {
+        String template = cPath(prefix) + "XXXXXX";
+        run("creating a file " + template, (loop, req, a) -> Uv.fsMkstemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
+                (req, fd) -> new AsyncFile(core, (int) fd, req.resultPath()), callback);
+    }
+
+    /** mkdtemp(3): creates a new directory named prefix plus six random characters (mode 0700); gives its path. */
+    public CompletableFuture<Path> createTempDirectory(Path prefix) {
+        return future(cb -> createTempDirectory(prefix, cb));
+    }
+
+    public void createTempDirectory(Path prefix, FsCallback<Path> callback) {
+        String template = cPath(prefix) + "XXXXXX";
+        run("creating a directory " + template, (loop, req, a) -> Uv.fsMkdtemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
+                (req, r) -> req.resultPath(), callback);
+    }
+
+    // ------------------------------------------------------------------ status
+
+    /** stat(2), following symbolic links. */
+    public CompletableFuture<FileStat> stat(Path path) {
+        return future(cb -> stat(path, cb));
+    }
+
+    public void stat(Path path, FsCallback<FileStat> callback) {
+        String p = cPath(path);
+        run("stat of " + p, (loop, req, a) -> Uv.fsStat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
+    }
+
+    /** lstat(2): a symbolic link's own status. */
+    public CompletableFuture<FileStat> lstat(Path path) {
+        return future(cb -> lstat(path, cb));
+    }
+
+    public void lstat(Path path, FsCallback<FileStat> callback) {
+        String p = cPath(path);
+        run("lstat of " + p, (loop, req, a) -> Uv.fsLstat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
+    }
+
+    /** statfs(2) of the file system that holds the path. */
+    public CompletableFuture<FileSystemStats> statfs(Path path) {
+        return future(cb -> statfs(path, cb));
+    }
+
+    public void statfs(Path path, FsCallback<FileSystemStats> callback) {
+        String p = cPath(path);
+        run("statfs of " + p, (loop, req, a) -> Uv.fsStatfs(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.statfs(), callback);
+    }
+
+    /** access(2): completes normally if the process may access the file in every mode given (none: that it exists). */
+    public CompletableFuture<Void> access(Path path, AccessMode... modes) {
+        return future(cb -> access(path, Set.of(modes), cb));
+    }
+
+    public void access(Path path, Set<AccessMode> modes, FsCallback<Void> callback) {
+        String p = cPath(path);
+        // R_OK, W_OK, X_OK and F_OK are 4, 2, 1 and 0 on every platform libuv runs on (libuv defines them on Windows).
+        int mode = 0;
+        for (AccessMode m : modes) mode |= switch (m) { case READ -> 4; case WRITE -> 2; case EXECUTE -> 1; };
+        int bits = mode;
+        run("access to " + p, (loop, req, a) -> Uv.fsAccess(loop, req.address(), a.allocateFrom(p), bits, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    // ------------------------------------------------------------------ names
+
+    /** rename(2): replaces to if it exists (a directory only by an empty one). */
+    public CompletableFuture<Void> rename(Path from, Path to) {
+        return future(cb -> rename(from, to, cb));
+    }
+
+    public void rename(Path from, Path to, FsCallback<Void> callback) {
+        String f = cPath(from), t = cPath(to);
+        run("renaming " + f + " to " + t, (loop, req, a) -> Uv.fsRename(loop, req.address(), a.allocateFrom(f), a.allocateFrom(t), Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** unlink(2): removes a file's name (not a directory's: see {@link #rmdir}). */
+    public CompletableFuture<Void> unlink(Path path) {
+        return future(cb -> unlink(path, cb));
+    }
+
+    public void unlink(Path path, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("unlinking " + p, (loop, req, a) -> Uv.fsUnlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** mkdir(2) with mode 0777 less the umask. */
+    public CompletableFuture<Void> mkdir(Path path) {
+        return mkdir(path, 0777);
+    }
+
+    public CompletableFuture<Void> mkdir(Path path, int mode) {
+        return future(cb -> mkdir(path, mode, cb));
+    }
+
+    public void mkdir(Path path, int mode, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("creating the directory " + p, (loop, req, a) -> Uv.fsMkdir(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** rmdir(2): removes an empty directory. */
+    public CompletableFuture<Void> rmdir(Path path) {
+        return future(cb -> rmdir(path, cb));
+    }
+
+    public void rmdir(Path path, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("removing the directory " + p, (loop, req, a) -> Uv.fsRmdir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** scandir(3): a directory's entries, without "." and "..", in libuv's order (sorted by name on Unix). */
+    public CompletableFuture<List<DirEntry>> list(Path directory) {
+        return future(cb -> list(directory, cb));
+    }
+
+    public void list(Path directory, FsCallback<List<DirEntry>> callback) {
+        String p = cPath(directory);
+        run("listing " + p, (loop, req, a) -> Uv.fsScandir(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, n) -> req.scandir(), callback);
+    }
+
+    /** opendir(3): a directory to read a batch of entries at a time ({@link AsyncDirectory}); close it when done. */
+    public CompletableFuture<AsyncDirectory> openDirectory(Path directory) {
+        return future(cb -> openDirectory(directory, cb));
+    }
+
+    public void openDirectory(Path directory, FsCallback<AsyncDirectory> callback) {
+        String p = cPath(directory);
+        run("opening the directory " + p, (loop, req, a) -> Uv.fsOpendir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
+                (req, r) -> new AsyncDirectory(core, directory, req.ptr()), callback);
+    }
+
+    /** Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced. */
+    public CompletableFuture<Void> copyFile(Path from, Path to, CopyFlag... flags) {
+        return future(cb -> copyFile(from, to, Set.of(flags), cb));
+    }
+
+    public void copyFile(Path from, Path to, Set<CopyFlag> flags, FsCallback<Void> callback) {
+        String f = cPath(from), t = cPath(to);
+        int bits = 0;
+        for (CopyFlag c : flags) bits |= switch (c) {
+            case EXCLUSIVE -> Uv.FS_COPYFILE_EXCL;
+            case CLONE -> Uv.FS_COPYFILE_FICLONE;
+            case CLONE_ONLY -> Uv.FS_COPYFILE_FICLONE_FORCE;
+        };
+        int mode = bits;
+        run("copying " + f + " to " + t, (loop, req, a) -> Uv.fsCopyfile(loop, req.address(), a.allocateFrom(f), a.allocateFrom(t), mode, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** symlink(2): link becomes a symbolic link holding target (which need not exist). */
+    public CompletableFuture<Void> symlink(Path target, Path link) {
+        return future(cb -> symlink(target, link, cb));
+    }
+
+    public void symlink(Path target, Path link, FsCallback<Void> callback) {
+        String t = cPath(target), l = cPath(link);
+        run("linking " + l + " to " + t, (loop, req, a) -> Uv.fsSymlink(loop, req.address(), a.allocateFrom(t), a.allocateFrom(l), 0, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** link(2): a second name for an existing file. */
+    public CompletableFuture<Void> link(Path existing, Path link) {
+        return future(cb -> link(existing, link, cb));
+    }
+
+    public void link(Path existing, Path link, FsCallback<Void> callback) {
+        String e = cPath(existing), l = cPath(link);
+        run("linking " + l + " to " + e, (loop, req, a) -> Uv.fsLink(loop, req.address(), a.allocateFrom(e), a.allocateFrom(l), Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** readlink(2): what a symbolic link holds. */
+    public CompletableFuture<Path> readlink(Path link) {
+        return future(cb -> readlink(link, cb));
+    }
+
+    public void readlink(Path link, FsCallback<Path> callback) {
+        String p = cPath(link);
+        run("reading the link " + p, (loop, req, a) -> Uv.fsReadlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
+    }
+
+    /** realpath(3): the absolute path with every link, "." and ".." resolved. */
+    public CompletableFuture<Path> realpath(Path path) {
+        return future(cb -> realpath(path, cb));
+    }
+
+    public void realpath(Path path, FsCallback<Path> callback) {
+        String p = cPath(path);
+        run("resolving " + p, (loop, req, a) -> Uv.fsRealpath(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
+    }
+
+    // ------------------------------------------------------------------ attributes
+
+    /** chmod(2), mode as octal bits (0644). */
+    public CompletableFuture<Void> chmod(Path path, int mode) {
+        return future(cb -> chmod(path, mode, cb));
+    }
+
+    public void chmod(Path path, int mode, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("chmod of " + p, (loop, req, a) -> Uv.fsChmod(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** chown(2); -1 leaves the owner or the group as it is. */
+    public CompletableFuture<Void> chown(Path path, int uid, int gid) {
+        return future(cb -> chown(path, uid, gid, cb));
+    }
+
+    public void chown(Path path, int uid, int gid, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("chown of " + p, (loop, req, a) -> Uv.fsChown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** lchown(2): a symbolic link's own owner. */
+    public CompletableFuture<Void> lchown(Path path, int uid, int gid) {
+        return future(cb -> lchown(path, uid, gid, cb));
+    }
+
+    public void lchown(Path path, int uid, int gid, FsCallback<Void> callback) {
+        String p = cPath(path);
+        run("lchown of " + p, (loop, req, a) -> Uv.fsLchown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
+    }
+
+    /** utime(2): the access and modification times (to the microsecond or so: libuv takes seconds as a double). */
+    public CompletableFuture<Void> setTimes(Path path, Instant accessTime, Instant modifiedTime) {
+        return future(cb -> setTimes(path, accessTime, modifiedTime, cb));
+    }
+
+    public void setTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
+        String p = cPath(path);
+        double at = seconds(accessTime), mt = seconds(modifiedTime);
+        run("setting the times of " + p, (loop, req, a) -> Uv.fsUtime(loop, req.address(), a.allocateFrom(p), at, mt, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    /** lutimes(3): a symbolic link's own times, not its target's. */
+    public CompletableFuture<Void> setLinkTimes(Path path, Instant accessTime, Instant modifiedTime) {
+        return future(cb -> setLinkTimes(path, accessTime, modifiedTime, cb));
+    }
+
+    public void setLinkTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
+        String p = cPath(path);
+        double at = seconds(accessTime), mt = seconds(modifiedTime);
+        run("setting the times of the link " + p, (loop, req, a) -> Uv.fsLutime(loop, req.address(), a.allocateFrom(p), at, mt, Upcalls.FS),
+                FsRequest.none(), callback);
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    static double seconds(Instant t) {
+        Objects.requireNonNull(t, "time");
+        return t.getEpochSecond() + t.getNano() / 1e9;
+    }
+
+    /** The path as libuv takes it: UTF-8, with no NUL (C would stop there and name another file). */
+    private static String cPath(Path path) {
+        String s = Objects.requireNonNull(path, "path").toString();
+        if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("juv: a path with a NUL character");
+        if (s.isEmpty()) throw new IllegalArgumentException("juv: an empty path");
+        return s;
+    }
+
+    private <T> void run(String what, FsRequest.Starter starter, FsRequest.Result<T> result, FsCallback<T> callback) {
+        Objects.requireNonNull(callback, "callback");
+        FsRequest.start(core, what, 0, starter, result, callback, null);
+    }
+
+    /** The future form of a callback form: thrown errors (wrong thread, closed loop, bad argument) are thrown, not put in the future. */
+    static <T> CompletableFuture<T> future(Consumer<FsCallback<T>> op) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        op.accept((value, error) -> {
+            if (error != null) f.completeExceptionally(error);
+            else f.complete(value);
+        });
+        return f;
+    }
+}

@@ -1,0 +1,14 @@
+package io.juv.fs;
+
+import io.juv.UvException;
+
+/**
+ * Called once, on the loop's thread, when a file operation is done: with its result and a null
+ * error, or a null result and the error ({@link io.juv.ErrorKind#NOT_FOUND},
+ * {@link io.juv.ErrorKind#PERMISSION_DENIED}, {@link io.juv.ErrorKind#FILE_CLOSED}, ...).
+ * Operations with nothing to return give a null result on success.
+ */
+@FunctionalInterface
+public interface FsCallback<T> {
+    void done(T result, UvException error);
+}
