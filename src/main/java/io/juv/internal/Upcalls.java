@@ -8,6 +8,7 @@ import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
 import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
+import io.juv.bindings.uv_random_cb;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
 import io.juv.bindings.uv_timer_cb;
@@ -49,6 +50,8 @@ public final class Upcalls {
     public static final long REQUEST = stub("request", uv_write_cb.descriptor());
     public static final long GETADDRINFO = stub("getaddrinfo", uv_getaddrinfo_cb.descriptor());
     public static final long GETNAMEINFO = stub("getnameinfo", uv_getnameinfo_cb.descriptor());
+    /** uv_random_cb: the bytes are in the request's own memory, which {@link RequestBase#beforeRelease} reads. */
+    public static final long RANDOM = stub("random", uv_random_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -206,6 +209,17 @@ public final class Upcalls {
             long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, hostname);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void random(long req, int status, long buf, long length) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(req);
+            core = LoopCore.ofKey(key);
+            ((RequestBase) core.lookup(key)).completed(status, buf);
         } catch (Throwable t) {
             fail(core, t);
         }
