@@ -6,6 +6,8 @@ package io.juv;
  */
 public enum HandleKind {
     TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP,
+    /** A terminal (io.juv.tty.Tty). */
+    TTY,
     /** A TLS session over another stream; it owns that stream, which is counted too. */
     TLS
 }

@@ -64,6 +64,7 @@ public final class LoopCore {
             case PREPARE -> Uv.PREPARE;
             case PIPE -> Uv.NAMED_PIPE;
             case UDP -> Uv.UDP;
+            case TTY -> Uv.TTY;
             case TLS -> -1; // layered: no libuv handle
         };
     }
