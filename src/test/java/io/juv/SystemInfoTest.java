@@ -219,6 +219,9 @@ class SystemInfoTest {
         int[] counts = new int[256];
         for (byte v : big) counts[v & 0xff]++;
         for (int c : counts) assertTrue(c > 200 && c < 700, "a byte value appeared " + c + " times in 100000");
+        EventLoop closed = EventLoop.create();
+        Loops.closeClean(closed);
+        assertThrows(IllegalStateException.class, () -> SystemInfo.randomBytes(closed, 8), "a closed loop starts no request");
         assertThrows(WrongThreadException.class, () -> {
             EventLoop loop = EventLoop.create();
             try {

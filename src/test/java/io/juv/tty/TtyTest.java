@@ -195,4 +195,43 @@ class TtyTest {
             Tty.stdin(closed, (t, d) -> { });
         });
     }
+
+    // ------------------------------------------------------------------ in this JVM, on a pty of its own
+
+    @Test
+    void aTtyOnAPtyInThisProcessReadsWritesSizesAndKeepsNoViewAlive() {
+        assumeTrue(Pty.available(), "no /dev/ptmx: pseudo-terminals are a Linux test here");
+        try (Pty pty = Pty.open()) {
+            pty.size(100, 30);
+            StringBuilder typed = new StringBuilder();
+            java.nio.ByteBuffer[] kept = new java.nio.ByteBuffer[1];
+            Object[] seen = new Object[3];
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop);
+                Tty tty = Tty.open(loop, pty.slave(), true, (t, data) -> {
+                    kept[0] = data;
+                    typed.append(StandardCharsets.UTF_8.decode(data));
+                    if (typed.indexOf("\r") >= 0) {
+                        t.write("got it\n");
+                        t.close();
+                        wd.cancel();
+                    }
+                });
+                assertEquals(1, loop.stats().handles(io.juv.HandleKind.TTY));
+                seen[0] = tty.windowSize();
+                tty.mode(TtyMode.RAW);
+                seen[1] = tty.mode();
+                pty.size(120, 40); // the window grows; a program that handles SIGWINCH would ask again
+                seen[2] = tty.windowSize();
+                pty.type("abc\r".getBytes(StandardCharsets.UTF_8));
+            });
+            assertEquals(new WindowSize(100, 30), seen[0]);
+            assertEquals(TtyMode.RAW, seen[1]);
+            assertEquals(new WindowSize(120, 40), seen[2]);
+            assertEquals("abc\r", typed.toString(), "raw mode: CR as typed, no echo, no line editing");
+            assertEquals("got it\r\n", new String(pty.read(64), StandardCharsets.UTF_8), "output processing still turns LF into CRLF");
+            // The read view died with the loop's memory.
+            assertThrows(IllegalStateException.class, () -> kept[0].get(0));
+        }
+    }
 }
