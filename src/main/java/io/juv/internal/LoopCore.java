@@ -218,10 +218,13 @@ public final class LoopCore {
         for (HandleKind k : HandleKind.values()) {
             if (handleCounts[k.ordinal()] != 0) handles.put(k, handleCounts[k.ordinal()]);
         }
-        long[] m = metrics.read();
+        LoopMetrics.Figures m = metrics.read();
         return new LoopStats(incomingTcp, outgoingTcp, Map.copyOf(handles), pendingRequests, nativeBytes,
-                m[0], Duration.ofNanos(m[3]),
-                m[1] < 0 ? OptionalLong.empty() : OptionalLong.of(m[1]), m[2] < 0 ? OptionalLong.empty() : OptionalLong.of(m[2]));
+                m.iterations(), Duration.ofNanos(m.idleNanos()), counted(m.events()), counted(m.eventsWaiting()));
+    }
+
+    private static OptionalLong counted(long n) {
+        return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
     // ------------------------------------------------------------------ read and write buffers

@@ -34,8 +34,11 @@ final class LoopMetrics {
     private final boolean idleTimeOn;
     /** Counted by juv before libuv 1.45. */
     private long iterations;
-    /** libuv's figures, kept once its loop is gone: loop_count, events, events_waiting, idle nanoseconds. */
-    private long[] last;
+    /** libuv's figures, kept once its loop is gone. */
+    private Figures last;
+
+    /** events and eventsWaiting are -1 before libuv 1.45, which does not count them. */
+    record Figures(long iterations, long events, long eventsWaiting, long idleNanos) {}
 
     LoopMetrics(LoopCore core, boolean idleTime) {
         this.core = core;
@@ -48,15 +51,14 @@ final class LoopMetrics {
         return idleTimeOn;
     }
 
-    /** loop_count, events, events_waiting (the last two -1 before libuv 1.45), idle nanoseconds. */
-    long[] read() {
+    Figures read() {
         if (last != null) return last;
         long idle = idleTimeOn ? Uv.metricsIdleTime(core.loop) : 0;
-        if (METRICS_INFO.isEmpty()) return new long[] {iterations, -1, -1, idle};
+        if (METRICS_INFO.isEmpty()) return new Figures(iterations, -1, -1, idle);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = arena.allocate(METRICS_SIZE);
             Errors.check((int) METRICS_INFO.get().invokeExact(core.loop, m.address()));
-            return new long[] {m.get(JAVA_LONG, 0), m.get(JAVA_LONG, 8), m.get(JAVA_LONG, 16), idle};
+            return new Figures(m.get(JAVA_LONG, 0), m.get(JAVA_LONG, 8), m.get(JAVA_LONG, 16), idle);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
