@@ -53,13 +53,20 @@ public final class EventLoop implements Executor, AutoCloseable {
         LoopCore.coresOf(loop -> loop.core);
     }
 
-    private EventLoop() {
-        this.core = new LoopCore();
+    private EventLoop(LoopOptions options) {
+        Signal block = options.blockSignal();
+        if (block != null && block.number() < 0) throw new IllegalArgumentException("SIG" + block + " does not exist on this platform");
+        this.core = new LoopCore(this, options.idleTime(), block == null ? 0 : block.number());
     }
 
     /** A new loop, owned by the calling thread. */
     public static EventLoop create() {
-        return new EventLoop();
+        return new EventLoop(LoopOptions.DEFAULT);
+    }
+
+    /** A new loop configured by {@code options} (uv_loop_configure), owned by the calling thread. */
+    public static EventLoop create(LoopOptions options) {
+        return new EventLoop(Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -81,6 +88,21 @@ public final class EventLoop implements Executor, AutoCloseable {
     public void run(Consumer<EventLoop> start) {
         Objects.requireNonNull(start, "start");
         core.run(() -> start.accept(this));
+    }
+
+    /**
+     * Runs one iteration of the loop (libuv's UV_RUN_ONCE): waits for events if none are ready,
+     * runs their callbacks and the tasks handed over with {@link #execute}, and returns whether
+     * work remains (a referenced handle or request, or a task). For driving the loop from another
+     * event loop or a game loop; exit hooks run once it returns false.
+     */
+    public boolean runOnce() {
+        return core.run(null, Uv.RUN_ONCE);
+    }
+
+    /** {@link #runOnce()} without waiting (UV_RUN_NOWAIT): runs what is ready now and returns whether work remains. */
+    public boolean runNoWait() {
+        return core.run(null, Uv.RUN_NOWAIT);
     }
 
     /**

@@ -8,6 +8,8 @@ public enum HandleKind {
     TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP,
     /** A child process (io.juv.process.Process). */
     PROCESS,
+    /** A terminal (io.juv.tty.Tty). */
+    TTY,
     /** A TLS session over another stream; it owns that stream, which is counted too. */
     TLS
 }

@@ -2,6 +2,7 @@ package io.juv;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A snapshot of an event loop's counters, as cl-async's {@code stats} gave them.
@@ -12,10 +13,16 @@ import java.util.Map;
  * @param pendingRequests libuv requests (writes, connects, shutdowns, lookups) not yet completed
  * @param nativeBytes     native memory juv holds for this loop, its own buffers included
  * @param iterations      loop iterations so far
- * @param idleTime        time the loop spent waiting for events (libuv's idle-time metric)
+ * @param idleTime        time the loop spent waiting for events (libuv's idle-time metric); zero
+ *                        when the loop was made with {@code LoopOptions.idleTime(false)}
+ * @param events          events the loop has processed (uv_metrics_info's {@code events});
+ *                        empty before libuv 1.45, which does not count them
+ * @param eventsWaiting   events that were waiting when the loop last polled
+ *                        (uv_metrics_info's {@code events_waiting}); empty before libuv 1.45
  */
 public record LoopStats(long incomingTcp, long outgoingTcp, Map<HandleKind, Integer> handles,
-                        int pendingRequests, long nativeBytes, long iterations, Duration idleTime) {
+                        int pendingRequests, long nativeBytes, long iterations, Duration idleTime,
+                        OptionalLong events, OptionalLong eventsWaiting) {
 
     /** Open handles of all kinds together. */
     public int openHandles() {

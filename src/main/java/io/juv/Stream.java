@@ -260,7 +260,7 @@ public abstract class Stream extends HandleBase {
 
     /** Completes once the kernel has the bytes, or exceptionally with the write's {@link UvException}. */
     public CompletableFuture<Void> writeAsync(MemorySegment data) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = core.newFuture();
         write(data, (s, error) -> {
             if (error == null) done.complete(null);
             else done.completeExceptionally(error);

@@ -209,6 +209,37 @@ class MemorySafetyTest {
         assertThrows(UvException.class, p.stdin()::peerName);
     }
 
+    /** A closed Tty: a stream's Java-state answers, and its own (fd, readable, the mode it had). */
+    private static final Set<String> TTY_JAVA_STATE;
+    static {
+        Set<String> tty = new java.util.HashSet<>(STREAM_JAVA_STATE);
+        tty.addAll(Set.of("fd", "isReadable", "mode"));
+        TTY_JAVA_STATE = Set.copyOf(tty);
+    }
+
+    @Test
+    void everyMethodOfAClosedTtyThrowsOrAnswersFromJavaState() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.juv.tty.Pty.available(), "no /dev/ptmx for a pseudo-terminal");
+        try (io.juv.tty.Pty pty = io.juv.tty.Pty.open()) {
+            io.juv.tty.Tty[] tty = new io.juv.tty.Tty[1];
+            EventLoop loop = EventLoop.create();
+            try {
+                loop.run(l -> {
+                    tty[0] = io.juv.tty.Tty.open(l, pty.slave(), true, (t, d) -> { });
+                    tty[0].mode(io.juv.tty.TtyMode.RAW);
+                    tty[0].close();
+                });
+                callEveryMethod(tty[0], io.juv.tty.Tty.class, TTY_JAVA_STATE);
+                assertThrows(UvException.class, tty[0]::windowSize);
+                assertThrows(UvException.class, () -> tty[0].mode(io.juv.tty.TtyMode.NORMAL));
+                assertEquals(io.juv.tty.TtyMode.RAW, tty[0].mode());
+            } finally {
+                Loops.closeClean(loop);
+            }
+            callEveryMethod(tty[0], io.juv.tty.Tty.class, TTY_JAVA_STATE);
+        }
+    }
+
     private static void checkClosedHandles(Object[] h) {
         callEveryMethod(h[0], TcpServer.class, SERVER_JAVA_STATE);
         callEveryMethod(h[1], Timer.class, TIMER_JAVA_STATE);
@@ -276,6 +307,7 @@ class MemorySafetyTest {
         if (t == InetAddress.class) return InetAddress.getLoopbackAddress();
         if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         if (t == Map.class) return Map.of();
+        if (t == io.juv.tty.TtyMode.class) return io.juv.tty.TtyMode.RAW;
         if (t == Object.class) return "attachment";
         if (t.isInterface()) {
             // Any callback: a do-nothing implementation (functional interfaces and handlers alike).

@@ -3,9 +3,7 @@ package io.juv.internal;
 import io.juv.HandleKind;
 import io.juv.LoopStats;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,14 +11,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One libuv loop and everything juv keeps beside it: the table of live handles and requests
@@ -70,6 +65,7 @@ public final class LoopCore {
             case PIPE -> Uv.NAMED_PIPE;
             case UDP -> Uv.UDP;
             case PROCESS -> Uv.PROCESS;
+            case TTY -> Uv.TTY;
             case TLS -> -1; // layered: no libuv handle
         };
     }
@@ -77,12 +73,6 @@ public final class LoopCore {
     static long handleSize(HandleKind kind) {
         return HANDLE_SIZE[kind.ordinal()];
     }
-
-    /** uv_metrics_info arrived in libuv 1.45; with it, iterations are counted by libuv itself. */
-    private static final Optional<MethodHandle> METRICS_INFO =
-            LibUv.optional("uv_metrics_info", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    /** sizeof(uv_metrics_t): loop_count, events, events_waiting, then 13 reserved pointers. */
-    private static final long METRICS_SIZE = 16 * 8;
 
     /** Bytes libuv may read into at once, and juv may try-write from its scratch buffer at once. */
     public static final int IO_BUFFER_SIZE = IoBuffers.SIZE;
@@ -102,7 +92,6 @@ public final class LoopCore {
     private int pendingRequests;
     public long incomingTcp;
     public long outgoingTcp;
-    long iterations;
 
     private final IoBuffers buffers;
     /** The loop's timers, behind one uv_timer_t; made with the first timer. */
@@ -122,9 +111,17 @@ public final class LoopCore {
     private final Object wakeLock = new Object();
     private boolean rejecting;
     private final Wakeup wakeup;
-    private final IterationCounter iterationCounter;
+    private final LoopMetrics metrics;
+    /** The public loop this is the core of, for the futures juv hands out. */
+    private final io.juv.EventLoop api;
 
-    public LoopCore() {
+    /**
+     * A loop owned by the calling thread, configured before anything else touches it.
+     *
+     * @param blockSignal the signal number the loop waits with blocked (UV_LOOP_BLOCK_SIGNAL), or 0
+     */
+    public LoopCore(io.juv.EventLoop api, boolean idleTime, int blockSignal) {
+        this.api = api;
         owner = Thread.currentThread();
         loopSize = Uv.loopSize();
         loop = NativeMemory.malloc(loopSize);
@@ -133,15 +130,24 @@ public final class LoopCore {
             NativeMemory.free(loop);
             throw Errors.of(rc);
         }
+        if (blockSignal != 0 && (rc = Uv.loopConfigureBlockSignal(loop, blockSignal)) < 0) {
+            Uv.loopClose(loop); // nothing was started on it yet
+            NativeMemory.free(loop);
+            throw Errors.of(rc, "blocking signal " + blockSignal + " in the loop (libuv takes only SIGPROF)");
+        }
         nativeBytes += loopSize;
-        Uv.loopConfigureIdleTime(loop);
         index = HandleTable.addLoop(this);
         table = new HandleTable(index);
         buffers = new IoBuffers();
         nativeBytes += IoBuffers.BYTES;
         readBuffer = buffers.readAddress;
         wakeup = new Wakeup(this);
-        iterationCounter = METRICS_INFO.isPresent() ? null : new IterationCounter(this);
+        metrics = new LoopMetrics(this, idleTime);
+    }
+
+    /** An incomplete future of this loop: its dependent stages run on the loop thread ({@link io.juv.LoopFuture}). */
+    public <T> io.juv.LoopFuture<T> newFuture() {
+        return new io.juv.LoopFuture<>(api);
     }
 
     // ------------------------------------------------------------------ threads
@@ -220,22 +226,13 @@ public final class LoopCore {
         for (HandleKind k : HandleKind.values()) {
             if (handleCounts[k.ordinal()] != 0) handles.put(k, handleCounts[k.ordinal()]);
         }
-        long idleNanos = closed ? 0 : Uv.metricsIdleTime(loop);
+        LoopMetrics.Figures m = metrics.read();
         return new LoopStats(incomingTcp, outgoingTcp, Map.copyOf(handles), pendingRequests, nativeBytes,
-                closed ? iterations : loopCount(), Duration.ofNanos(idleNanos));
+                m.iterations(), Duration.ofNanos(m.idleNanos()), counted(m.events()), counted(m.eventsWaiting()));
     }
 
-    private long loopCount() {
-        if (METRICS_INFO.isEmpty()) return iterations;
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment metrics = arena.allocate(METRICS_SIZE);
-            Errors.check((int) METRICS_INFO.get().invokeExact(MemorySegment.ofAddress(loop), metrics));
-            return metrics.get(JAVA_LONG, 0); // loop_count is the first field everywhere
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+    private static OptionalLong counted(long n) {
+        return n < 0 ? OptionalLong.empty() : OptionalLong.of(n);
     }
 
     // ------------------------------------------------------------------ read and write buffers
@@ -313,6 +310,16 @@ public final class LoopCore {
      * rethrown here.
      */
     public void run(Runnable start) {
+        run(start, Uv.RUN_DEFAULT);
+    }
+
+    /**
+     * Runs the start callback, then libuv in one of its modes: RUN_DEFAULT until nothing is left,
+     * RUN_ONCE for one iteration (waiting for events if there are none yet), RUN_NOWAIT for one
+     * iteration that never waits. Returns whether work remains (referenced handles or requests, or
+     * tasks from {@link #execute}); the exit hooks run once none does, or after a failure.
+     */
+    public boolean run(Runnable start, int mode) {
         checkThread();
         checkOpen();
         if (running) throw new IllegalStateException("juv: the event loop is already running");
@@ -322,7 +329,12 @@ public final class LoopCore {
             // in the start callback must count from now.
             Uv.updateTime(loop);
             if (start != null) guard(start);
-            if (failure == null) runUntilDone();
+            boolean more = false;
+            if (failure == null) {
+                if (mode == Uv.RUN_DEFAULT) runUntilDone();
+                else more = runStep(mode);
+            }
+            if (more && failure == null) return true;
             for (Runnable hook : exitHooks) guard(hook);
             exitHooks.clear();
             Throwable f = failure;
@@ -334,9 +346,24 @@ public final class LoopCore {
                 failure = null;
                 throw unchecked(f);
             }
+            return false;
         } finally {
             running = false;
         }
+    }
+
+    /** One libuv iteration, then the tasks it left (a task queued from the loop thread waits for the wakeup otherwise). */
+    private boolean runStep(int mode) {
+        inUvRun = true;
+        try {
+            Uv.run(loop, mode);
+        } finally {
+            inUvRun = false;
+        }
+        if (failure != null) return false;
+        runTasks();
+        if (failure != null) return false;
+        return Uv.loopAlive(loop) || !tasks.isEmpty();
     }
 
     private void runUntilDone() {
@@ -414,8 +441,8 @@ public final class LoopCore {
             if (table.at(i) instanceof HandleBase h) h.closeNow();
         }
         drainCloses();
-        // libuv's own count (1.45+) lives in the uv_loop_t freed below; a closed loop's stats report it from here.
-        iterations = loopCount();
+        // libuv's own counts (1.45+) live in the uv_loop_t freed below; a closed loop's stats report them from here.
+        metrics.freeze();
         closed = true;
         buffers.close();
         nativeBytes -= IoBuffers.BYTES;
@@ -530,20 +557,6 @@ public final class LoopCore {
         @Override
         protected void onAsync() {
             core.runTasks();
-        }
-    }
-
-    /** Counts iterations where libuv cannot (before 1.45): a check handle runs once per iteration. */
-    private static final class IterationCounter extends HandleBase {
-        IterationCounter(LoopCore core) {
-            super(core, HandleKind.CHECK, true, Uv::checkInit);
-            Errors.check(Uv.checkStart(handle, Upcalls.CHECK));
-            Uv.unref(handle);
-        }
-
-        @Override
-        protected void onCheck() {
-            core.iterations++;
         }
     }
 }

@@ -12,7 +12,7 @@ public abstract class RequestBase {
 
     public enum Type {
         WRITE(Uv.WRITE_REQ), CONNECT(Uv.CONNECT_REQ), SHUTDOWN(Uv.SHUTDOWN_REQ), GETADDRINFO(Uv.GETADDRINFO_REQ),
-        GETNAMEINFO(Uv.GETNAMEINFO_REQ), UDP_SEND(Uv.UDP_SEND_REQ), FS(Uv.FS_REQ);
+        GETNAMEINFO(Uv.GETNAMEINFO_REQ), UDP_SEND(Uv.UDP_SEND_REQ), FS(Uv.FS_REQ), RANDOM(Uv.RANDOM_REQ);
 
         /** sizeof the uv_*_t, asked of libuv. */
         final long size;

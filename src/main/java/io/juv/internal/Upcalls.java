@@ -10,6 +10,7 @@ import io.juv.bindings.uv_fs_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
 import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
+import io.juv.bindings.uv_random_cb;
 import io.juv.bindings.uv_read_cb;
 import io.juv.bindings.uv_signal_cb;
 import io.juv.bindings.uv_timer_cb;
@@ -57,6 +58,8 @@ public final class Upcalls {
     public static final long EXIT = stub("exit", uv_exit_cb.descriptor());
     /** uv_fs_cb, every file operation's: the result lives in the request (uv_fs_get_result), so it passes the request on. */
     public static final long FS = stub("fs", uv_fs_cb.descriptor());
+    /** uv_random_cb: the bytes are in the request's own memory, which {@link RequestBase#beforeRelease} reads. */
+    public static final long RANDOM = stub("random", uv_random_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -247,6 +250,17 @@ public final class Upcalls {
             long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(0, req);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    private static void random(long req, int status, long buf, long length) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(req);
+            core = LoopCore.ofKey(key);
+            ((RequestBase) core.lookup(key)).completed(status, buf);
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -480,6 +480,58 @@ public final class Uv {
             DIRENT_FIFO = uv_h.UV_DIRENT_FIFO(), DIRENT_SOCKET = uv_h.UV_DIRENT_SOCKET(), DIRENT_CHAR = uv_h.UV_DIRENT_CHAR(),
             DIRENT_BLOCK = uv_h.UV_DIRENT_BLOCK();
 
+    // ------------------------------------------------------------------ TTY (io.juv.tty)
+
+    public static int ttyInit(long loop, long tty, int fd, boolean readable) { return uv_h.uv_tty_init(at(loop), at(tty), fd, readable ? 1 : 0); }
+    public static int ttySetMode(long tty, int mode) { return uv_h.uv_tty_set_mode(at(tty), mode); }
+    /** Async-signal-safe and callable from any thread: what a shutdown hook may call. */
+    public static int ttyResetMode() { return uv_h.uv_tty_reset_mode(); }
+    public static int ttyGetWinsize(long tty, MemorySegment width, MemorySegment height) {
+        return uv_h.uv_tty_get_winsize(at(tty), width, height);
+    }
+    public static final int TTY_MODE_NORMAL = uv_h.UV_TTY_MODE_NORMAL(), TTY_MODE_RAW = uv_h.UV_TTY_MODE_RAW(),
+            TTY_MODE_IO = uv_h.UV_TTY_MODE_IO();
+
+    // ------------------------------------------------------------------ system facts (io.juv.SystemInfo)
+
+    public static int uptime(MemorySegment seconds) { return uv_h.uv_uptime(seconds); }
+    public static void loadavg(MemorySegment avg) { uv_h.uv_loadavg(avg); }
+    public static int residentSetMemory(MemorySegment rss) { return uv_h.uv_resident_set_memory(rss); }
+    public static long totalMemory() { return uv_h.uv_get_total_memory(); }
+    public static long freeMemory() { return uv_h.uv_get_free_memory(); }
+    public static long constrainedMemory() { return uv_h.uv_get_constrained_memory(); }
+    /** uv_get_available_memory arrived in libuv 1.45. */
+    private static final Optional<MethodHandle> AVAILABLE_MEMORY = LibUv.optional("uv_get_available_memory",
+            FunctionDescriptor.of(JAVA_LONG));
+    public static boolean hasAvailableMemory() { return AVAILABLE_MEMORY.isPresent(); }
+    public static long availableMemory() {
+        try {
+            return (long) AVAILABLE_MEMORY.orElseThrow().invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+    public static int cpuInfo(MemorySegment infos, MemorySegment count) { return uv_h.uv_cpu_info(infos, count); }
+    public static void freeCpuInfo(MemorySegment infos, int count) { uv_h.uv_free_cpu_info(infos, count); }
+    public static int interfaceAddresses(MemorySegment addresses, MemorySegment count) { return uv_h.uv_interface_addresses(addresses, count); }
+    public static void freeInterfaceAddresses(MemorySegment addresses, int count) { uv_h.uv_free_interface_addresses(addresses, count); }
+    public static int gethostname(MemorySegment buffer, MemorySegment size) { return uv_h.uv_os_gethostname(buffer, size); }
+    public static int availableParallelism() { return uv_h.uv_available_parallelism(); }
+    public static MemorySegment setupArgs(int argc, MemorySegment argv) { return uv_h.uv_setup_args(argc, argv); }
+    public static int getProcessTitle(MemorySegment buffer, long size) { return uv_h.uv_get_process_title(buffer, size); }
+    public static int setProcessTitle(MemorySegment title) { return uv_h.uv_set_process_title(title); }
+    /** loop and req 0 with cb 0: synchronous; else the bytes arrive in the callback, from the thread pool. */
+    public static int random(long loop, long req, long buf, long length, long cb) {
+        return uv_h.uv_random(at(loop), at(req), at(buf), length, 0, at(cb));
+    }
+    public static int getpid() { return uv_h.uv_os_getpid(); }
+    public static int getppid() { return uv_h.uv_os_getppid(); }
+    public static int uname(MemorySegment buffer) { return uv_h.uv_os_uname(buffer); }
+    public static int homedir(MemorySegment buffer, MemorySegment size) { return uv_h.uv_os_homedir(buffer, size); }
+    public static int tmpdir(MemorySegment buffer, MemorySegment size) { return uv_h.uv_os_tmpdir(buffer, size); }
+    public static int getrusage(MemorySegment rusage) { return uv_h.uv_getrusage(rusage); }
+    public static final int RANDOM_REQ = uv_h.UV_RANDOM();
+
     // ------------------------------------------------------------------ the loop itself
 
     public static long loopSize() { return uv_h.uv_loop_size(); }
@@ -491,6 +543,13 @@ public final class Uv {
     public static long metricsIdleTime(long loop) { return uv_h.uv_metrics_idle_time(at(loop)); }
     /** Runs the loop in UV_RUN_DEFAULT mode: until nothing referenced is left, or uv_stop. Calls back into Java. */
     public static int run(long loop) { return uv_h.uv_run(at(loop), uv_h.UV_RUN_DEFAULT()); }
+    /** uv_run in a mode (RUN_DEFAULT, RUN_ONCE, RUN_NOWAIT): non-zero while referenced work remains. */
+    public static int run(long loop, int mode) { return uv_h.uv_run(at(loop), mode); }
+    public static final int RUN_DEFAULT = uv_h.UV_RUN_DEFAULT(), RUN_ONCE = uv_h.UV_RUN_ONCE(), RUN_NOWAIT = uv_h.UV_RUN_NOWAIT();
+    /** UV_LOOP_BLOCK_SIGNAL: epoll_wait and friends run with signum blocked (libuv accepts only SIGPROF). */
+    public static int loopConfigureBlockSignal(long loop, int signum) {
+        return uv_h.uv_loop_configure.makeInvoker(JAVA_INT).apply(at(loop), uv_h.UV_LOOP_BLOCK_SIGNAL(), signum);
+    }
     public static void stop(long loop) { uv_h.uv_stop(at(loop)); }
     public static void updateTime(long loop) { uv_h.uv_update_time(at(loop)); }
     public static boolean loopAlive(long loop) { return uv_h.uv_loop_alive(at(loop)) != 0; }

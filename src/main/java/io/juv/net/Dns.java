@@ -38,7 +38,7 @@ public final class Dns {
         core.checkOpen();
         // getaddrinfo takes "::1" but not "[::1]", which connect and listen take.
         String name = host.startsWith("[") && Addresses.literal(host, 0) != null ? host.substring(1, host.length() - 1) : host;
-        CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
+        CompletableFuture<List<InetAddress>> result = core.newFuture();
         try {
             AddressLookup.start(core, name, 0, family, (found, error) -> {
                 if (error != null) result.completeExceptionally(error);
@@ -57,7 +57,7 @@ public final class Dns {
         LoopCore core = LoopCore.of(loop);
         core.checkThread();
         core.checkOpen();
-        CompletableFuture<String> result = new CompletableFuture<>();
+        CompletableFuture<String> result = core.newFuture();
         try {
             NameLookup.start(core, new InetSocketAddress(address, 0), (name, error) -> {
                 if (error != null) result.completeExceptionally(error);

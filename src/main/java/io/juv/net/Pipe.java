@@ -83,7 +83,7 @@ public final class Pipe extends Stream {
         LoopCore core = LoopCore.of(loop);
         PipeName target = PipeName.of(name);
         Pipe pipe = new Pipe(core, false, handler, false);
-        CompletableFuture<Pipe> future = new CompletableFuture<>();
+        CompletableFuture<Pipe> future = core.newFuture();
         pipe.connecting = future;
         try {
             new PipeConnect(core, pipe).start(target);
@@ -210,7 +210,7 @@ public final class Pipe extends Stream {
 
     /** {@link #sendHandle(TcpSocket, WriteCallback)}, completing once the write is done. */
     public CompletableFuture<Void> sendHandleAsync(TcpSocket socket) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = core.newFuture();
         sendHandle(socket, (s, error) -> {
             if (error == null) done.complete(null);
             else done.completeExceptionally(error);

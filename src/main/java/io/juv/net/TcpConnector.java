@@ -27,7 +27,7 @@ final class TcpConnector {
     private final LoopCore core;
     private final StreamHandler<? super TcpSocket> handler;
     private final String target;
-    private final CompletableFuture<TcpSocket> future = new CompletableFuture<>();
+    private final CompletableFuture<TcpSocket> future;
     private TcpSocket socket;
     private List<InetSocketAddress> addresses = List.of();
     private int next;
@@ -38,6 +38,7 @@ final class TcpConnector {
         this.core = core;
         this.handler = handler;
         this.target = target;
+        this.future = core.newFuture();
     }
 
     static CompletableFuture<TcpSocket> connect(LoopCore core, String host, int port, ConnectOptions options,

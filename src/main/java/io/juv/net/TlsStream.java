@@ -71,7 +71,7 @@ public final class TlsStream extends Stream {
         super(core, HandleKind.TLS, handler);
         this.options = options;
         this.engine = engine;
-        this.established = engine.getUseClientMode() ? new CompletableFuture<>() : null;
+        this.established = engine.getUseClientMode() ? core.newFuture() : null;
         SSLSession s = engine.getSession();
         netIn = ByteBuffer.allocate(s.getPacketBufferSize());
         netOut = ByteBuffer.allocate(s.getPacketBufferSize());

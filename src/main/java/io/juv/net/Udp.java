@@ -216,7 +216,7 @@ public final class Udp extends HandleBase {
 
     /** Completes once the kernel has the datagram, or exceptionally with a {@link UvException}; {@code to} null on a connected socket. */
     public CompletableFuture<Void> sendAsync(MemorySegment data, InetSocketAddress to) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = core.newFuture();
         send(data, to, (u, error) -> {
             if (error == null) done.complete(null);
             else done.completeExceptionally(error);

@@ -396,4 +396,20 @@ class ExamplesTest {
         copy.awaitContaining("NOT_FOUND");
         assertTrue(Files.notExists(dir.resolve("copy")));
     }
+
+    // ------------------------------------------------------------------ sysinfo
+
+    @Test
+    void sysinfoPrintsEveryFact() throws Exception {
+        Running info = example(Sysinfo.class);
+        info.await(l -> l.matches("cpus: [1-9][0-9]*"), "with the CPU count");
+        assertEquals(0, info.waitForExit(), () -> "its output: " + info.transcript);
+        String all = String.join("\n", info.transcript);
+        for (String key : List.of("libuv", "system", "hostname", "pid", "process title", "home", "tmpdir", "uptime", "hrtime",
+                "load average", "total memory", "free memory", "available memory", "constrained memory", "resident set",
+                "available parallelism", "cpus", "cpu 0", "interface lo", "rusage")) {
+            assertTrue(all.contains("\n" + key + ":") || all.startsWith(key + ":"), () -> "no '" + key + ":' line in " + all);
+        }
+        info.await(l -> l.matches("random: [0-9a-f]{32}"), "with 16 random bytes");
+    }
 }
