@@ -51,7 +51,7 @@ public final class AsyncDirectory {
 
     /** Up to max entries; none once every entry was read. */
     public CompletableFuture<List<DirEntry>> read(int max) {
-        return Fs.future(cb -> read(max, cb));
+        return Fs.future(core, cb -> read(max, cb));
     }
 
     /**
@@ -95,7 +95,7 @@ public final class AsyncDirectory {
     public CompletableFuture<Void> close() {
         core.checkThread();
         if (closed == null) {
-            closed = new CompletableFuture<>();
+            closed = core.newFuture();
             close((v, e) -> {
                 if (e != null) closed.completeExceptionally(e);
                 else closed.complete(null);

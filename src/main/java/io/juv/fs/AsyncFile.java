@@ -73,7 +73,7 @@ public final class AsyncFile {
     }
 
     public CompletableFuture<Integer> read(ByteBuffer dst, long position) {
-        return Fs.future(cb -> read(dst, position, cb));
+        return Fs.future(core, cb -> read(dst, position, cb));
     }
 
     public void read(ByteBuffer dst, long position, FsCallback<Integer> callback) {
@@ -82,7 +82,7 @@ public final class AsyncFile {
 
     /** Scatter: fills the buffers in order (readv, preadv). */
     public CompletableFuture<Integer> read(ByteBuffer[] dsts, long position) {
-        return Fs.future(cb -> read(dsts, position, cb));
+        return Fs.future(core, cb -> read(dsts, position, cb));
     }
 
     public void read(ByteBuffer[] dsts, long position, FsCallback<Integer> callback) {
@@ -91,7 +91,7 @@ public final class AsyncFile {
 
     /** Reads into the segment, from its start, at most its size. */
     public CompletableFuture<Integer> read(MemorySegment dst, long position) {
-        return Fs.future(cb -> read(dst, position, cb));
+        return Fs.future(core, cb -> read(dst, position, cb));
     }
 
     public void read(MemorySegment dst, long position, FsCallback<Integer> callback) {
@@ -106,7 +106,7 @@ public final class AsyncFile {
     }
 
     public CompletableFuture<Integer> write(ByteBuffer src, long position) {
-        return Fs.future(cb -> write(src, position, cb));
+        return Fs.future(core, cb -> write(src, position, cb));
     }
 
     public void write(ByteBuffer src, long position, FsCallback<Integer> callback) {
@@ -115,7 +115,7 @@ public final class AsyncFile {
 
     /** Gather: writes the buffers in order (writev, pwritev). */
     public CompletableFuture<Integer> write(ByteBuffer[] srcs, long position) {
-        return Fs.future(cb -> write(srcs, position, cb));
+        return Fs.future(core, cb -> write(srcs, position, cb));
     }
 
     public void write(ByteBuffer[] srcs, long position, FsCallback<Integer> callback) {
@@ -123,7 +123,7 @@ public final class AsyncFile {
     }
 
     public CompletableFuture<Integer> write(MemorySegment src, long position) {
-        return Fs.future(cb -> write(src, position, cb));
+        return Fs.future(core, cb -> write(src, position, cb));
     }
 
     public void write(MemorySegment src, long position, FsCallback<Integer> callback) {
@@ -152,7 +152,7 @@ public final class AsyncFile {
 
     /** fstat(2). */
     public CompletableFuture<FileStat> stat() {
-        return Fs.future(this::stat);
+        return Fs.future(core, this::stat);
     }
 
     public void stat(FsCallback<FileStat> callback) {
@@ -161,7 +161,7 @@ public final class AsyncFile {
 
     /** fsync(2): data and metadata on the device. */
     public CompletableFuture<Void> sync() {
-        return Fs.future(this::sync);
+        return Fs.future(core, this::sync);
     }
 
     public void sync(FsCallback<Void> callback) {
@@ -170,7 +170,7 @@ public final class AsyncFile {
 
     /** fdatasync(2): the data, and only the metadata needed to read it back. */
     public CompletableFuture<Void> dataSync() {
-        return Fs.future(this::dataSync);
+        return Fs.future(core, this::dataSync);
     }
 
     public void dataSync(FsCallback<Void> callback) {
@@ -179,7 +179,7 @@ public final class AsyncFile {
 
     /** ftruncate(2): cuts the file to length bytes, or extends it with zeros. */
     public CompletableFuture<Void> truncate(long length) {
-        return Fs.future(cb -> truncate(length, cb));
+        return Fs.future(core, cb -> truncate(length, cb));
     }
 
     public void truncate(long length, FsCallback<Void> callback) {
@@ -190,7 +190,7 @@ public final class AsyncFile {
 
     /** fchmod(2), mode as chmod's octal bits (0644). */
     public CompletableFuture<Void> chmod(int mode) {
-        return Fs.future(cb -> chmod(mode, cb));
+        return Fs.future(core, cb -> chmod(mode, cb));
     }
 
     public void chmod(int mode, FsCallback<Void> callback) {
@@ -199,7 +199,7 @@ public final class AsyncFile {
 
     /** fchown(2); -1 leaves the owner or the group as it is. */
     public CompletableFuture<Void> chown(int uid, int gid) {
-        return Fs.future(cb -> chown(uid, gid, cb));
+        return Fs.future(core, cb -> chown(uid, gid, cb));
     }
 
     public void chown(int uid, int gid, FsCallback<Void> callback) {
@@ -208,7 +208,7 @@ public final class AsyncFile {
 
     /** futimes(2): the access and modification times. */
     public CompletableFuture<Void> setTimes(Instant accessTime, Instant modifiedTime) {
-        return Fs.future(cb -> setTimes(accessTime, modifiedTime, cb));
+        return Fs.future(core, cb -> setTimes(accessTime, modifiedTime, cb));
     }
 
     public void setTimes(Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
@@ -222,7 +222,7 @@ public final class AsyncFile {
      * inside the kernel where it can. Gives the number sent, which may be fewer.
      */
     public CompletableFuture<Long> transferTo(long position, long count, AsyncFile target) {
-        return Fs.future(cb -> transferTo(position, count, target, cb));
+        return Fs.future(core, cb -> transferTo(position, count, target, cb));
     }
 
     public void transferTo(long position, long count, AsyncFile target, FsCallback<Long> callback) {
@@ -254,7 +254,7 @@ public final class AsyncFile {
     public CompletableFuture<Void> close() {
         core.checkThread();
         if (closed == null) {
-            closed = new CompletableFuture<>();
+            closed = core.newFuture();
             close((v, e) -> {
                 if (e != null) closed.completeExceptionally(e);
                 else closed.complete(null);

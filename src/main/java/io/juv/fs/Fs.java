@@ -96,7 +96,7 @@ public final class Fs {
     }
 
     public CompletableFuture<AsyncFile> open(Path path, Set<? extends OpenOption> options, int mode) {
-        return future(cb -> open(path, options, mode, cb));
+        return future(core, cb -> open(path, options, mode, cb));
     }
 
     public void open(Path path, Set<? extends OpenOption> options, int mode, FsCallback<AsyncFile> callback) {
@@ -132,7 +132,7 @@ public final class Fs {
      */
     public CompletableFuture<byte[]> readFile(Path path) {
         return open(path).thenCompose(file -> {
-            CompletableFuture<byte[]> all = new CompletableFuture<>();
+            CompletableFuture<byte[]> all = core.newFuture();
             readRest(file, new java.io.ByteArrayOutputStream(), ByteBuffer.allocate(READ_FILE_BLOCK), all);
             return closeAfter(file, all);
         });
@@ -160,7 +160,7 @@ public final class Fs {
         ByteBuffer rest = ByteBuffer.wrap(data);
         return open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
                 .thenCompose(file -> {
-                    CompletableFuture<Void> all = new CompletableFuture<>();
+                    CompletableFuture<Void> all = core.newFuture();
                     writeRest(file, rest, all);
                     return closeAfter(file, all);
                 });
@@ -192,7 +192,7 @@ public final class Fs {
      * and writable by its owner only; {@link AsyncFile#path()} is its name.
      */
     public CompletableFuture<AsyncFile> createTempFile(Path prefix) {
-        return future(cb -> createTempFile(prefix, cb));
+        return future(core, cb -> createTempFile(prefix, cb));
     }
 
     public void createTempFile(Path prefix, FsCallback<AsyncFile> callback) {
@@ -203,7 +203,7 @@ public final class Fs {
 
     /** mkdtemp(3): creates a new directory named prefix plus six random characters (mode 0700); gives its path. */
     public CompletableFuture<Path> createTempDirectory(Path prefix) {
-        return future(cb -> createTempDirectory(prefix, cb));
+        return future(core, cb -> createTempDirectory(prefix, cb));
     }
 
     public void createTempDirectory(Path prefix, FsCallback<Path> callback) {
@@ -216,7 +216,7 @@ public final class Fs {
 
     /** stat(2), following symbolic links. */
     public CompletableFuture<FileStat> stat(Path path) {
-        return future(cb -> stat(path, cb));
+        return future(core, cb -> stat(path, cb));
     }
 
     public void stat(Path path, FsCallback<FileStat> callback) {
@@ -226,7 +226,7 @@ public final class Fs {
 
     /** lstat(2): a symbolic link's own status. */
     public CompletableFuture<FileStat> lstat(Path path) {
-        return future(cb -> lstat(path, cb));
+        return future(core, cb -> lstat(path, cb));
     }
 
     public void lstat(Path path, FsCallback<FileStat> callback) {
@@ -236,7 +236,7 @@ public final class Fs {
 
     /** statfs(2) of the file system that holds the path. */
     public CompletableFuture<FileSystemStats> statfs(Path path) {
-        return future(cb -> statfs(path, cb));
+        return future(core, cb -> statfs(path, cb));
     }
 
     public void statfs(Path path, FsCallback<FileSystemStats> callback) {
@@ -246,7 +246,7 @@ public final class Fs {
 
     /** access(2): completes normally if the process may access the file in every mode given (none: that it exists). */
     public CompletableFuture<Void> access(Path path, AccessMode... modes) {
-        return future(cb -> access(path, Set.of(modes), cb));
+        return future(core, cb -> access(path, Set.of(modes), cb));
     }
 
     public void access(Path path, Set<AccessMode> modes, FsCallback<Void> callback) {
@@ -262,7 +262,7 @@ public final class Fs {
 
     /** rename(2): replaces to if it exists (a directory only by an empty one). */
     public CompletableFuture<Void> rename(Path from, Path to) {
-        return future(cb -> rename(from, to, cb));
+        return future(core, cb -> rename(from, to, cb));
     }
 
     public void rename(Path from, Path to, FsCallback<Void> callback) {
@@ -273,7 +273,7 @@ public final class Fs {
 
     /** unlink(2): removes a file's name (not a directory's: see {@link #rmdir}). */
     public CompletableFuture<Void> unlink(Path path) {
-        return future(cb -> unlink(path, cb));
+        return future(core, cb -> unlink(path, cb));
     }
 
     public void unlink(Path path, FsCallback<Void> callback) {
@@ -287,7 +287,7 @@ public final class Fs {
     }
 
     public CompletableFuture<Void> mkdir(Path path, int mode) {
-        return future(cb -> mkdir(path, mode, cb));
+        return future(core, cb -> mkdir(path, mode, cb));
     }
 
     public void mkdir(Path path, int mode, FsCallback<Void> callback) {
@@ -298,7 +298,7 @@ public final class Fs {
 
     /** rmdir(2): removes an empty directory. */
     public CompletableFuture<Void> rmdir(Path path) {
-        return future(cb -> rmdir(path, cb));
+        return future(core, cb -> rmdir(path, cb));
     }
 
     public void rmdir(Path path, FsCallback<Void> callback) {
@@ -309,7 +309,7 @@ public final class Fs {
 
     /** scandir(3): a directory's entries, without "." and "..", in libuv's order (sorted by name on Unix). */
     public CompletableFuture<List<DirEntry>> list(Path directory) {
-        return future(cb -> list(directory, cb));
+        return future(core, cb -> list(directory, cb));
     }
 
     public void list(Path directory, FsCallback<List<DirEntry>> callback) {
@@ -319,7 +319,7 @@ public final class Fs {
 
     /** opendir(3): a directory to read a batch of entries at a time ({@link AsyncDirectory}); close it when done. */
     public CompletableFuture<AsyncDirectory> openDirectory(Path directory) {
-        return future(cb -> openDirectory(directory, cb));
+        return future(core, cb -> openDirectory(directory, cb));
     }
 
     public void openDirectory(Path directory, FsCallback<AsyncDirectory> callback) {
@@ -330,7 +330,7 @@ public final class Fs {
 
     /** Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced. */
     public CompletableFuture<Void> copyFile(Path from, Path to, CopyFlag... flags) {
-        return future(cb -> copyFile(from, to, Set.of(flags), cb));
+        return future(core, cb -> copyFile(from, to, Set.of(flags), cb));
     }
 
     public void copyFile(Path from, Path to, Set<CopyFlag> flags, FsCallback<Void> callback) {
@@ -348,7 +348,7 @@ public final class Fs {
 
     /** symlink(2): link becomes a symbolic link holding target (which need not exist). */
     public CompletableFuture<Void> symlink(Path target, Path link) {
-        return future(cb -> symlink(target, link, cb));
+        return future(core, cb -> symlink(target, link, cb));
     }
 
     public void symlink(Path target, Path link, FsCallback<Void> callback) {
@@ -359,7 +359,7 @@ public final class Fs {
 
     /** link(2): a second name for an existing file. */
     public CompletableFuture<Void> link(Path existing, Path link) {
-        return future(cb -> link(existing, link, cb));
+        return future(core, cb -> link(existing, link, cb));
     }
 
     public void link(Path existing, Path link, FsCallback<Void> callback) {
@@ -370,7 +370,7 @@ public final class Fs {
 
     /** readlink(2): what a symbolic link holds. */
     public CompletableFuture<Path> readlink(Path link) {
-        return future(cb -> readlink(link, cb));
+        return future(core, cb -> readlink(link, cb));
     }
 
     public void readlink(Path link, FsCallback<Path> callback) {
@@ -380,7 +380,7 @@ public final class Fs {
 
     /** realpath(3): the absolute path with every link, "." and ".." resolved. */
     public CompletableFuture<Path> realpath(Path path) {
-        return future(cb -> realpath(path, cb));
+        return future(core, cb -> realpath(path, cb));
     }
 
     public void realpath(Path path, FsCallback<Path> callback) {
@@ -392,7 +392,7 @@ public final class Fs {
 
     /** chmod(2), mode as octal bits (0644). */
     public CompletableFuture<Void> chmod(Path path, int mode) {
-        return future(cb -> chmod(path, mode, cb));
+        return future(core, cb -> chmod(path, mode, cb));
     }
 
     public void chmod(Path path, int mode, FsCallback<Void> callback) {
@@ -402,7 +402,7 @@ public final class Fs {
 
     /** chown(2); -1 leaves the owner or the group as it is. */
     public CompletableFuture<Void> chown(Path path, int uid, int gid) {
-        return future(cb -> chown(path, uid, gid, cb));
+        return future(core, cb -> chown(path, uid, gid, cb));
     }
 
     public void chown(Path path, int uid, int gid, FsCallback<Void> callback) {
@@ -412,7 +412,7 @@ public final class Fs {
 
     /** lchown(2): a symbolic link's own owner. */
     public CompletableFuture<Void> lchown(Path path, int uid, int gid) {
-        return future(cb -> lchown(path, uid, gid, cb));
+        return future(core, cb -> lchown(path, uid, gid, cb));
     }
 
     public void lchown(Path path, int uid, int gid, FsCallback<Void> callback) {
@@ -422,7 +422,7 @@ public final class Fs {
 
     /** utime(2): the access and modification times (to the microsecond or so: libuv takes seconds as a double). */
     public CompletableFuture<Void> setTimes(Path path, Instant accessTime, Instant modifiedTime) {
-        return future(cb -> setTimes(path, accessTime, modifiedTime, cb));
+        return future(core, cb -> setTimes(path, accessTime, modifiedTime, cb));
     }
 
     public void setTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
@@ -434,7 +434,7 @@ public final class Fs {
 
     /** lutimes(3): a symbolic link's own times, not its target's. */
     public CompletableFuture<Void> setLinkTimes(Path path, Instant accessTime, Instant modifiedTime) {
-        return future(cb -> setLinkTimes(path, accessTime, modifiedTime, cb));
+        return future(core, cb -> setLinkTimes(path, accessTime, modifiedTime, cb));
     }
 
     public void setLinkTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
@@ -465,8 +465,8 @@ public final class Fs {
     }
 
     /** The future form of a callback form: thrown errors (wrong thread, closed loop, bad argument) are thrown, not put in the future. */
-    static <T> CompletableFuture<T> future(Consumer<FsCallback<T>> op) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+    static <T> CompletableFuture<T> future(LoopCore core, Consumer<FsCallback<T>> op) {
+        CompletableFuture<T> f = core.newFuture();
         op.accept((value, error) -> {
             if (error != null) f.completeExceptionally(error);
             else f.complete(value);

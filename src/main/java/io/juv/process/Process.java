@@ -57,8 +57,8 @@ public final class Process extends HandleBase {
     private final List<String> command;
     private final Pipe[] pipes;
     private final ExitHandler onExit;
-    private final CompletableFuture<ProcessExit> exited = new CompletableFuture<>();
-    private final CompletableFuture<ProcessExit> finished = new CompletableFuture<>();
+    private final CompletableFuture<ProcessExit> exited;
+    private final CompletableFuture<ProcessExit> finished;
     private int pid;
     private int openPipes;
     private ProcessExit exit;
@@ -66,6 +66,8 @@ public final class Process extends HandleBase {
     private boolean failed;
 
     private Process(LoopCore core, SpawnCall spawn, List<String> command, Pipe[] pipes, ExitHandler onExit) {
+        this.exited = core.newFuture(); // their stages run on the loop thread
+        this.finished = core.newFuture();
         super(core, HandleKind.PROCESS, spawn);
         this.command = command;
         this.pipes = pipes;
