@@ -39,7 +39,7 @@ import java.util.function.Function;
  * its {@link TlsException#reason()}) or {@link ErrorKind#TIMED_OUT}. {@link #close()} and
  * {@link #shutdown()} send close_notify; the peer's close_notify is {@link StreamHandler#onEnd};
  * the connection ending without it is {@link ErrorKind#TLS_TRUNCATED}. The engine's delegated
- * tasks run on the options' executor, never on the loop.
+ * tasks, and a client's first flight (its key shares), run on the options' executor, never on the loop.
  */
 public final class TlsStream extends Stream {
 
@@ -208,6 +208,12 @@ public final class TlsStream extends Stream {
             });
             handshakeTimer.start(timeout);
         }
+        if (engine.getUseClientMode()) {
+            // A client's beginHandshake writes its ClientHello there and then, key shares and all (a
+            // key pair per offered group): as costly as a delegated task, so it runs where they do.
+            runOffLoop(engine::beginHandshake);
+            return;
+        }
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -248,13 +254,28 @@ public final class TlsStream extends Stream {
     }
 
     private void runTasks() {
+        runOffLoop(null);
+    }
+
+    /** What runs on the executor before the engine's delegated tasks. */
+    private interface EngineStep {
+        void run() throws SSLException;
+    }
+
+    /** Runs {@code first} (if any) and the engine's delegated tasks on the executor, then resumes on the loop. */
+    private void runOffLoop(EngineStep first) {
         taskRunning = true;
         options.executor().execute(() -> {
+            SSLException failed = null;
             try {
+                if (first != null) first.run();
                 for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+            } catch (SSLException e) {
+                failed = e;
             } finally {
+                SSLException f = failed;
                 try {
-                    core.execute(this::tasksDone);
+                    core.execute(() -> tasksDone(f));
                 } catch (RejectedExecutionException loopClosed) {
                     // nothing left to resume
                 }
@@ -262,8 +283,12 @@ public final class TlsStream extends Stream {
         });
     }
 
-    private void tasksDone() {
+    private void tasksDone(SSLException failed) {
         taskRunning = false;
+        if (failed != null) {
+            handshakeFailed(TlsException.handshake(failed));
+            return;
+        }
         pump();
         if (!handshaking) flushPending();
     }
