@@ -584,6 +584,19 @@ public final class TlsStream extends Stream {
 
     // ------------------------------------------------------------------ what TLS adds
 
+    /**
+     * Aborts the session without close_notify: closes at once as {@link #closeNow()} does (queued
+     * writes are cancelled) and resets a TCP transport ({@link TcpSocket#reset()}, an RST instead
+     * of a FIN), so the peer sees ECONNRESET rather than an end it could take for a clean one. Over
+     * any other transport (a pipe) it is {@link #closeNow()}: the peer's TLS layer reports the
+     * missing close_notify as {@link ErrorKind#TLS_TRUNCATED}. During a graceful {@link #close()}
+     * it cuts the wait for the flush short; once the transport itself is closing, nothing changes.
+     */
+    public void reset() {
+        if (transport instanceof TcpSocket tcp) tcp.reset();
+        closeNow();
+    }
+
     private static UvException endOfStream() {
         return new UvException(0, "EOF", "end of stream (TLS close_notify)", ErrorKind.END_OF_STREAM);
     }
