@@ -859,11 +859,9 @@ class TlsTest {
         // jdk.tls.keyLimits is a security property read once per JVM: a JVM of its own, with a KeyUpdate every 16 KiB.
         java.nio.file.Path props = dir.resolve("key-limits.properties");
         java.nio.file.Files.writeString(props, "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^14, ChaCha20-Poly1305 KeyUpdate 2^14\n");
-        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake"));
-        String libuv = System.getProperty("juv.libuv.path");
-        if (libuv != null) cmd.add("-Djuv.libuv.path=" + libuv);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsKeyUpdateMain.class.getName(), Integer.toString(256 * 1024)));
+        List<String> cmd = io.juv.Programs.javaCommand(TlsKeyUpdateMain.class,
+                List.of("-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake", CERTS.shareWithAnotherJvm()),
+                Integer.toString(256 * 1024));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
