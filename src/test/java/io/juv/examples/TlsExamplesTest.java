@@ -3,6 +3,7 @@ package io.juv.examples;
 import io.juv.Loops;
 import io.juv.StreamHandler;
 import io.juv.UvException;
+import io.juv.net.PayloadSender;
 import io.juv.net.TlsOptions;
 import io.juv.net.TlsStream;
 import io.juv.Programs;
@@ -84,6 +85,15 @@ class TlsExamplesTest {
         return new Path[] {cert, key};
     }
 
+    /** openssl s_server -quiet on a certificate openssl made, and that certificate, for a client to trust. */
+    record SServer(Process process, int port, X509Certificate ca) {}
+
+    private SServer sServer() throws Exception {
+        Path[] certKey = opensslCertificate();
+        int port = Loops.closedPort();
+        return new SServer(sServer(certKey, port), port, certificate(certKey[0]));
+    }
+
     private static X509Certificate certificate(Path pem) throws Exception {
         try (InputStream in = Files.newInputStream(pem)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -151,11 +161,11 @@ class TlsExamplesTest {
     @Test
     void opensslSServerSendsTenMegabytesToJuv() throws Exception {
         assumeOpenssl();
-        Path[] certKey = opensslCertificate();
-        X509Certificate ca = certificate(certKey[0]);
-        int port = Loops.closedPort();
         // s_server -quiet sends what it reads on its standard input to the client it serves, and nothing else.
-        Process server = sServer(certKey, port);
+        SServer o = sServer();
+        Process server = o.process();
+        int port = o.port();
+        X509Certificate ca = o.ca();
         byte[] payload = Loops.random(TEN_MB, 23);
         // Fed once juv's handshake is done, so no byte goes to sServer's probe connection.
         Thread feeder = Thread.ofPlatform().daemon().unstarted(() -> {
@@ -229,10 +239,10 @@ class TlsExamplesTest {
     @Test
     void juvSendsTenMegabytesToOpensslSServer() throws Exception {
         assumeOpenssl();
-        Path[] certKey = opensslCertificate();
-        X509Certificate ca = certificate(certKey[0]);
-        int port = Loops.closedPort();
-        Process server = sServer(certKey, port);
+        SServer o = sServer();
+        Process server = o.process();
+        int port = o.port();
+        X509Certificate ca = o.ca();
         byte[] payload = Loops.random(TEN_MB, 22);
         AtomicReference<UvException> error = new AtomicReference<>();
         // s_server -quiet prints what it receives: hash its output on another thread.
@@ -245,21 +255,9 @@ class TlsExamplesTest {
             }
         });
         Loops.run(loop -> loop.connectTls("localhost", port, TlsOptions.client().withTrustedCertificates(ca), new StreamHandler<TlsStream>() {
-            int sent;
-            @Override public void onConnect(TlsStream s) { send(s); }
-            @Override public void onDrain(TlsStream s) { send(s); }
-            private void send(TlsStream s) {
-                while (sent < payload.length) {
-                    int n = Math.min(256 * 1024, payload.length - sent);
-                    boolean more = s.write(ByteBuffer.wrap(payload, sent, n));
-                    sent += n;
-                    if (sent == payload.length) {
-                        s.close(); // after the queued writes: close_notify
-                        return;
-                    }
-                    if (!more) return;
-                }
-            }
+            final PayloadSender sender = new PayloadSender(payload, 256 * 1024, true); // then close_notify
+            @Override public void onConnect(TlsStream s) { sender.send(s); }
+            @Override public void onDrain(TlsStream s) { sender.send(s); }
             @Override public void onData(TlsStream s, ByteBuffer data) {}
             @Override public void onError(TlsStream s, UvException e) { error.set(e); }
         }));

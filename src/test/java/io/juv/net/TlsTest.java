@@ -62,34 +62,25 @@ class TlsTest {
     /** Sends a payload with backpressure, digests what comes back, closes once it all came back. */
     private static final class Exchange implements StreamHandler<TlsStream> {
         final byte[] payload;
-        final int chunk;
+        final PayloadSender sender;
         final MessageDigest digest = Loops.sha256();
         final Runnable whenDone;
         long received;
-        int sent;
         UvException error;
         boolean closed;
         TlsStream stream;
 
         Exchange(byte[] payload, int chunk, Runnable whenDone) {
             this.payload = payload;
-            this.chunk = chunk;
+            this.sender = new PayloadSender(payload, chunk, false);
             this.whenDone = whenDone;
         }
 
         @Override public void onConnect(TlsStream s) {
             stream = s;
-            send(s);
+            sender.send(s);
         }
-        private void send(TlsStream s) {
-            while (sent < payload.length) {
-                int n = Math.min(chunk, payload.length - sent);
-                boolean more = s.write(ByteBuffer.wrap(payload, sent, n));
-                sent += n;
-                if (!more) return;
-            }
-        }
-        @Override public void onDrain(TlsStream s) { send(s); }
+        @Override public void onDrain(TlsStream s) { sender.send(s); }
         @Override public void onData(TlsStream s, ByteBuffer data) {
             received += data.remaining();
             digest.update(data);
