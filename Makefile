@@ -165,8 +165,8 @@ $(NATIVE):
 $(NATIVE)/seed_server: native/seed_server.c
 $(NATIVE)/conn_client: native/conn_client.c
 $(NATIVE)/timer_bench: native/c_timers.c
-$(NATIVE)/echo_bench: native/c_echo.c
-$(NATIVE)/udp_echo_bench: native/c_udp_echo.c
+$(NATIVE)/echo_bench: native/c_echo.c native/pingpong.h
+$(NATIVE)/udp_echo_bench: native/c_udp_echo.c native/pingpong.h
 $(NATIVE)/spawn_bench: native/spawn_bench.c
 $(NATIVE)/fs_bench: native/fs_bench.c
 $(NATIVE_PROGRAMS): native/common.h | check-native $(NATIVE)

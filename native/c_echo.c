@@ -3,37 +3,18 @@
  * juv-vs-C echo benchmark. A server and one client; the client plays ping-pong: it sends a
  * message, waits until all of it came back, then sends the next.
  *
- *   --size S       bytes per message (64)
- *   --messages M   how many (200000)
- *
- * Both sockets have TCP_NODELAY, as any request/response program over TCP would.
- * Prints `messages=M bytes=B seconds=T msgs_per_s=.. bytes_per_s=..` (B = M * S, one way).
+ * Options and result line: pingpong.h. Both sockets have TCP_NODELAY, as any request/response
+ * program over TCP would.
  */
 #include <signal.h>
-#include <string.h>
 
-#include "common.h"
+#include "pingpong.h"
 
 static uv_loop_t *loop;
 static uv_tcp_t listener, server_conn, client;
 static uv_connect_t connect_req;
 
-static char *message;
-static size_t size = 64;
-static long messages = 200000;
-static long done;
 static size_t received;  /* bytes of the current message echoed so far */
-static uint64_t start_ns, end_ns;
-static int failed;
-
-/* Single-threaded, and both sides consume a read before the next one: one buffer serves both. */
-static char read_buffer[64 * 1024];
-
-static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
-    (void)handle;
-    (void)suggested;
-    *buf = uv_buf_init(read_buffer, sizeof read_buffer);
-}
 
 static void close_if_open(uv_handle_t *handle) {
     if (!uv_is_closing(handle)) uv_close(handle, NULL);
@@ -140,22 +121,8 @@ static void on_connected(uv_connect_t *req, int status) {
 }
 
 int main(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(arg, "--size")) size = (size_t)parse_long(arg, value, 1, 64L << 20);
-        else if (!strcmp(arg, "--messages")) messages = parse_long(arg, value, 1, 1L << 40);
-        else {
-            fprintf(stderr, "unknown option %s; options: --size S --messages M\n", arg);
-            return 2;
-        }
-        i++;
-    }
+    pingpong_options(argc, argv, 64L << 20);
     signal(SIGPIPE, SIG_IGN);
-
-    message = malloc(size);
-    if (!message) return 1;
-    memset(message, 'x', size);
 
     loop = uv_default_loop();
     struct sockaddr_in addr;
@@ -171,15 +138,5 @@ int main(int argc, char **argv) {
     check(uv_tcp_connect(&connect_req, &client, (const struct sockaddr *)&bound, on_connected), "connect");
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
-    free(message);
-
-    if (failed || done != messages) {
-        fprintf(stderr, "only %ld of %ld messages echoed\n", done, messages);
-        return 1;
-    }
-    double seconds = (double)(end_ns - start_ns) / 1e9;
-    unsigned long long bytes = (unsigned long long)messages * size;
-    printf("messages=%ld bytes=%llu seconds=%.3f msgs_per_s=%.0f bytes_per_s=%.0f\n",
-           messages, bytes, seconds, messages / seconds, bytes / seconds);
-    return 0;
+    return pingpong_report("messages");
 }

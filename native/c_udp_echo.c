@@ -4,35 +4,14 @@
  * back to its sender; the client plays ping-pong: it sends a datagram, waits for its echo, then
  * sends the next. One datagram in flight, so loopback drops none.
  *
- *   --size S       bytes per datagram (64)
- *   --messages M   how many (200000)
- *
- * Sends try uv_udp_try_send first and queue a copy (uv_udp_send) only when the kernel would block.
- * Prints `messages=M bytes=B seconds=T msgs_per_s=.. bytes_per_s=..` (B = M * S, one way).
+ * Options and result line: pingpong.h (--size is bytes per datagram). Sends try uv_udp_try_send
+ * first and queue a copy (uv_udp_send) only when the kernel would block.
  */
-#include <string.h>
-
-#include "common.h"
+#include "pingpong.h"
 
 static uv_loop_t *loop;
 static uv_udp_t server, client;
 static struct sockaddr_storage server_addr;
-
-static char *message;
-static size_t size = 64;
-static long messages = 200000;
-static long done;
-static uint64_t start_ns, end_ns;
-static int failed;
-
-/* Single-threaded, and each datagram is consumed before the next receive: one buffer serves both. */
-static char read_buffer[64 * 1024];
-
-static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf) {
-    (void)handle;
-    (void)suggested;
-    *buf = uv_buf_init(read_buffer, sizeof read_buffer);
-}
 
 static void fail(const char *what, int code) {
     fprintf(stderr, "%s: %s\n", what, uv_strerror(code));
@@ -97,21 +76,7 @@ static void on_client_recv(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf, co
 }
 
 int main(int argc, char **argv) {
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(arg, "--size")) size = (size_t)parse_long(arg, value, 1, 65507);
-        else if (!strcmp(arg, "--messages")) messages = parse_long(arg, value, 1, 1L << 40);
-        else {
-            fprintf(stderr, "unknown option %s; options: --size S --messages M\n", arg);
-            return 2;
-        }
-        i++;
-    }
-
-    message = malloc(size);
-    if (!message) return 1;
-    memset(message, 'x', size);
+    pingpong_options(argc, argv, 65507);
 
     loop = uv_default_loop();
     struct sockaddr_in addr;
@@ -129,15 +94,6 @@ int main(int argc, char **argv) {
     send_message();
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
-    free(message);
 
-    if (failed || done != messages) {
-        fprintf(stderr, "only %ld of %ld datagrams echoed\n", done, messages);
-        return 1;
-    }
-    double seconds = (double)(end_ns - start_ns) / 1e9;
-    unsigned long long bytes = (unsigned long long)messages * size;
-    printf("messages=%ld bytes=%llu seconds=%.3f msgs_per_s=%.0f bytes_per_s=%.0f\n",
-           messages, bytes, seconds, messages / seconds, bytes / seconds);
-    return 0;
+    return pingpong_report("datagrams");
 }

@@ -122,6 +122,19 @@ public final class Loops {
         return sha256().digest(data);
     }
 
+    /** The SHA-256 of the next {@code length} bytes of {@code in}; fails if it ends before them. */
+    public static byte[] sha256(java.io.InputStream in, long length) throws java.io.IOException {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[64 * 1024];
+        for (long total = 0; total < length; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, length - total));
+            if (n < 0) throw new AssertionError("the stream ended after " + total + " of " + length + " bytes");
+            md.update(buf, 0, n);
+            total += n;
+        }
+        return md.digest();
+    }
+
     /** A port on 127.0.0.1 where nothing listens (one the system just handed out and took back). */
     public static int closedPort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

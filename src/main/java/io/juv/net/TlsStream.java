@@ -39,7 +39,7 @@ import java.util.function.Function;
  * its {@link TlsException#reason()}) or {@link ErrorKind#TIMED_OUT}. {@link #close()} and
  * {@link #shutdown()} send close_notify; the peer's close_notify is {@link StreamHandler#onEnd};
  * the connection ending without it is {@link ErrorKind#TLS_TRUNCATED}. The engine's delegated
- * tasks run on the options' executor, never on the loop.
+ * tasks, and a client's first flight (its key shares), run on the options' executor, never on the loop.
  */
 public final class TlsStream extends Stream {
 
@@ -208,6 +208,12 @@ public final class TlsStream extends Stream {
             });
             handshakeTimer.start(timeout);
         }
+        if (engine.getUseClientMode()) {
+            // A client's beginHandshake writes its ClientHello there and then, key shares and all (a
+            // key pair per offered group): as costly as a delegated task, so it runs where they do.
+            runOffLoop(engine::beginHandshake);
+            return;
+        }
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -248,13 +254,28 @@ public final class TlsStream extends Stream {
     }
 
     private void runTasks() {
+        runOffLoop(null);
+    }
+
+    /** What runs on the executor before the engine's delegated tasks. */
+    private interface EngineStep {
+        void run() throws SSLException;
+    }
+
+    /** Runs {@code first} (if any) and the engine's delegated tasks on the executor, then resumes on the loop. */
+    private void runOffLoop(EngineStep first) {
         taskRunning = true;
         options.executor().execute(() -> {
+            SSLException failed = null;
             try {
+                if (first != null) first.run();
                 for (Runnable task; (task = engine.getDelegatedTask()) != null; ) task.run();
+            } catch (SSLException e) {
+                failed = e;
             } finally {
+                SSLException f = failed;
                 try {
-                    core.execute(this::tasksDone);
+                    core.execute(() -> tasksDone(f));
                 } catch (RejectedExecutionException loopClosed) {
                     // nothing left to resume
                 }
@@ -262,8 +283,12 @@ public final class TlsStream extends Stream {
         });
     }
 
-    private void tasksDone() {
+    private void tasksDone(SSLException failed) {
         taskRunning = false;
+        if (failed != null) {
+            handshakeFailed(TlsException.handshake(failed));
+            return;
+        }
         pump();
         if (!handshaking) flushPending();
     }
@@ -558,6 +583,19 @@ public final class TlsStream extends Stream {
     }
 
     // ------------------------------------------------------------------ what TLS adds
+
+    /**
+     * Aborts the session without close_notify: closes at once as {@link #closeNow()} does (queued
+     * writes are cancelled) and resets a TCP transport ({@link TcpSocket#reset()}, an RST instead
+     * of a FIN), so the peer sees ECONNRESET rather than an end it could take for a clean one. Over
+     * any other transport (a pipe) it is {@link #closeNow()}: the peer's TLS layer reports the
+     * missing close_notify as {@link ErrorKind#TLS_TRUNCATED}. During a graceful {@link #close()}
+     * it cuts the wait for the flush short; once the transport itself is closing, nothing changes.
+     */
+    public void reset() {
+        if (transport instanceof TcpSocket tcp) tcp.reset();
+        closeNow();
+    }
 
     private static UvException endOfStream() {
         return new UvException(0, "EOF", "end of stream (TLS close_notify)", ErrorKind.END_OF_STREAM);

@@ -1,8 +1,10 @@
 package io.juv.examples;
 
-import org.junit.jupiter.api.AfterEach;
+import io.juv.Programs;
+import io.juv.Programs.Running;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -24,14 +26,10 @@ import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -43,21 +41,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(120)
 class ExamplesTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
+    private static final Duration WAIT = Programs.WAIT;
 
-    private final List<Process> started = new ArrayList<>();
+    @RegisterExtension
+    final Programs programs = new Programs();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void destroyEverythingStarted() throws InterruptedException {
-        for (Process p : started) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
 
     // ------------------------------------------------------------------ processes
 
@@ -84,86 +74,13 @@ class ExamplesTest {
         assumeTrue(help.contains("OpenBSD"), "nc is not OpenBSD's netcat (apt-get install netcat-openbsd)");
     }
 
-    /** A process whose output is read line by line as it comes, on a thread of its own. */
-    private final class Running {
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final List<String> transcript = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        Running(ProcessBuilder pb) throws IOException {
-            process = pb.redirectErrorStream(true).start();
-            started.add(process);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        transcript.add(line);
-                        lines.add(line);
-                    }
-                } catch (IOException ended) {
-                    // destroyed: nothing more to read
-                }
-            }, "output of " + pb.command().getFirst());
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** The next line that matches, skipping the others; fails with the transcript after {@link #WAIT}. */
-        String await(Predicate<String> wanted, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                String line = lines.poll(left, TimeUnit.NANOSECONDS);
-                if (line != null && wanted.test(line)) return line;
-            }
-            return fail("no line " + what + " within " + WAIT.toSeconds() + " s; the output was: " + transcript);
-        }
-
-        String awaitContaining(String text) throws InterruptedException {
-            return await(l -> l.contains(text), "containing '" + text + "'");
-        }
-
-        void write(String text) throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write(text.getBytes(StandardCharsets.UTF_8));
-            in.flush();
-        }
-
-        void endInput() throws IOException {
-            process.getOutputStream().close();
-        }
-
-        int waitForExit() throws InterruptedException {
-            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), () -> "did not exit; its output: " + transcript);
-            return process.exitValue();
-        }
-
-        /** SIGINT, as Ctrl-C sends it. */
-        int interrupt() throws IOException, InterruptedException {
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
-            assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
-            return waitForExit();
-        }
-    }
-
     /** An example's main in a JVM of its own, as {@code make example} runs it. */
     private Running example(Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        String libuv = System.getProperty("juv.libuv.path");
-        if (libuv != null) command.add("-Djuv.libuv.path=" + libuv);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return new Running(new ProcessBuilder(command));
-    }
-
-    /** Starts a server example on a port the system chooses and gives back that port. */
-    private static int listeningPort(Running server) throws InterruptedException {
-        Matcher m = LISTENING.matcher(server.await(l -> LISTENING.matcher(l).find(), "saying where it listens"));
-        assertTrue(m.find());
-        return Integer.parseInt(m.group(2));
+        return programs.java(main, args);
     }
 
     private Running client(String... command) throws IOException {
-        return new Running(new ProcessBuilder(command));
+        return programs.run(command);
     }
 
     // ------------------------------------------------------------------ echo
@@ -172,16 +89,15 @@ class ExamplesTest {
     void echoSendsSocatsBytesBack() throws Exception {
         assumeSocat();
         Running echo = example(Echo.class, "--port", "0");
-        int port = listeningPort(echo);
+        int port = Programs.listeningPort(echo);
         // Past the 64 KiB high water mark and the kernel's buffers: the echo's backpressure is used.
         byte[] data = new byte[3 * 1024 * 1024];
         new Random(5).nextBytes(data);
         Path in = dir.resolve("in.bin"), out = dir.resolve("out.bin");
         Files.write(in, data);
         // -t 10: after its input ends socat half-closes and waits for the echo to end.
-        Process socat = new ProcessBuilder("socat", "-t", "10", "-", "TCP:127.0.0.1:" + port)
-                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        started.add(socat);
+        Process socat = programs.start(new ProcessBuilder("socat", "-t", "10", "-", "TCP:127.0.0.1:" + port)
+                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT));
         assertTrue(socat.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "socat did not finish");
         assertEquals(0, socat.exitValue());
         assertArrayEquals(data, Files.readAllBytes(out));
@@ -196,7 +112,7 @@ class ExamplesTest {
     void udpEchoSendsSocatsDatagramsBack() throws Exception {
         assumeSocat();
         Running echo = example(UdpEcho.class, "--port", "0");
-        int port = listeningPort(echo);
+        int port = Programs.listeningPort(echo);
         // socat sends what it reads from its input as datagrams and prints what comes back;
         // -t 2: after its input ends it waits that long for the echo.
         Running socat = client("socat", "-t", "2", "-", "UDP:127.0.0.1:" + port);
@@ -215,7 +131,7 @@ class ExamplesTest {
     void echoSendsNetcatsLinesBack() throws Exception {
         assumeOpenBsdNetcat();
         Running echo = example(Echo.class, "--port", "0");
-        int port = listeningPort(echo);
+        int port = Programs.listeningPort(echo);
         // -N: nc ends its side when its input ends, and the server then ends the echo.
         Running nc = client("nc", "-N", "127.0.0.1", Integer.toString(port));
         nc.write("hello from nc\n");
@@ -235,7 +151,7 @@ class ExamplesTest {
     void chatBetweenTwoNetcats() throws Exception {
         assumeOpenBsdNetcat();
         Running chat = example(Chat.class, "--port", "0");
-        String port = Integer.toString(listeningPort(chat));
+        String port = Integer.toString(Programs.listeningPort(chat));
 
         Running a = client("nc", "127.0.0.1", port);
         a.awaitContaining("* welcome, ");
@@ -273,7 +189,7 @@ class ExamplesTest {
     @Test
     void chatDropsAClientThatStopsReading() throws Exception {
         Running chat = example(Chat.class, "--port", "0");
-        int port = listeningPort(chat);
+        int port = Programs.listeningPort(chat);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (Socket slow = new Socket(); Socket sender = new Socket(loopback, port)) {
             // Never read: the server's queue for it fills past the high water mark.

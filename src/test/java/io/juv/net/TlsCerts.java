@@ -12,6 +12,7 @@ import java.util.List;
 /**
  * Certificates for TLS tests, made once per JVM with the JDK's keytool (no dependency): a CA, leaves
  * it signed (localhost, an expired one, other.test, a client), and a self-signed one nobody trusts.
+ * Every key is EC P-256 but {@link #rsaServer()}'s, made on first use.
  */
 public final class TlsCerts {
 
@@ -29,32 +30,63 @@ public final class TlsCerts {
     public final KeyStore client;
     /** Self-signed, localhost. */
     public final KeyStore untrusted;
+    private KeyStore rsaServer;
+
+    /**
+     * Names a directory of certificates a TlsCerts made before, for a JVM a test starts (say with a
+     * security property of its own): it loads them instead of making its own with a dozen keytool runs.
+     */
+    public static final String DIR_PROPERTY = "juv.test.tls-certs";
 
     public static synchronized TlsCerts get() {
-        if (made == null) made = new TlsCerts();
+        if (made == null) {
+            String existing = System.getProperty(DIR_PROPERTY);
+            made = new TlsCerts(existing == null ? null : Path.of(existing));
+        }
         return made;
     }
 
-    private TlsCerts() {
+    /** The system property that lets another JVM use these certificates: {@code -D...=dir}. */
+    public String shareWithAnotherJvm() {
+        return "-D" + DIR_PROPERTY + "=" + dir;
+    }
+
+    private TlsCerts(Path existing) {
         try {
-            dir = Files.createTempDirectory("juv-tls-");
-            dir.toFile().deleteOnExit();
-            keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=juv test CA",
-                    "-ext", "bc:c", "-validity", "30", "-keystore", p("ca.p12"));
-            keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", p("ca.p12"), "-file", p("ca.pem"));
+            if (existing == null) {
+                dir = Files.createTempDirectory("juv-tls-");
+                dir.toFile().deleteOnExit();
+                make();
+            } else {
+                dir = existing;
+            }
             try (var in = Files.newInputStream(dir.resolve("ca.pem"))) {
                 ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
-            server = leaf("server", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", null, "30");
-            expired = leaf("expired", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", "-10d", "2");
-            other = leaf("other", "CN=other.test", "SAN=dns:other.test", null, "30");
-            client = leaf("client", "CN=client", null, null, "30");
-            keytool("-genkeypair", "-alias", "leaf", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                    "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30", "-keystore", p("untrusted.p12"));
-            untrusted = TlsOptions.loadKeyStore(dir.resolve("untrusted.p12"), PASSWORD);
+            server = load("server");
+            expired = load("expired");
+            other = load("other");
+            client = load("client");
+            untrusted = load("untrusted");
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private void make() throws IOException {
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=juv test CA",
+                "-ext", "bc:c", "-validity", "30", "-keystore", p("ca.p12"));
+        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", p("ca.p12"), "-file", p("ca.pem"));
+        leaf("server", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", null, "30");
+        leaf("expired", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", "-10d", "2");
+        leaf("other", "CN=other.test", "SAN=dns:other.test", null, "30");
+        leaf("client", "CN=client", null, null, "30");
+        keytool("-genkeypair", "-alias", "leaf", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30", "-keystore", p("untrusted.p12"));
+    }
+
+    private KeyStore load(String name) {
+        return TlsOptions.loadKeyStore(file(name), PASSWORD);
     }
 
     /** The PKCS#12 file of a store made here: "server", "client", ... */
@@ -66,9 +98,30 @@ public final class TlsCerts {
         return dir.resolve(name).toString();
     }
 
-    private KeyStore leaf(String name, String dname, String san, String start, String validity) throws IOException {
+    /** localhost and 127.0.0.1 on an RSA 2048 key, signed by the CA: the costlier handshake (an RSA signature per connection). */
+    public synchronized KeyStore rsaServer() {
+        if (rsaServer == null) {
+            try {
+                if (!Files.exists(file("rsa-server")))
+                    leaf("rsa-server", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", null, "30", "-keyalg", "RSA", "-keysize", "2048");
+                rsaServer = load("rsa-server");
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return rsaServer;
+    }
+
+    private void leaf(String name, String dname, String san, String start, String validity) throws IOException {
+        leaf(name, dname, san, start, validity, "-keyalg", "EC", "-groupname", "secp256r1");
+    }
+
+    private void leaf(String name, String dname, String san, String start, String validity, String... key) throws IOException {
         String ks = p(name + ".p12");
-        keytool("-genkeypair", "-alias", "leaf", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname, "-keystore", ks);
+        List<String> genkey = new ArrayList<>(List.of("-genkeypair", "-alias", "leaf"));
+        genkey.addAll(List.of(key));
+        genkey.addAll(List.of("-dname", dname, "-keystore", ks));
+        keytool(genkey.toArray(String[]::new));
         keytool("-certreq", "-alias", "leaf", "-keystore", ks, "-file", p(name + ".csr"));
         List<String> gen = new ArrayList<>(List.of("-gencert", "-rfc", "-alias", "ca", "-keystore", p("ca.p12"),
                 "-infile", p(name + ".csr"), "-outfile", p(name + ".pem"), "-validity", validity));
@@ -77,7 +130,6 @@ public final class TlsCerts {
         keytool(gen.toArray(String[]::new));
         keytool("-importcert", "-noprompt", "-alias", "ca", "-file", p("ca.pem"), "-keystore", ks);
         keytool("-importcert", "-noprompt", "-alias", "leaf", "-file", p(name + ".pem"), "-keystore", ks);
-        return TlsOptions.loadKeyStore(Path.of(ks), PASSWORD);
     }
 
     private static void keytool(String... args) throws IOException {

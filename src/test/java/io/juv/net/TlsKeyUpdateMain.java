@@ -31,17 +31,9 @@ public final class TlsKeyUpdateMain {
                 @Override public void onError(TlsStream s, UvException e) { error.compareAndSet(null, e); }
             });
             loop.connectTls("localhost", server.port(), certs.clientOptions(), new StreamHandler<TlsStream>() {
-                int sent;
-                @Override public void onConnect(TlsStream s) { send(s); }
-                @Override public void onDrain(TlsStream s) { send(s); }
-                private void send(TlsStream s) {
-                    while (sent < payload.length) {
-                        int n = Math.min(32 * 1024, payload.length - sent);
-                        boolean more = s.write(ByteBuffer.wrap(payload, sent, n));
-                        sent += n;
-                        if (!more) return;
-                    }
-                }
+                final PayloadSender sender = new PayloadSender(payload, 32 * 1024, false);
+                @Override public void onConnect(TlsStream s) { sender.send(s); }
+                @Override public void onDrain(TlsStream s) { sender.send(s); }
                 @Override public void onData(TlsStream s, ByteBuffer data) {
                     received[0] += data.remaining();
                     digest.update(data);

@@ -62,34 +62,25 @@ class TlsTest {
     /** Sends a payload with backpressure, digests what comes back, closes once it all came back. */
     private static final class Exchange implements StreamHandler<TlsStream> {
         final byte[] payload;
-        final int chunk;
+        final PayloadSender sender;
         final MessageDigest digest = Loops.sha256();
         final Runnable whenDone;
         long received;
-        int sent;
         UvException error;
         boolean closed;
         TlsStream stream;
 
         Exchange(byte[] payload, int chunk, Runnable whenDone) {
             this.payload = payload;
-            this.chunk = chunk;
+            this.sender = new PayloadSender(payload, chunk, false);
             this.whenDone = whenDone;
         }
 
         @Override public void onConnect(TlsStream s) {
             stream = s;
-            send(s);
+            sender.send(s);
         }
-        private void send(TlsStream s) {
-            while (sent < payload.length) {
-                int n = Math.min(chunk, payload.length - sent);
-                boolean more = s.write(ByteBuffer.wrap(payload, sent, n));
-                sent += n;
-                if (!more) return;
-            }
-        }
-        @Override public void onDrain(TlsStream s) { send(s); }
+        @Override public void onDrain(TlsStream s) { sender.send(s); }
         @Override public void onData(TlsStream s, ByteBuffer data) {
             received += data.remaining();
             digest.update(data);
@@ -291,8 +282,8 @@ class TlsTest {
         assertEquals("hello", reply.get());
     }
 
-    @Test
-    void mutualTlsRefusedWithoutAClientCertificate() {
+    /** A server requiring a client certificate signed by the CA, and one client: the server's error, and then the client's. */
+    private static UvException[] mutualTlsRefused(TlsOptions client) {
         AtomicReference<UvException> serverError = new AtomicReference<>();
         AtomicReference<UvException> clientError = new AtomicReference<>();
         AtomicInteger serverConnects = new AtomicInteger();
@@ -304,7 +295,7 @@ class TlsTest {
                 @Override public void onData(TlsStream s, ByteBuffer data) {}
                 @Override public void onError(TlsStream s, UvException e) { serverError.set(e); }
             });
-            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+            loop.connectTls("localhost", srv.port(), client, new StreamHandler<TlsStream>() {
                 @Override public void onData(TlsStream s, ByteBuffer data) {}
                 @Override public void onError(TlsStream s, UvException e) { clientError.set(e); }
                 @Override public void onClose(TlsStream s) {
@@ -314,12 +305,86 @@ class TlsTest {
             });
         });
         assertEquals(0, serverConnects.get());
-        TlsException se = assertInstanceOf(TlsException.class, serverError.get());
-        assertEquals(TlsException.Reason.CLIENT_CERTIFICATE_REFUSED, se.reason(), se::toString);
         // TLS 1.3: the client may finish its side before the server refuses; either way it hears of it.
         UvException ce = clientError.get();
         assertNotNull(ce);
         assertTrue(ce.kind() == ErrorKind.TLS_HANDSHAKE_FAILED || ce.kind() == ErrorKind.TLS_FAILED, ce::toString);
+        return new UvException[] {serverError.get(), ce};
+    }
+
+    @Test
+    void mutualTlsRefusedWithoutAClientCertificate() {
+        TlsException se = assertInstanceOf(TlsException.class, mutualTlsRefused(CERTS.clientOptions())[0]);
+        assertEquals(TlsException.Reason.CLIENT_CERTIFICATE_REFUSED, se.reason(), se::toString);
+    }
+
+    /**
+     * A client context that trusts the test CA and sends the key store's certificate whatever
+     * issuers the server names (the JDK's own key manager sends none that the server would not trust).
+     */
+    private static javax.net.ssl.SSLContext alwaysSending(java.security.KeyStore ks) {
+        try {
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509"); // plain aliases
+            kmf.init(ks, TlsCerts.PASSWORD);
+            javax.net.ssl.X509KeyManager keys = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+            javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+                @Override public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine e) { return "leaf"; }
+                @Override public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket s) { return "leaf"; }
+                @Override public X509Certificate[] getCertificateChain(String alias) { return keys.getCertificateChain(alias); }
+                @Override public java.security.PrivateKey getPrivateKey(String alias) { return keys.getPrivateKey(alias); }
+                @Override public String[] getClientAliases(String keyType, java.security.Principal[] issuers) { return new String[] {"leaf"}; }
+                @Override public String[] getServerAliases(String keyType, java.security.Principal[] issuers) { return null; }
+                @Override public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket s) { return null; }
+            };
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", CERTS.ca);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+            c.init(new javax.net.ssl.KeyManager[] {always}, tmf.getTrustManagers(), null);
+            return c;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesAClientCertificateItDoesNotTrust() {
+        // A self-signed certificate, not the CA's, sent although the server asked for the CA's: its trust refuses it.
+        TlsException se = assertInstanceOf(TlsException.class, mutualTlsRefused(TlsOptions.of(alwaysSending(CERTS.untrusted)))[0]);
+        assertEquals(TlsException.Reason.UNTRUSTED_CERTIFICATE, se.reason(), se::toString);
+    }
+
+    @Test
+    void optionalClientAuthTakesClientsWithAndWithoutACertificate() {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions().withTrustedCertificates(CERTS.ca)
+                    .withClientAuth(TlsOptions.ClientAuth.OPTIONAL), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) {
+                    List<java.security.cert.Certificate> chain = s.peerCertificates();
+                    seen.add(chain.isEmpty() ? "none" : ((X509Certificate) chain.get(0)).getSubjectX500Principal().getName());
+                    s.write(data);
+                }
+            });
+            AtomicInteger left = new AtomicInteger(2);
+            for (TlsOptions client : List.of(CERTS.clientOptions(), CERTS.clientOptions().withKeyStore(CERTS.client, TlsCerts.PASSWORD))) {
+                loop.connectTls("localhost", srv.port(), client, new StreamHandler<TlsStream>() {
+                    @Override public void onConnect(TlsStream s) { s.write("hi"); }
+                    @Override public void onData(TlsStream s, ByteBuffer data) { s.close(); }
+                    @Override public void onError(TlsStream s, UvException e) { seen.add("error " + e); }
+                    @Override public void onClose(TlsStream s) {
+                        if (left.decrementAndGet() > 0) return;
+                        srv.close();
+                        dog.cancel();
+                    }
+                });
+            }
+        });
+        assertEquals(2, seen.size(), seen::toString);
+        assertTrue(seen.containsAll(List.of("none", "CN=client")), seen::toString);
     }
 
     private static String[] alpn(TlsOptions server, TlsOptions client) {
@@ -450,6 +515,120 @@ class TlsTest {
         assertEquals("partial", got.get());
         assertNotNull(error.get());
         assertEquals(ErrorKind.TLS_TRUNCATED, error.get().kind(), error.get()::toString);
+    }
+
+    /** A TLS peer whose server resets it; the server's handler and how long it waits before the reset are given. */
+    private static UvException resetByTheServer(java.util.function.BiConsumer<EventLoop, TlsStream> onHello, List<String> events) {
+        AtomicReference<UvException> clientError = new AtomicReference<>();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) { onHello.accept(loop, s); }
+                @Override public void onError(TlsStream s, UvException e) { events.add("server error " + e); }
+                @Override public void onClose(TlsStream s) { events.add("server close"); }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.write("hello"); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onEnd(TlsStream s) { events.add("client end"); }
+                @Override public void onError(TlsStream s, UvException e) { clientError.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertNotNull(clientError.get(), "the client heard of the reset");
+        return clientError.get();
+    }
+
+    @Test
+    void resetAbortsWithAnRstThatThePeerSeesAsAReset() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        UvException e = resetByTheServer((loop, s) -> loop.delay(Duration.ofMillis(50), () -> {
+            s.reset(); // no close_notify, no FIN: an RST
+            events.add("server reset");
+        }), events);
+        assertEquals(ErrorKind.CONNECTION_RESET, e.kind(), e::toString);
+        assertEquals(List.of("server reset", "server close"), events, "no error on the side that reset, no clean end on the other");
+    }
+
+    @Test
+    void resetCancelsQueuedWrites() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<UvException> cancelled = new AtomicReference<>();
+        byte[] big = Loops.random(4 * 1024 * 1024, 14);
+        UvException e = resetByTheServer((loop, s) -> {
+            s.write(ByteBuffer.wrap(big), (w, error) -> cancelled.set(error)); // more than the kernel takes at once
+            s.reset();
+        }, events);
+        assertNotNull(cancelled.get(), "the write queued before the reset was told it did not all go out");
+        // Bytes and the RST back to back: libuv may report the end of a partial read as EOF before it
+        // reads the reset (its POLLHUP short cut), which TLS reports as truncation. Never a clean end.
+        assertTrue(e.kind() == ErrorKind.CONNECTION_RESET || e.kind() == ErrorKind.TLS_TRUNCATED, e::toString);
+        assertEquals(List.of("server close"), events);
+    }
+
+    @Test
+    void resetOverAPipeIsACloseWithoutCloseNotify(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String name = dir.resolve("reset.sock").toString();
+        AtomicReference<UvException> clientError = new AtomicReference<>();
+        AtomicInteger serverCloses = new AtomicInteger();
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            var srv = loop.listenPipe(name, TlsStream.accepting(loop, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) { s.reset(); }
+                @Override public void onClose(TlsStream s) { serverCloses.incrementAndGet(); }
+            }));
+            TlsStream.connect(loop, "localhost", 0, CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onConnect(TlsStream s) { s.write("hello"); }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onEnd(TlsStream s) { fail("a reset is not a clean end"); }
+                @Override public void onError(TlsStream s, UvException e) { clientError.set(e); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            }, h -> loop.connectPipe(name, h));
+        });
+        assertEquals(1, serverCloses.get());
+        assertNotNull(clientError.get());
+        assertEquals(ErrorKind.TLS_TRUNCATED, clientError.get().kind(), clientError.get()::toString);
+    }
+
+    @Test
+    void aReadTimeoutWorksOverTlsAsOverTcp() {
+        AtomicReference<UvException> serverError = new AtomicReference<>();
+        AtomicReference<String> clientSaw = new AtomicReference<>();
+        long[] elapsed = new long[1];
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer srv = loop.listenTls("127.0.0.1", 0, CERTS.serverOptions(), new StreamHandler<TlsStream>() {
+                long since;
+                @Override public void onConnect(TlsStream s) {
+                    since = System.nanoTime();
+                    s.readTimeout(Duration.ofMillis(200)); // the client says nothing after the handshake
+                }
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onError(TlsStream s, UvException e) {
+                    elapsed[0] = (System.nanoTime() - since) / 1_000_000;
+                    serverError.set(e);
+                }
+            });
+            loop.connectTls("localhost", srv.port(), CERTS.clientOptions(), new StreamHandler<TlsStream>() {
+                @Override public void onData(TlsStream s, ByteBuffer data) {}
+                @Override public void onEnd(TlsStream s) { clientSaw.set("end"); }
+                @Override public void onError(TlsStream s, UvException e) { clientSaw.set(e.kind().toString()); }
+                @Override public void onClose(TlsStream s) {
+                    srv.close();
+                    dog.cancel();
+                }
+            });
+        });
+        assertNotNull(serverError.get());
+        assertEquals(ErrorKind.TIMED_OUT, serverError.get().kind(), serverError.get()::toString);
+        assertTrue(elapsed[0] >= 190, "timed out after " + elapsed[0] + " ms");
+        assertNotNull(clientSaw.get(), "the client saw its connection end");
     }
 
     private static void fail(String message) {
@@ -671,11 +850,9 @@ class TlsTest {
         // jdk.tls.keyLimits is a security property read once per JVM: a JVM of its own, with a KeyUpdate every 16 KiB.
         java.nio.file.Path props = dir.resolve("key-limits.properties");
         java.nio.file.Files.writeString(props, "jdk.tls.keyLimits=AES/GCM/NoPadding KeyUpdate 2^14, ChaCha20-Poly1305 KeyUpdate 2^14\n");
-        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake"));
-        String libuv = System.getProperty("juv.libuv.path");
-        if (libuv != null) cmd.add("-Djuv.libuv.path=" + libuv);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TlsKeyUpdateMain.class.getName(), Integer.toString(256 * 1024)));
+        List<String> cmd = io.juv.Programs.javaCommand(TlsKeyUpdateMain.class,
+                List.of("-Djava.security.properties=" + props, "-Djavax.net.debug=ssl:handshake", CERTS.shareWithAnotherJvm()),
+                Integer.toString(256 * 1024));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
@@ -770,6 +947,7 @@ class TlsTest {
                     s.shutdown();
                     s.close();
                     s.closeNow();
+                    s.reset();
                     assertEquals(ErrorKind.SOCKET_CLOSED, assertThrows(UvException.class, () -> s.readTimeout(Duration.ofSeconds(1))).kind());
                     assertEquals(ErrorKind.SOCKET_CLOSED, assertThrows(UvException.class, s::remoteAddress).kind());
                     srv.close();

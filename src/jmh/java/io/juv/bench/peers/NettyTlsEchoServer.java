@@ -19,41 +19,22 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ResourceLeakDetector;
 
 import javax.net.ssl.KeyManagerFactory;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 
 /**
  * The TLS peer of the side-by-side benchmark: a single-threaded Netty epoll echo server behind
  * Netty's SslHandler with the JDK's own TLS provider (SSLEngine), as juv's TLS uses, so the two
  * differ in the event loop and the glue, not in the cryptography.
- *
- * <pre>--port N  --keystore FILE.p12  --password P</pre>
+ * Its command line is {@link TlsServerOptions}'s.
  */
 public final class NettyTlsEchoServer {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("io.netty.leakDetection.level", "disabled");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        int port = 0;
-        Path keystore = null;
-        String password = "";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--keystore" -> keystore = Path.of(args[++i]);
-                case "--password" -> password = args[++i];
-                default -> throw new IllegalArgumentException("options: --port N --keystore FILE --password P");
-            }
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, password.toCharArray());
-        }
+        TlsServerOptions o = TlsServerOptions.parse(args);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, password.toCharArray());
+        kmf.init(o.keyStore(), o.password());
         SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
         Epoll.ensureAvailability();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -71,9 +52,8 @@ public final class NettyTlsEchoServer {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()), new Echo());
                         }
                     });
-            Channel server = b.bind("127.0.0.1", port).sync().channel();
-            System.out.println("netty-tls listening on 127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
-            System.out.flush();
+            Channel server = b.bind("127.0.0.1", o.port()).sync().channel();
+            TlsServerOptions.listening("netty-tls", ((InetSocketAddress) server.localAddress()).getPort());
             server.closeFuture().sync();
         } finally {
             group.shutdownGracefully();
