@@ -6,6 +6,8 @@ package io.juv;
  */
 public enum HandleKind {
     TIMER, TCP, PIPE, SIGNAL, ASYNC, CHECK, PREPARE, UDP,
+    /** An idle hook ({@link LoopHook}), a descriptor poller ({@link Poller}), file watchers (io.juv.fs). */
+    IDLE, POLL, FS_EVENT, FS_POLL,
     /** A TLS session over another stream; it owns that stream, which is counted too. */
     TLS
 }

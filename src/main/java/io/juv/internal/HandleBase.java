@@ -165,4 +165,11 @@ public abstract class HandleBase {
     protected void onRead(long nread) {}
     /** A datagram (or a receive error) on a UDP handle: addr is the sender's sockaddr, 0 when there is none. */
     protected void onRecv(long nread, long addr, int flags) {}
+    protected void onIdle() {}
+    /** A uv_poll_t's readiness: status 0 or a negative code, events a mask of uv_poll_event. */
+    protected void onPoll(int status, int events) {}
+    /** A uv_fs_event_t's change; filename is a C string valid during the call, or 0. */
+    protected void onFsEvent(long filename, int events, int status) {}
+    /** A uv_fs_poll_t's change; prev and curr are uv_stat_t addresses valid during the call. */
+    protected void onFsPoll(int status, long prev, long curr) {}
 }
