@@ -354,6 +354,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return Work.submit(core, job, Objects.requireNonNull(executor, "executor"), done);
     }
 
+    /** Watches a file descriptor or socket for readiness ({@link Poller}). */
+    public Poller poll(int fd, java.util.Set<PollEvent> interest, PollHandler handler) {
+        return Poller.open(this, fd, interest, handler);
+    }
+
     // ------------------------------------------------------------------ stats
 
     /** The loop's counters now (cl-async's {@code stats}). Cheap: plain fields read on the loop thread. */
