@@ -359,6 +359,16 @@ public final class EventLoop implements Executor, AutoCloseable {
         return Poller.open(this, fd, interest, handler);
     }
 
+    /** Watches a file or directory for changes ({@link io.juv.fs.FileWatcher#watch}, not recursive). */
+    public io.juv.fs.FileWatcher watch(java.nio.file.Path path, io.juv.fs.FileWatchHandler handler) {
+        return io.juv.fs.FileWatcher.watch(this, path, false, handler);
+    }
+
+    /** Polls a path's status every {@code interval} ({@link io.juv.fs.StatPoller#start}). */
+    public io.juv.fs.StatPoller pollStat(java.nio.file.Path path, Duration interval, io.juv.fs.StatPollHandler handler) {
+        return io.juv.fs.StatPoller.start(this, path, interval, handler);
+    }
+
     // ------------------------------------------------------------------ stats
 
     /** The loop's counters now (cl-async's {@code stats}). Cheap: plain fields read on the loop thread. */
