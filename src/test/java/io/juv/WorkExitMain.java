@@ -16,6 +16,10 @@ public final class WorkExitMain {
     private WorkExitMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("size")) {
+            poolSize(Integer.parseInt(args[1]));
+            return;
+        }
         boolean inflight = args[0].equals("inflight");
         CountDownLatch ready = new CountDownLatch(1);
         Thread loopThread = new Thread(() -> EventLoop.start(loop -> {
@@ -51,6 +55,34 @@ public final class WorkExitMain {
         System.out.println("exiting");
         System.out.flush();
         System.exit(3);
+    }
+
+    /**
+     * {@code size N}: sets the pool's size before first use, runs 4N jobs that each wait until N
+     * run at once, and prints "ok N workers" when exactly N distinct workers ran them.
+     */
+    private static void poolSize(int n) {
+        EventLoop.threadPoolSize(n);
+        java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(n);
+        EventLoop.start(loop -> {
+            for (int i = 0; i < 4 * n; i++) {
+                loop.work(() -> {
+                    names.add(Thread.currentThread().getName());
+                    return together.await(10, TimeUnit.SECONDS);
+                }, (r, e) -> {
+                    if (e != null) throw new AssertionError("a job failed", e);
+                });
+            }
+        });
+        try {
+            EventLoop.threadPoolSize(n + 1);
+            throw new AssertionError("the size could be set after the pool started");
+        } catch (IllegalStateException expected) {
+            // fixed at first use
+        }
+        if (names.size() != n) throw new AssertionError(names.size() + " workers, not " + n + ": " + names);
+        System.out.println("ok " + n + " workers");
     }
 
     private static int i2() throws InterruptedException {

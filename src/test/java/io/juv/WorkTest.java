@@ -285,6 +285,35 @@ class WorkTest {
         }
     }
 
+    /** The size set before first use is the pool's: N jobs that need N at once all run (a barrier of N). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 6})
+    void thePoolSizeSetBeforeFirstUseIsThePoolsSize(int n) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        String libuv = System.getProperty("juv.libuv.path");
+        if (libuv != null) command.add("-Djuv.libuv.path=" + libuv);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkExitMain.class.getName(), "size", Integer.toString(n)));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().remove("UV_THREADPOOL_SIZE");
+        Process p = pb.start();
+        try {
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "(unreadable: " + e + ")";
+                }
+            });
+            assertTrue(p.waitFor(25, TimeUnit.SECONDS), "the child did not finish");
+            String out = output.get(5, TimeUnit.SECONDS);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("ok " + n + " workers"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void systemExitReturnsWithinSecondsOfBeingCalled() throws Exception {
         // The same, timed from the child's "exiting" line: a hang at exit would show here.
