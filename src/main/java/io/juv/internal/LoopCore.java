@@ -489,10 +489,8 @@ public final class LoopCore {
     /** Runs a task on the loop thread, in submission order per submitting thread. */
     public void execute(Runnable task) {
         java.util.Objects.requireNonNull(task, "task");
-        // Under the lock that close() takes before freeing the async handle: a sender that got
-        // past the check can never reach uv_async_send on freed memory.
         // The lock orders admission against close(), which sets rejecting and then runs what was
-        // queued; the wakeup's own lock keeps the send off freed memory.
+        // queued; the wakeup's own lock (AsyncHandle) keeps the send off freed memory.
         synchronized (wakeLock) {
             if (rejecting) throw new RejectedExecutionException("juv: the event loop is closed");
             tasks.offer(task);
@@ -526,7 +524,6 @@ public final class LoopCore {
         requestFinished();
         if (--keptAlive == 0 && wakeup.isAlive()) Uv.unref(wakeup.handle);
     }
-
 
     /** Runs every queued task; true if there were any. */
     boolean runTasks() {
