@@ -58,6 +58,19 @@ class PollerTest {
         }
     }
 
+    private static final MethodHandle SEND = C.downcallHandle(C.defaultLookup().findOrThrow("send"),
+            FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG, JAVA_INT));
+
+    /** One byte of out-of-band data (MSG_OOB, 1 on Linux); false where the socket cannot send it. */
+    static boolean sendUrgent(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            long n = (long) SEND.invokeExact(fd, a.allocateFrom("!"), 1L, 1);
+            return n == 1;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     static int openForReading(Path p) {
         try (Arena a = Arena.ofConfined()) {
             return (int) OPEN.invokeExact(a.allocateFrom(p.toString()), 0);
@@ -149,6 +162,34 @@ class PollerTest {
         if (io.juv.internal.Platform.OS == io.juv.internal.Platform.Os.LINUX) {
             assertTrue(seen.getFirst().contains(PollEvent.DISCONNECT), seen::toString);
         }
+    }
+
+    @Test
+    void outOfBandDataIsReportedAsPrioritized() {
+        // Unix domain sockets carry MSG_OOB on Linux 5.15 and later (CONFIG_AF_UNIX_OOB).
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.juv.internal.Platform.OS == io.juv.internal.Platform.Os.LINUX);
+        int[] fds = Pipe.socketPair();
+        List<Set<PollEvent>> seen = new ArrayList<>();
+        boolean[] sent = {false};
+        Loops.run(loop -> {
+            Loops.Watchdog wd = Loops.watchdog(loop);
+            Poller poller = loop.poll(fds[0], EnumSet.of(PollEvent.PRIORITIZED), (p, ready) -> {
+                seen.add(ready);
+                p.close();
+                wd.cancel();
+            });
+            loop.delay(Duration.ofMillis(10), () -> {
+                sent[0] = sendUrgent(fds[1]);
+                if (!sent[0]) {
+                    poller.close();
+                    wd.cancel();
+                }
+            });
+        });
+        close(fds[0]);
+        close(fds[1]);
+        org.junit.jupiter.api.Assumptions.assumeTrue(sent[0], "this kernel's Unix sockets carry no out-of-band data");
+        assertEquals(List.of(EnumSet.of(PollEvent.PRIORITIZED)), seen);
     }
 
     @Test

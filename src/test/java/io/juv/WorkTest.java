@@ -104,6 +104,21 @@ class WorkTest {
     }
 
     @Test
+    void aCallbackThatThrowsGoesToTheErrorPolicyAndTheFutureStillCompletes() {
+        List<Throwable> caught = new ArrayList<>();
+        Integer[] result = new Integer[1];
+        Loops.run(loop -> {
+            loop.catchErrors(caught::add);
+            loop.work(() -> 7, (r, e) -> {
+                throw new IllegalStateException("from the callback");
+            }).future().thenAccept(r -> result[0] = r);
+        });
+        assertEquals(1, caught.size());
+        assertEquals("from the callback", caught.getFirst().getMessage());
+        assertEquals(7, result[0]);
+    }
+
+    @Test
     void aQueuedJobCancelsWithCanceledAndNeverRuns() throws Exception {
         int workers = EventLoop.threadPoolSize();
         CountDownLatch release = new CountDownLatch(1);
