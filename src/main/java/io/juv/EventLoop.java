@@ -353,6 +353,63 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ loop hooks, notifiers, work, polling
+
+    /** Runs {@code callback} once per iteration before prepare hooks; while started the loop never sleeps ({@link LoopHook}). */
+    public LoopHook onIdle(Runnable callback) {
+        return new LoopHook(core, LoopHook.Phase.IDLE, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** Runs {@code callback} once per iteration just before the loop polls for I/O ({@link LoopHook}). */
+    public LoopHook onPrepare(Runnable callback) {
+        return new LoopHook(core, LoopHook.Phase.PREPARE, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** Runs {@code callback} once per iteration just after the loop polled for I/O ({@link LoopHook}). */
+    public LoopHook onCheck(Runnable callback) {
+        return new LoopHook(core, LoopHook.Phase.CHECK, Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** A notifier any thread can trigger to run {@code callback} on the loop, again and again ({@link Notifier}). */
+    public Notifier notifier(Runnable callback) {
+        return new Notifier(core, Objects.requireNonNull(callback, "callback"), false);
+    }
+
+    /** A notifier that runs {@code callback} once, at the first trigger, and closes itself ({@link Notifier}). */
+    public Notifier notifierOnce(Runnable callback) {
+        return new Notifier(core, Objects.requireNonNull(callback, "callback"), true);
+    }
+
+    /** Runs a blocking job on juv's work pool; its future completes on the loop ({@link Work}). */
+    public <T> Work<T> work(java.util.concurrent.Callable<? extends T> job) {
+        return Work.submit(core, job, null, null);
+    }
+
+    /** Runs a blocking job on juv's work pool, then {@code done} on the loop ({@link Work}). */
+    public <T> Work<T> work(java.util.concurrent.Callable<? extends T> job, WorkCallback<? super T> done) {
+        return Work.submit(core, job, null, Objects.requireNonNull(done, "done"));
+    }
+
+    /** Runs a blocking job on {@code executor} (virtual threads, say), then {@code done} on the loop ({@link Work}). */
+    public <T> Work<T> work(java.util.concurrent.Callable<? extends T> job, Executor executor, WorkCallback<? super T> done) {
+        return Work.submit(core, job, Objects.requireNonNull(executor, "executor"), done);
+    }
+
+    /** Watches a file descriptor or socket for readiness ({@link Poller}). */
+    public Poller poll(int fd, java.util.Set<PollEvent> interest, PollHandler handler) {
+        return Poller.open(this, fd, interest, handler);
+    }
+
+    /** Watches a file or directory for changes ({@link io.juv.fs.FileWatcher#watch}, not recursive). */
+    public io.juv.fs.FileWatcher watch(java.nio.file.Path path, io.juv.fs.FileWatchHandler handler) {
+        return io.juv.fs.FileWatcher.watch(this, path, false, handler);
+    }
+
+    /** Polls a path's status every {@code interval} ({@link io.juv.fs.StatPoller#start}). */
+    public io.juv.fs.StatPoller pollStat(java.nio.file.Path path, Duration interval, io.juv.fs.StatPollHandler handler) {
+        return io.juv.fs.StatPoller.start(this, path, interval, handler);
+    }
+
     // ------------------------------------------------------------------ stats
 
     /** The loop's counters now (cl-async's {@code stats}). Cheap: plain fields read on the loop thread. */

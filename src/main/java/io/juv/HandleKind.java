@@ -10,6 +10,8 @@ public enum HandleKind {
     PROCESS,
     /** A terminal (io.juv.tty.Tty). */
     TTY,
+    /** An idle hook ({@link LoopHook}), a descriptor poller ({@link Poller}), file watchers (io.juv.fs). */
+    IDLE, POLL, FS_EVENT, FS_POLL,
     /** A TLS session over another stream; it owns that stream, which is counted too. */
     TLS
 }

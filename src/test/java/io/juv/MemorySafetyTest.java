@@ -240,6 +240,75 @@ class MemorySafetyTest {
         }
     }
 
+    /** Loop hooks, notifiers, pollers, file watchers, stat pollers and work: none hands out a native view (names and stats are copied). */
+    private static final Set<String> HOOK_JAVA_STATE = Set.of(
+            "close", "isClosed", "isActive", "stop", "phase", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> NOTIFIER_JAVA_STATE = Set.of(
+            "close", "isClosed", "trigger", "isSingleShot", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> POLLER_JAVA_STATE = Set.of(
+            "close", "isClosed", "isActive", "stop", "fd", "interest", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> WATCHER_JAVA_STATE = Set.of(
+            "close", "isClosed", "isActive", "stop", "path", "isRecursive", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> STAT_POLLER_JAVA_STATE = Set.of(
+            "close", "isClosed", "isActive", "stop", "path", "interval", "hasRef", "ref", "unref", "kind");
+    private static final Set<String> WORK_JAVA_STATE = Set.of(
+            "cancel", "future", "isDone", "isCancelled", "isRunning");
+
+    @Test
+    void everyMethodOfClosedHooksNotifiersPollersWatchersAndWorkThrowsOrAnswersFromJavaState(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Object[] h = new Object[9];
+        int[] fds = io.juv.net.Pipe.socketPair();
+        EventLoop loop = EventLoop.create();
+        try {
+            loop.run(l -> {
+                h[0] = l.onIdle(() -> { });
+                h[1] = l.onPrepare(() -> { });
+                h[2] = l.onCheck(() -> { });
+                h[3] = l.notifier(() -> { });
+                h[4] = l.notifierOnce(() -> { });
+                h[5] = l.poll(fds[0], java.util.EnumSet.of(PollEvent.READABLE), (p, r) -> { });
+                h[6] = l.watch(dir, (w, n, e) -> { });
+                h[7] = l.pollStat(dir, Duration.ofSeconds(1), (p, a, b) -> { });
+                h[8] = l.work(() -> 1);
+                for (int i = 0; i < 8; i++) {
+                    try {
+                        h[i].getClass().getMethod("close").invoke(h[i]);
+                    } catch (ReflectiveOperationException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            });
+            checkClosedServices(h, dir);
+        } finally {
+            Loops.closeClean(loop);
+        }
+        checkClosedServices(h, dir);
+        io.juv.internal.Platform.closeDuplicate(fds[0]);
+        io.juv.internal.Platform.closeDuplicate(fds[1]);
+    }
+
+    private static void checkClosedServices(Object[] h, java.nio.file.Path dir) {
+        for (int i = 0; i < 3; i++) callEveryMethod(h[i], LoopHook.class, HOOK_JAVA_STATE);
+        callEveryMethod(h[3], Notifier.class, NOTIFIER_JAVA_STATE);
+        callEveryMethod(h[4], Notifier.class, NOTIFIER_JAVA_STATE);
+        callEveryMethod(h[5], Poller.class, POLLER_JAVA_STATE);
+        callEveryMethod(h[6], io.juv.fs.FileWatcher.class, WATCHER_JAVA_STATE);
+        callEveryMethod(h[7], io.juv.fs.StatPoller.class, STAT_POLLER_JAVA_STATE);
+        // Work is no handle: every method answers from Java state (its future completed with the result).
+        Work<?> w = (Work<?>) h[8];
+        assertEquals(WORK_JAVA_STATE, Arrays.stream(Work.class.getMethods()).filter(m -> m.getDeclaringClass() == Work.class)
+                .map(Method::getName).filter(n -> !n.equals("toString")).collect(java.util.stream.Collectors.toSet()));
+        assertFalse(w.cancel());
+        assertTrue(w.isDone());
+        assertFalse(w.isCancelled());
+        assertFalse(w.isRunning());
+        assertFalse(((Notifier) h[3]).trigger());
+        assertThrows(IllegalStateException.class, ((LoopHook) h[0])::start);
+        assertThrows(IllegalStateException.class, () -> ((Poller) h[5]).interest(Set.of(PollEvent.WRITABLE)));
+        assertEquals(dir, ((io.juv.fs.FileWatcher) h[6]).path());
+        assertEquals(1, ((Work<?>) h[8]).future().join());
+    }
+
     private static void checkClosedHandles(Object[] h) {
         callEveryMethod(h[0], TcpServer.class, SERVER_JAVA_STATE);
         callEveryMethod(h[1], Timer.class, TIMER_JAVA_STATE);
@@ -308,6 +377,8 @@ class MemorySafetyTest {
         if (t == List.class) return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         if (t == Map.class) return Map.of();
         if (t == io.juv.tty.TtyMode.class) return io.juv.tty.TtyMode.RAW;
+        if (t == Set.class) return Set.of(PollEvent.READABLE);
+        if (t == java.nio.file.Path.class) return java.nio.file.Path.of(".");
         if (t == Object.class) return "attachment";
         if (t.isInterface()) {
             // Any callback: a do-nothing implementation (functional interfaces and handlers alike).

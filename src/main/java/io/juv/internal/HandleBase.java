@@ -192,4 +192,11 @@ public abstract class HandleBase {
     protected void onRecv(long nread, long buf, long addr, int flags) {}
     /** A child process exited (uv_exit_cb): its exit status, and the signal that ended it or 0. */
     protected void onExit(long exitStatus, int termSignal) {}
+    protected void onIdle() {}
+    /** A uv_poll_t's readiness: status 0 or a negative code, events a mask of uv_poll_event. */
+    protected void onPoll(int status, int events) {}
+    /** A uv_fs_event_t's change; filename is a C string valid during the call, or 0. */
+    protected void onFsEvent(long filename, int events, int status) {}
+    /** A uv_fs_poll_t's change; prev and curr are uv_stat_t addresses valid during the call. */
+    protected void onFsPoll(int status, long prev, long curr) {}
 }

@@ -66,6 +66,10 @@ public final class LoopCore {
             case UDP -> Uv.UDP;
             case PROCESS -> Uv.PROCESS;
             case TTY -> Uv.TTY;
+            case IDLE -> Uv.IDLE;
+            case POLL -> Uv.POLL;
+            case FS_EVENT -> Uv.FS_EVENT;
+            case FS_POLL -> Uv.FS_POLL;
             case TLS -> -1; // layered: no libuv handle
         };
     }
@@ -436,6 +440,12 @@ public final class LoopCore {
         }
         runTasks();
         closeAll();
+        // Work in flight posts its completion to the loop: wait for it, so that no callback is lost
+        // (what those callbacks open is closed below with the rest).
+        while (keptAlive > 0) {
+            runLibuv();
+            runTasks();
+        }
         // juv's own handles last: the loop's, and any a closed owner left (a stream's timer is closed with it).
         for (int i = 0; i < table.extent(); i++) {
             if (table.at(i) instanceof HandleBase h) h.closeNow();
@@ -521,13 +531,40 @@ public final class LoopCore {
     /** Runs a task on the loop thread, in submission order per submitting thread. */
     public void execute(Runnable task) {
         java.util.Objects.requireNonNull(task, "task");
-        // Under the lock that close() takes before freeing the async handle: a sender that got
-        // past the check can never reach uv_async_send on freed memory.
+        // The lock orders admission against close(), which sets rejecting and then runs what was
+        // queued; the wakeup's own lock (AsyncHandle) keeps the send off freed memory.
         synchronized (wakeLock) {
             if (rejecting) throw new RejectedExecutionException("juv: the event loop is closed");
             tasks.offer(task);
-            wakeup.send();
         }
+        wakeup.wake();
+    }
+
+    /**
+     * Runs a task on the loop thread, from any thread, even while close() waits for it: for the
+     * completion of work the loop is kept alive for ({@link #keepAlive}), which close() waits for.
+     */
+    public void post(Runnable task) {
+        tasks.offer(task);
+        wakeup.wake();
+    }
+
+    private int keptAlive;
+
+    /**
+     * Work on other threads that will {@link #post} its completion: the loop stays alive (run does
+     * not return, close waits) until {@link #releaseKeepAlive} balances it. Loop thread only.
+     */
+    public void keepAlive() {
+        checkThread();
+        if (keptAlive++ == 0) Uv.ref(wakeup.handle);
+        requestStarted();
+    }
+
+    public void releaseKeepAlive() {
+        checkThread();
+        requestFinished();
+        if (--keptAlive == 0 && wakeup.isAlive()) Uv.unref(wakeup.handle);
     }
 
     /** Runs every queued task; true if there were any. */
@@ -542,16 +579,18 @@ public final class LoopCore {
 
     // ------------------------------------------------------------------ juv's own handles
 
-    /** The uv_async_t that wakes the loop for {@link #execute}; unreferenced, so it never keeps the loop alive. */
-    private static final class Wakeup extends HandleBase {
+    /**
+     * The uv_async_t that wakes the loop for {@link #execute} and {@link #post}; unreferenced, so
+     * it never keeps the loop alive, except while work it waits for is in flight ({@link #keepAlive}).
+     */
+    private static final class Wakeup extends AsyncHandle {
         Wakeup(LoopCore core) {
-            super(core, HandleKind.ASYNC, true, (loop, h) -> Uv.asyncInit(loop, h, Upcalls.ASYNC));
+            super(core, true);
             Uv.unref(handle);
         }
 
-        void send() {
-            // uv_async_send is the one libuv call that is safe from any thread.
-            Uv.asyncSend(handle);
+        void wake() {
+            send();
         }
 
         @Override

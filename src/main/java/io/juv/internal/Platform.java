@@ -327,6 +327,36 @@ public final class Platform {
         }
     }
 
+    // ---------------------------------------------------------------- descriptors a poller watches (svc)
+
+    private static final MethodHandle DUP = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("dup"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE_FD = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    /**
+     * A descriptor of juv's own for the open file behind fd (POSIX dup), or -1 if fd is not open.
+     * On Windows, where uv_poll takes sockets, the socket itself: there is nothing to duplicate.
+     */
+    public static int duplicate(int fd) {
+        if (DUP == null) return fd;
+        try {
+            return (int) DUP.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dup failed", t);
+        }
+    }
+
+    /** Closes a descriptor {@link #duplicate} made. */
+    public static void closeDuplicate(int fd) {
+        if (CLOSE_FD == null) return;
+        try {
+            int rc = (int) CLOSE_FD.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close failed", t);
+        }
+    }
+
     /** ai_addr and ai_next: glibc puts ai_addr before ai_canonname, BSD and Windows after it. */
     public static MemorySegment addrinfoAddr(MemorySegment ai) {
         return ai.reinterpret(ADDRINFO_SIZE).get(ADDRESS, OS == Os.LINUX || OS == Os.OTHER ? 24 : 32);

@@ -7,6 +7,10 @@ import io.juv.bindings.uv_close_cb;
 import io.juv.bindings.uv_connection_cb;
 import io.juv.bindings.uv_exit_cb;
 import io.juv.bindings.uv_fs_cb;
+import io.juv.bindings.uv_fs_event_cb;
+import io.juv.bindings.uv_fs_poll_cb;
+import io.juv.bindings.uv_idle_cb;
+import io.juv.bindings.uv_poll_cb;
 import io.juv.bindings.uv_getaddrinfo_cb;
 import io.juv.bindings.uv_getnameinfo_cb;
 import io.juv.bindings.uv_prepare_cb;
@@ -60,6 +64,10 @@ public final class Upcalls {
     public static final long FS = stub("fs", uv_fs_cb.descriptor());
     /** uv_random_cb: the bytes are in the request's own memory, which {@link RequestBase#beforeRelease} reads. */
     public static final long RANDOM = stub("random", uv_random_cb.descriptor());
+    public static final long IDLE = stub("idle", uv_idle_cb.descriptor());
+    public static final long POLL = stub("poll", uv_poll_cb.descriptor());
+    public static final long FS_EVENT = stub("fsEvent", uv_fs_event_cb.descriptor());
+    public static final long FS_POLL = stub("fsPoll", uv_fs_poll_cb.descriptor());
 
     /**
      * The stub for one of the methods below, with the C signature jextract generated for the
@@ -244,6 +252,17 @@ public final class Upcalls {
         }
     }
 
+    private static void idle(long h) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onIdle();
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
     private static void fs(long req) {
         LoopCore core = null;
         try {
@@ -255,12 +274,47 @@ public final class Upcalls {
         }
     }
 
+    private static void poll(long h, int status, int events) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onPoll(status, events);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
     private static void random(long req, int status, long buf, long length) {
         LoopCore core = null;
         try {
             long key = Platform.dataOf(req);
             core = LoopCore.ofKey(key);
             ((RequestBase) core.lookup(key)).completed(status, buf);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    /** filename: the changed entry's name (0 when libuv cannot tell), valid during the call only. */
+    private static void fsEvent(long h, long filename, int events, int status) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onFsEvent(filename, events, status);
+        } catch (Throwable t) {
+            fail(core, t);
+        }
+    }
+
+    /** prev and curr: uv_stat_t structs owned by libuv, valid during the call only. */
+    private static void fsPoll(long h, int status, long prev, long curr) {
+        LoopCore core = null;
+        try {
+            long key = Platform.dataOf(h);
+            core = LoopCore.ofKey(key);
+            handle(core, key).onFsPoll(status, prev, curr);
         } catch (Throwable t) {
             fail(core, t);
         }

@@ -531,6 +531,35 @@ public final class Uv {
     public static int tmpdir(MemorySegment buffer, MemorySegment size) { return uv_h.uv_os_tmpdir(buffer, size); }
     public static int getrusage(MemorySegment rusage) { return uv_h.uv_getrusage(rusage); }
     public static final int RANDOM_REQ = uv_h.UV_RANDOM();
+    // ------------------------------------------------------------------ watchers, fd polling, loop hooks (svc)
+
+    public static int idleInit(long loop, long idle) { return uv_h.uv_idle_init(at(loop), at(idle)); }
+    public static int idleStart(long idle, long cb) { return uv_h.uv_idle_start(at(idle), at(cb)); }
+    public static int idleStop(long idle) { return uv_h.uv_idle_stop(at(idle)); }
+    public static int checkStop(long check) { return uv_h.uv_check_stop(at(check)); }
+
+    /** Sets fd non-blocking, and refuses what the OS cannot poll (epoll: regular files, directories). */
+    public static int pollInit(long loop, long poll, int fd) { return uv_h.uv_poll_init(at(loop), at(poll), fd); }
+    /** events: a mask of {@link #READABLE}, {@link #WRITABLE}, {@link #DISCONNECT}, {@link #PRIORITIZED}; 0 stops. */
+    public static int pollStart(long poll, int events, long cb) { return uv_h.uv_poll_start(at(poll), events, at(cb)); }
+    public static int pollStop(long poll) { return uv_h.uv_poll_stop(at(poll)); }
+    public static final int DISCONNECT = uv_h.UV_DISCONNECT(), PRIORITIZED = uv_h.UV_PRIORITIZED();
+
+    public static int fsEventInit(long loop, long h) { return uv_h.uv_fs_event_init(at(loop), at(h)); }
+    /** libuv copies the path. flags: {@link #FS_EVENT_RECURSIVE} and kin. */
+    public static int fsEventStart(long h, long cb, MemorySegment path, int flags) {
+        return uv_h.uv_fs_event_start(at(h), at(cb), path, flags);
+    }
+    public static int fsEventStop(long h) { return uv_h.uv_fs_event_stop(at(h)); }
+    public static final int FS_EVENT_RECURSIVE = uv_h.UV_FS_EVENT_RECURSIVE(), FS_RENAME = uv_h.UV_RENAME(),
+            FS_CHANGE = uv_h.UV_CHANGE();
+
+    public static int fsPollInit(long loop, long h) { return uv_h.uv_fs_poll_init(at(loop), at(h)); }
+    /** libuv copies the path; the first stat is taken at once, the first callback comes only with a change. */
+    public static int fsPollStart(long h, long cb, MemorySegment path, int intervalMillis) {
+        return uv_h.uv_fs_poll_start(at(h), at(cb), path, intervalMillis);
+    }
+    public static int fsPollStop(long h) { return uv_h.uv_fs_poll_stop(at(h)); }
 
     // ------------------------------------------------------------------ the loop itself
 
@@ -572,6 +601,8 @@ public final class Uv {
             ASYNC = uv_h.UV_ASYNC(), CHECK = uv_h.UV_CHECK(), PREPARE = uv_h.UV_PREPARE(),
             NAMED_PIPE = uv_h.UV_NAMED_PIPE(), UNKNOWN_HANDLE = uv_h.UV_UNKNOWN_HANDLE(), FILE = uv_h.UV_FILE(),
             TTY = uv_h.UV_TTY(), UDP = uv_h.UV_UDP();
+    public static final int IDLE = uv_h.UV_IDLE(), POLL = uv_h.UV_POLL(), FS_EVENT = uv_h.UV_FS_EVENT(),
+            FS_POLL = uv_h.UV_FS_POLL();
     public static final int WRITE_REQ = uv_h.UV_WRITE(), CONNECT_REQ = uv_h.UV_CONNECT(),
             SHUTDOWN_REQ = uv_h.UV_SHUTDOWN(), GETADDRINFO_REQ = uv_h.UV_GETADDRINFO(),
             GETNAMEINFO_REQ = uv_h.UV_GETNAMEINFO();

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -240,6 +242,44 @@ class ExamplesTest {
             assertTrue(gotLines < sentLines, "the slow client got all " + sentLines + " lines: nothing was dropped");
         }
         assertEquals(0, chat.interrupt(), () -> "SIGINT; its output: " + chat.transcript);
+    }
+
+    // ------------------------------------------------------------------ watch and work
+
+    @Test
+    void watchPrintsCreateChangeAndRenameAsTheyCome() throws Exception {
+        Path watched = Files.createDirectory(dir.resolve("watched"));
+        Running watch = example(Watch.class, watched.toString());
+        watch.awaitContaining("watching ");
+        Files.writeString(watched.resolve("a.txt"), "one");
+        watch.await(l -> l.startsWith("rename") && l.endsWith(" a.txt"), "reporting a.txt created");
+        Files.writeString(watched.resolve("a.txt"), "two, longer", java.nio.file.StandardOpenOption.APPEND);
+        watch.await(l -> l.contains("change") && l.endsWith(" a.txt"), "reporting a.txt changed");
+        Files.move(watched.resolve("a.txt"), watched.resolve("b.txt"));
+        watch.await(l -> l.startsWith("rename") && l.endsWith(" b.txt"), "reporting the rename to b.txt");
+        assertEquals(0, watch.interrupt(), () -> "SIGINT; its output: " + watch.transcript);
+        watch.awaitContaining("watch exited");
+    }
+
+    @Test
+    void watchOfAPathThatDoesNotExistExitsOne() throws Exception {
+        Running watch = example(Watch.class, dir.resolve("nothing-here").toString());
+        assertEquals(1, watch.waitForExit(), () -> "its output: " + watch.transcript);
+    }
+
+    @Test
+    void workRunsItsJobsOnTheWorkersAndSaysWhenAllAreDone() throws Exception {
+        Running work = example(Work.class, "12");
+        Matcher pool = Pattern.compile("a pool of (\\d+) threads").matcher(work.awaitContaining("jobs on a pool of"));
+        assertTrue(pool.find());
+        int poolSize = Integer.parseInt(pool.group(1));
+        String line = work.awaitContaining("all 12 jobs done");
+        assertTrue(line.contains("on the loop thread: true"), line);
+        Matcher m = Pattern.compile("on (\\d+) worker threads").matcher(line);
+        assertTrue(m.find(), line);
+        int workers = Integer.parseInt(m.group(1));
+        assertTrue(workers >= 1 && workers <= poolSize, line);
+        assertEquals(0, work.waitForExit(), () -> "its output: " + work.transcript);
     }
 
     // ------------------------------------------------------------------ dns

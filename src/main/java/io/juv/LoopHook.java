@@ -1,0 +1,112 @@
+package io.juv;
+
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+/**
+ * A callback run once per loop iteration at one point of it: libuv's idle, prepare and check
+ * handles, made by {@link EventLoop#onIdle}, {@link EventLoop#onPrepare} and
+ * {@link EventLoop#onCheck} (started at once).
+ *
+ * <p>One iteration of the loop runs, in this order: due timers, pending I/O callbacks,
+ * <b>idle</b> hooks, <b>prepare</b> hooks, the poll for I/O (which may block), the I/O callbacks,
+ * <b>check</b> hooks, close callbacks. So a prepare hook runs just before the loop may block and
+ * a check hook just after it woke.
+ *
+ * <p><b>An active idle hook makes the loop spin</b>: while one is started libuv polls with a zero
+ * timeout, so the loop never sleeps and takes a whole core even with nothing to do. Stop it when
+ * there is nothing for it to do. Prepare and check hooks do not change how long the loop waits.
+ *
+ * <p>A started hook keeps the loop alive, like any referenced handle (an idle hook forever, at
+ * full speed), but a prepare or check hook never wakes it: with nothing else to wait for, the
+ * loop then waits in its poll for good. {@link #unref()} lets the loop end without the hook.
+ * Every method must be called on the loop's thread.
+ */
+public final class LoopHook extends HandleBase {
+
+    /** Where in the iteration the hook runs. */
+    public enum Phase { IDLE, PREPARE, CHECK }
+
+    private final Phase phase;
+    private final Runnable callback;
+    private boolean active;
+
+    LoopHook(LoopCore core, Phase phase, Runnable callback) {
+        super(core, switch (phase) {
+            case IDLE -> HandleKind.IDLE;
+            case PREPARE -> HandleKind.PREPARE;
+            case CHECK -> HandleKind.CHECK;
+        }, switch (phase) {
+            case IDLE -> Uv::idleInit;
+            case PREPARE -> Uv::prepareInit;
+            case CHECK -> Uv::checkInit;
+        });
+        this.phase = phase;
+        this.callback = callback;
+        start();
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Starts running the callback once per iteration; does nothing if already started. */
+    public void start() {
+        if (isClosed()) throw new IllegalStateException("juv: this " + phase.name().toLowerCase() + " hook is closed");
+        core.checkThread();
+        if (active) return;
+        int rc = switch (phase) {
+            case IDLE -> Uv.idleStart(handle, Upcalls.IDLE);
+            case PREPARE -> Uv.prepareStart(handle, Upcalls.PREPARE);
+            case CHECK -> Uv.checkStart(handle, Upcalls.CHECK);
+        };
+        Errors.check(rc);
+        active = true;
+    }
+
+    /** Stops running the callback (a stopped hook does not keep the loop alive); start() resumes it. */
+    public void stop() {
+        if (isClosed() || !active) return;
+        core.checkThread();
+        switch (phase) {
+            case IDLE -> Uv.idleStop(handle);
+            case PREPARE -> Uv.prepareStop(handle);
+            case CHECK -> Uv.checkStop(handle);
+        }
+        active = false;
+    }
+
+    /** True while started and not closed. */
+    public boolean isActive() {
+        return active && !isClosed();
+    }
+
+    /** Stops the hook and frees it. Safe more than once, and from its own callback. */
+    public void close() {
+        active = false;
+        closeNow();
+    }
+
+    @Override
+    protected void onIdle() {
+        callback.run();
+    }
+
+    @Override
+    protected void onPrepare() {
+        callback.run();
+    }
+
+    @Override
+    protected void onCheck() {
+        callback.run();
+    }
+
+    @Override
+    public String toString() {
+        return phase.name().toLowerCase() + " hook" + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+    }
+}

@@ -1,0 +1,172 @@
+package io.juv;
+
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Readiness of a file descriptor or socket that something else reads and writes (libuv's
+ * {@code uv_poll_t}, cl-async's poller): a socket of another library, a pipe, an eventfd, a
+ * terminal, a sysfs file (for {@link PollEvent#PRIORITIZED}). Made by {@link EventLoop#poll}.
+ *
+ * <p>This lives in {@code io.juv}, not {@code io.juv.net}: it is a loop primitive for any
+ * descriptor (on Unix; on Windows for sockets only), beside timers and signals, and it never owns
+ * what it polls, unlike the sockets and pipes of {@code io.juv.net}.
+ *
+ * <p><b>The descriptor.</b> The poller watches a duplicate of its own ({@code dup}) of the
+ * descriptor given, closed when the poller closes. So closing yours while the poller is open is
+ * harmless (libuv polling your descriptor itself aborts the process when it is closed under it
+ * and the interest then changes: epoll_ctl fails inside uv_run; PollerTest tried it), and polling
+ * a socket that a juv stream of the same loop reads works too (libuv refuses a descriptor number
+ * it already watches with EEXIST). Note what the duplicate means: the open file (a socket's
+ * connection) stays open until both are closed. libuv sets the file non-blocking (the flag is the open file's, so yours is too).
+ * Regular files and directories cannot be polled (libuv refuses them).
+ *
+ * <p>Readiness is level-triggered: while the descriptor stays readable the handler is called in
+ * every iteration, so read what is there, or change the {@link #interest(Set)}. Every method must
+ * be called on the loop's thread; a started poller keeps the loop alive.
+ */
+public final class Poller extends HandleBase {
+
+    private final int fd;
+    private final int polled;
+    private final PollHandler handler;
+    private int mask;
+    private boolean active;
+
+    private Poller(LoopCore core, int fd, int polled, int mask, PollHandler handler) {
+        super(core, HandleKind.POLL, (loop, h) -> Uv.pollInit(loop, h, polled));
+        this.fd = fd;
+        this.polled = polled;
+        this.mask = mask;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts polling {@code fd} for {@code interest} (empty: made stopped).
+     *
+     * @throws IllegalArgumentException if fd is not an open descriptor
+     * @throws UvException if libuv cannot poll it (EPERM for a regular file, say)
+     */
+    public static Poller open(EventLoop loop, int fd, Set<PollEvent> interest, PollHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        int mask = maskOf(interest);
+        LoopCore core = LoopCore.of(loop);
+        core.checkThread();
+        core.checkOpen();
+        int polled = Platform.duplicate(fd);
+        if (polled < 0) throw new IllegalArgumentException("juv: file descriptor " + fd + " is not open");
+        Poller p;
+        try {
+            p = new Poller(core, fd, polled, mask, handler);
+        } catch (RuntimeException | Error e) {
+            if (polled != fd) Platform.closeDuplicate(polled);
+            throw e;
+        }
+        if (mask != 0) p.start();
+        return p;
+    }
+
+    private static int maskOf(Set<PollEvent> events) {
+        Objects.requireNonNull(events, "interest");
+        int m = 0;
+        for (PollEvent e : events) {
+            m |= switch (e) {
+                case READABLE -> Uv.READABLE;
+                case WRITABLE -> Uv.WRITABLE;
+                case DISCONNECT -> Uv.DISCONNECT;
+                case PRIORITIZED -> Uv.PRIORITIZED;
+            };
+        }
+        return m;
+    }
+
+    private static Set<PollEvent> eventsOf(int m) {
+        EnumSet<PollEvent> s = EnumSet.noneOf(PollEvent.class);
+        if ((m & Uv.READABLE) != 0) s.add(PollEvent.READABLE);
+        if ((m & Uv.WRITABLE) != 0) s.add(PollEvent.WRITABLE);
+        if ((m & Uv.DISCONNECT) != 0) s.add(PollEvent.DISCONNECT);
+        if ((m & Uv.PRIORITIZED) != 0) s.add(PollEvent.PRIORITIZED);
+        return s;
+    }
+
+    private void checkOpen() {
+        if (isClosed()) throw new IllegalStateException("juv: the poller of descriptor " + fd + " is closed");
+        core.checkThread();
+    }
+
+    /** The descriptor given to {@link EventLoop#poll} (the poller watches its own duplicate of it). */
+    public int fd() {
+        return fd;
+    }
+
+    /** What the poller waits for, whether or not it is started. */
+    public Set<PollEvent> interest() {
+        return eventsOf(mask);
+    }
+
+    /** Changes what the poller waits for, at once if it is started; an empty set stops it. */
+    public void interest(Set<PollEvent> events) {
+        int m = maskOf(events);
+        checkOpen();
+        mask = m;
+        if (m == 0) stop();
+        else if (active) Errors.check(Uv.pollStart(handle, m, Upcalls.POLL));
+    }
+
+    /** Starts polling for the {@link #interest()} (which must not be empty); does nothing if started. */
+    public void start() {
+        checkOpen();
+        if (active) return;
+        if (mask == 0) throw new IllegalStateException("juv: nothing to poll for; set an interest first");
+        Errors.check(Uv.pollStart(handle, mask, Upcalls.POLL));
+        active = true;
+    }
+
+    /** Stops polling (a stopped poller does not keep the loop alive); start() resumes. */
+    public void stop() {
+        if (isClosed() || !active) return;
+        core.checkThread();
+        Uv.pollStop(handle);
+        active = false;
+    }
+
+    public boolean isActive() {
+        return active && !isClosed();
+    }
+
+    /** Stops polling and frees the poller and its duplicate descriptor; yours stays open. Safe more than once. */
+    public void close() {
+        active = false;
+        closeNow();
+    }
+
+    @Override
+    protected void onPoll(int status, int events) {
+        if (isClosed()) return;
+        if (status < 0) {
+            handler.onError(this, Errors.of(status, "polling descriptor " + fd));
+            return;
+        }
+        Set<PollEvent> ready = eventsOf(events);
+        if (!ready.isEmpty()) handler.onReady(this, ready);
+    }
+
+    @Override
+    protected void onClosed() {
+        // libuv never closes what it polls; the duplicate is juv's to close, now that libuv is done with it.
+        if (polled != fd) Platform.closeDuplicate(polled);
+    }
+
+    @Override
+    public String toString() {
+        return "poller of descriptor " + fd + " " + interest() + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+    }
+}

@@ -1,0 +1,173 @@
+package io.juv.fs;
+
+import io.juv.EventLoop;
+import io.juv.HandleKind;
+import io.juv.internal.Errors;
+import io.juv.internal.HandleBase;
+import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
+import io.juv.internal.Upcalls;
+import io.juv.internal.Uv;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Polls a path's status at an interval and reports when it changed (libuv's {@code uv_fs_poll_t}):
+ * for what {@link FileWatcher} cannot see, such as files on network file systems, or a path that
+ * does not exist yet. Made by {@link #start} or {@code EventLoop.pollStat}. Each poll is a stat on
+ * libuv's thread pool; nothing is reported until something differs from the poll before (libuv
+ * compares size, times, mode, owner, inode and more).
+ *
+ * <p>A started poller keeps the loop alive. Every method must be called on the loop's thread.
+ */
+public final class StatPoller extends HandleBase {
+
+    /** What kind of entry a path names. */
+    public enum Kind {
+        FILE, DIRECTORY, SYMBOLIC_LINK, OTHER,
+        /** Nothing: the path did not exist (or had not been examined yet). */
+        NONE
+    }
+
+    /**
+     * A path's status at one poll, copied out of libuv's uv_stat_t.
+     *
+     * @param kind     what the path is
+     * @param size     its size in bytes
+     * @param modified its last modification time
+     * @param mode     its permission bits (the low 12 bits of st_mode)
+     * @param inode    its inode number (or the system's equivalent)
+     */
+    public record Stat(Kind kind, long size, Instant modified, int mode, long inode) {
+        public boolean exists() {
+            return kind != Kind.NONE;
+        }
+    }
+
+    private final Path path;
+    private final Duration interval;
+    private final StatPollHandler handler;
+    private boolean active;
+
+    private StatPoller(LoopCore core, Path path, Duration interval, StatPollHandler handler) {
+        super(core, HandleKind.FS_POLL, Uv::fsPollInit);
+        this.path = path;
+        this.interval = interval;
+        this.handler = handler;
+    }
+
+    /**
+     * Starts polling {@code path} every {@code interval} (at least a millisecond). The path need
+     * not exist: its appearing is a change.
+     */
+    public static StatPoller start(EventLoop loop, Path path, Duration interval, StatPollHandler handler) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(handler, "handler");
+        if (interval.isNegative() || interval.isZero() || interval.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("interval must be positive (and under 24 days): " + interval);
+        }
+        StatPoller p = new StatPoller(LoopCore.of(loop), path, interval, handler);
+        try {
+            p.start();
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    /** Starts (again) after {@link #stop()}, comparing with a fresh first poll; does nothing if started. */
+    public void start() {
+        if (isClosed()) throw new IllegalStateException("juv: the stat poller of " + path + " is closed");
+        core.checkThread();
+        if (active) return;
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = Uv.fsPollStart(handle, Upcalls.FS_POLL, arena.allocateFrom(path.toString()),
+                    (int) Math.max(1, interval.toMillis()));
+            if (rc < 0) throw Errors.of(rc, "polling " + path);
+        }
+        active = true;
+    }
+
+    public void stop() {
+        if (isClosed() || !active) return;
+        core.checkThread();
+        Uv.fsPollStop(handle);
+        active = false;
+    }
+
+    public boolean isActive() {
+        return active && !isClosed();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    /** Stops polling and frees the poller. Safe more than once, and from its own handler. */
+    public void close() {
+        active = false;
+        closeNow();
+    }
+
+    @Override
+    protected void onFsPoll(int status, long prev, long curr) {
+        if (isClosed()) return;
+        Stat previous = stat(prev);
+        if (status < 0) {
+            handler.onError(this, Errors.of(status, "polling " + path), previous);
+            return;
+        }
+        handler.onChange(this, previous, stat(curr));
+    }
+
+    // ------------------------------------------------------------------ uv_stat_t
+
+    /**
+     * uv_stat_t is libuv's own struct, the same on every platform: twelve uint64_t (st_dev, st_mode,
+     * st_nlink, st_uid, st_gid, st_rdev, st_ino, st_size, st_blksize, st_blocks, st_flags, st_gen),
+     * then four uv_timespec_t {long tv_sec; long tv_nsec} (atim, mtim, ctim, birthtim), whose C
+     * long is the platform's own (32 bits on Windows): sized here from the linker, not assumed.
+     */
+    private static final long C_LONG = Linker.nativeLinker().canonicalLayouts().get("long").byteSize();
+    private static final long MODE = 1 * 8, INODE = 6 * 8, SIZE = 7 * 8, MTIM = 12 * 8 + 2 * C_LONG;
+    private static final long STAT_SIZE = 12 * 8 + 8 * C_LONG;
+
+    /** st_mode's file type bits: POSIX's values, which libuv uses on Windows too. */
+    private static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000, S_IFLNK = 0120000;
+
+    private static Stat stat(long address) {
+        MemorySegment s = Platform.segment(address, STAT_SIZE);
+        long mode = s.get(ValueLayout.JAVA_LONG_UNALIGNED, MODE);
+        long seconds = cLong(s, MTIM), nanos = cLong(s, MTIM + C_LONG);
+        Kind kind = switch ((int) (mode & S_IFMT)) {
+            case S_IFREG -> Kind.FILE;
+            case S_IFDIR -> Kind.DIRECTORY;
+            case S_IFLNK -> Kind.SYMBOLIC_LINK;
+            case 0 -> Kind.NONE; // libuv's zeroed struct: nothing there
+            default -> Kind.OTHER;
+        };
+        return new Stat(kind, s.get(ValueLayout.JAVA_LONG_UNALIGNED, SIZE), Instant.ofEpochSecond(seconds, nanos),
+                (int) (mode & 07777), s.get(ValueLayout.JAVA_LONG_UNALIGNED, INODE));
+    }
+
+    private static long cLong(MemorySegment s, long offset) {
+        return C_LONG == 8 ? s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset) : s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+    }
+
+    @Override
+    public String toString() {
+        return "stat poller of " + path + " every " + interval + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+    }
+}
