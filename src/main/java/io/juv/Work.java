@@ -36,7 +36,7 @@ public final class Work<T> {
     private final LoopCore core;
     private final Callable<? extends T> job;
     private final WorkCallback<? super T> callback;
-    private final CompletableFuture<T> future = new CompletableFuture<>();
+    private final CompletableFuture<T> future;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private final Runnable task = this::runOnWorker;
     private final boolean sharedPool;
@@ -50,6 +50,7 @@ public final class Work<T> {
         this.job = job;
         this.callback = callback;
         this.sharedPool = sharedPool;
+        this.future = core.newFuture(); // its stages run on the loop thread
     }
 
     static <T> Work<T> submit(LoopCore core, Callable<? extends T> job, Executor executor, WorkCallback<? super T> callback) {

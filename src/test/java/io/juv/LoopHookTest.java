@@ -109,13 +109,16 @@ class LoopHookTest {
         Loops.run(loop -> {
             loop.catchErrors(caught::add);
             LoopHook[] h = new LoopHook[1];
+            // A check hook alone never wakes the loop from its poll: a ticking timer does, until
+            // the hook has run (a one-shot timer could fire before the first poll and leave the
+            // poll waiting forever, as in libuv itself).
+            Timer ticks = loop.interval(Duration.ofMillis(1), t -> { });
             h[0] = loop.onCheck(() -> {
+                ticks.cancel();
                 h[0].close();
                 h[0].close();
                 throw new IllegalStateException("from the hook");
             });
-            // A check hook alone never wakes the loop from its poll: something must.
-            loop.delay(Duration.ofMillis(1), () -> { });
         });
         assertEquals(1, caught.size());
         assertEquals("from the hook", caught.getFirst().getMessage());

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -265,6 +266,28 @@ class ExamplesTest {
     void watchOfAPathThatDoesNotExistExitsOne() throws Exception {
         Running watch = example(Watch.class, dir.resolve("nothing-here").toString());
         assertEquals(1, watch.waitForExit(), () -> "its output: " + watch.transcript);
+    }
+
+    @Test
+    void tailPrintsWhatAFileGainsAsItGrows() throws Exception {
+        Path log = dir.resolve("growing.log");
+        Files.writeString(log, "old line, before tail started\n");
+        Running tail = example(Tail.class, log.toString());
+        tail.awaitContaining("following " + log + " from byte 30");
+        Files.writeString(log, "first\n", java.nio.file.StandardOpenOption.APPEND);
+        tail.await(l -> l.equals("first"), "printing the first appended line");
+        Files.writeString(log, "second\nthird\n", java.nio.file.StandardOpenOption.APPEND);
+        tail.await(l -> l.equals("third"), "printing the later lines");
+        assertEquals(0, tail.interrupt(), () -> "SIGINT; its output: " + tail.transcript);
+        assertFalse(tail.transcript.contains("old line, before tail started"), () -> "it printed from the start: " + tail.transcript);
+        assertTrue(tail.transcript.contains("second"), () -> "its output: " + tail.transcript);
+    }
+
+    @Test
+    void tailFromTheStartOfAMissingFileExitsOne() throws Exception {
+        Running tail = example(Tail.class, "--from-start", dir.resolve("missing.log").toString());
+        assertEquals(1, tail.waitForExit(), () -> "its output: " + tail.transcript);
+        tail.awaitContaining("NOT_FOUND");
     }
 
     @Test
