@@ -1,8 +1,8 @@
 package io.juv;
 
 import io.juv.internal.Errors;
-import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
+import io.juv.internal.StartableHandle;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
@@ -25,14 +25,13 @@ import io.juv.internal.Uv;
  * loop then waits in its poll for good. {@link #unref()} lets the loop end without the hook.
  * Every method must be called on the loop's thread.
  */
-public final class LoopHook extends HandleBase {
+public final class LoopHook extends StartableHandle {
 
     /** Where in the iteration the hook runs. */
     public enum Phase { IDLE, PREPARE, CHECK }
 
     private final Phase phase;
     private final Runnable callback;
-    private boolean active;
 
     LoopHook(LoopCore core, Phase phase, Runnable callback) {
         super(core, switch (phase) {
@@ -53,41 +52,27 @@ public final class LoopHook extends HandleBase {
         return phase;
     }
 
-    /** Starts running the callback once per iteration; does nothing if already started. */
-    public void start() {
-        if (isClosed()) throw new IllegalStateException("juv: this " + phase.name().toLowerCase() + " hook is closed");
-        core.checkThread();
-        if (active) return;
-        int rc = switch (phase) {
+    @Override
+    protected String describe() {
+        return "this " + phase.name().toLowerCase() + " hook";
+    }
+
+    @Override
+    protected void startNative() {
+        Errors.check(switch (phase) {
             case IDLE -> Uv.idleStart(handle, Upcalls.IDLE);
             case PREPARE -> Uv.prepareStart(handle, Upcalls.PREPARE);
             case CHECK -> Uv.checkStart(handle, Upcalls.CHECK);
-        };
-        Errors.check(rc);
-        active = true;
+        });
     }
 
-    /** Stops running the callback (a stopped hook does not keep the loop alive); start() resumes it. */
-    public void stop() {
-        if (isClosed() || !active) return;
-        core.checkThread();
+    @Override
+    protected void stopNative() {
         switch (phase) {
             case IDLE -> Uv.idleStop(handle);
             case PREPARE -> Uv.prepareStop(handle);
             case CHECK -> Uv.checkStop(handle);
         }
-        active = false;
-    }
-
-    /** True while started and not closed. */
-    public boolean isActive() {
-        return active && !isClosed();
-    }
-
-    /** Stops the hook and frees it. Safe more than once, and from its own callback. */
-    public void close() {
-        active = false;
-        closeNow();
     }
 
     @Override
@@ -107,6 +92,6 @@ public final class LoopHook extends HandleBase {
 
     @Override
     public String toString() {
-        return phase.name().toLowerCase() + " hook" + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+        return phase.name().toLowerCase() + " hook" + stateSuffix();
     }
 }

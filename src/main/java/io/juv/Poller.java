@@ -1,9 +1,9 @@
 package io.juv;
 
 import io.juv.internal.Errors;
-import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
+import io.juv.internal.StartableHandle;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
@@ -33,13 +33,12 @@ import java.util.Set;
  * every iteration, so read what is there, or change the {@link #interest(Set)}. Every method must
  * be called on the loop's thread; a started poller keeps the loop alive.
  */
-public final class Poller extends HandleBase {
+public final class Poller extends StartableHandle {
 
     private final int fd;
     private final int polled;
     private final PollHandler handler;
     private int mask;
-    private boolean active;
 
     private Poller(LoopCore core, int fd, int polled, int mask, PollHandler handler) {
         super(core, HandleKind.POLL, (loop, h) -> Uv.pollInit(loop, h, polled));
@@ -97,9 +96,9 @@ public final class Poller extends HandleBase {
         return s;
     }
 
-    private void checkOpen() {
-        if (isClosed()) throw new IllegalStateException("juv: the poller of descriptor " + fd + " is closed");
-        core.checkThread();
+    @Override
+    protected String describe() {
+        return "the poller of descriptor " + fd;
     }
 
     /** The descriptor given to {@link EventLoop#poll} (the poller watches its own duplicate of it). */
@@ -118,34 +117,31 @@ public final class Poller extends HandleBase {
         checkOpen();
         mask = m;
         if (m == 0) stop();
-        else if (active) Errors.check(Uv.pollStart(handle, m, Upcalls.POLL));
+        else if (isActive()) Errors.check(Uv.pollStart(handle, m, Upcalls.POLL));
     }
 
     /** Starts polling for the {@link #interest()} (which must not be empty); does nothing if started. */
+    @Override
     public void start() {
         checkOpen();
-        if (active) return;
         if (mask == 0) throw new IllegalStateException("juv: nothing to poll for; set an interest first");
+        super.start();
+    }
+
+    @Override
+    protected void startNative() {
         Errors.check(Uv.pollStart(handle, mask, Upcalls.POLL));
-        active = true;
     }
 
-    /** Stops polling (a stopped poller does not keep the loop alive); start() resumes. */
-    public void stop() {
-        if (isClosed() || !active) return;
-        core.checkThread();
+    @Override
+    protected void stopNative() {
         Uv.pollStop(handle);
-        active = false;
-    }
-
-    public boolean isActive() {
-        return active && !isClosed();
     }
 
     /** Stops polling and frees the poller and its duplicate descriptor; yours stays open. Safe more than once. */
+    @Override
     public void close() {
-        active = false;
-        closeNow();
+        super.close();
     }
 
     @Override
@@ -167,6 +163,6 @@ public final class Poller extends HandleBase {
 
     @Override
     public String toString() {
-        return "poller of descriptor " + fd + " " + interest() + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+        return "poller of descriptor " + fd + " " + interest() + stateSuffix();
     }
 }

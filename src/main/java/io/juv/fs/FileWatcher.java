@@ -3,9 +3,9 @@ package io.juv.fs;
 import io.juv.EventLoop;
 import io.juv.HandleKind;
 import io.juv.internal.Errors;
-import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
+import io.juv.internal.StartableHandle;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
@@ -32,12 +32,11 @@ import java.util.Set;
  *
  * <p>A started watcher keeps the loop alive. Every method must be called on the loop's thread.
  */
-public final class FileWatcher extends HandleBase {
+public final class FileWatcher extends StartableHandle {
 
     private final Path path;
     private final boolean recursive;
     private final FileWatchHandler handler;
-    private boolean active;
 
     private FileWatcher(LoopCore core, Path path, boolean recursive, FileWatchHandler handler) {
         super(core, HandleKind.FS_EVENT, Uv::fsEventInit);
@@ -74,30 +73,25 @@ public final class FileWatcher extends HandleBase {
         return w;
     }
 
-    /** Starts (again) after {@link #stop()}; does nothing if started. */
-    public void start() {
-        if (isClosed()) throw new IllegalStateException("juv: the watcher of " + path + " is closed");
-        core.checkThread();
-        if (active) return;
+    @Override
+    protected String describe() {
+        return "the watcher of " + path;
+    }
+
+    @Override
+    protected void startNative() {
         try (Arena arena = Arena.ofConfined()) {
             // libuv copies the path.
             int rc = Uv.fsEventStart(handle, Upcalls.FS_EVENT, arena.allocateFrom(path.toString()),
                     recursive ? Uv.FS_EVENT_RECURSIVE : 0);
             if (rc < 0) throw Errors.of(rc, "watching " + path);
         }
-        active = true;
     }
 
-    /** Stops watching (events meanwhile are not reported later); start() watches again. */
-    public void stop() {
-        if (isClosed() || !active) return;
-        core.checkThread();
+    /** Events that come while stopped are not reported later. */
+    @Override
+    protected void stopNative() {
         Uv.fsEventStop(handle);
-        active = false;
-    }
-
-    public boolean isActive() {
-        return active && !isClosed();
     }
 
     public Path path() {
@@ -106,12 +100,6 @@ public final class FileWatcher extends HandleBase {
 
     public boolean isRecursive() {
         return recursive;
-    }
-
-    /** Stops watching and frees the watcher. Safe more than once, and from its own handler. */
-    public void close() {
-        active = false;
-        closeNow();
     }
 
     @Override
@@ -132,6 +120,6 @@ public final class FileWatcher extends HandleBase {
 
     @Override
     public String toString() {
-        return "watcher of " + path + (recursive ? " (recursive)" : "") + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+        return "watcher of " + path + (recursive ? " (recursive)" : "") + stateSuffix();
     }
 }

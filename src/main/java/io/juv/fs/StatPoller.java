@@ -3,9 +3,9 @@ package io.juv.fs;
 import io.juv.EventLoop;
 import io.juv.HandleKind;
 import io.juv.internal.Errors;
-import io.juv.internal.HandleBase;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
+import io.juv.internal.StartableHandle;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
@@ -27,7 +27,7 @@ import java.util.Objects;
  *
  * <p>A started poller keeps the loop alive. Every method must be called on the loop's thread.
  */
-public final class StatPoller extends HandleBase {
+public final class StatPoller extends StartableHandle {
 
     /** What kind of entry a path names. */
     public enum Kind {
@@ -54,7 +54,6 @@ public final class StatPoller extends HandleBase {
     private final Path path;
     private final Duration interval;
     private final StatPollHandler handler;
-    private boolean active;
 
     private StatPoller(LoopCore core, Path path, Duration interval, StatPollHandler handler) {
         super(core, HandleKind.FS_POLL, Uv::fsPollInit);
@@ -83,28 +82,24 @@ public final class StatPoller extends HandleBase {
         return p;
     }
 
-    /** Starts (again) after {@link #stop()}, comparing with a fresh first poll; does nothing if started. */
-    public void start() {
-        if (isClosed()) throw new IllegalStateException("juv: the stat poller of " + path + " is closed");
-        core.checkThread();
-        if (active) return;
+    @Override
+    protected String describe() {
+        return "the stat poller of " + path;
+    }
+
+    /** A start (again) compares with a fresh first poll. */
+    @Override
+    protected void startNative() {
         try (Arena arena = Arena.ofConfined()) {
             int rc = Uv.fsPollStart(handle, Upcalls.FS_POLL, arena.allocateFrom(path.toString()),
                     (int) Math.max(1, interval.toMillis()));
             if (rc < 0) throw Errors.of(rc, "polling " + path);
         }
-        active = true;
     }
 
-    public void stop() {
-        if (isClosed() || !active) return;
-        core.checkThread();
+    @Override
+    protected void stopNative() {
         Uv.fsPollStop(handle);
-        active = false;
-    }
-
-    public boolean isActive() {
-        return active && !isClosed();
     }
 
     public Path path() {
@@ -113,12 +108,6 @@ public final class StatPoller extends HandleBase {
 
     public Duration interval() {
         return interval;
-    }
-
-    /** Stops polling and frees the poller. Safe more than once, and from its own handler. */
-    public void close() {
-        active = false;
-        closeNow();
     }
 
     @Override
@@ -168,6 +157,6 @@ public final class StatPoller extends HandleBase {
 
     @Override
     public String toString() {
-        return "stat poller of " + path + " every " + interval + (isClosed() ? " (closed)" : active ? "" : " (stopped)");
+        return "stat poller of " + path + " every " + interval + stateSuffix();
     }
 }
