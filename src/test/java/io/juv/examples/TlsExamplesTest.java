@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -247,11 +248,12 @@ class TlsExamplesTest {
         AtomicReference<UvException> error = new AtomicReference<>();
         // s_server -quiet prints what it receives: hash its output on another thread.
         AtomicReference<byte[]> digest = new AtomicReference<>();
+        AtomicReference<String> readFailure = new AtomicReference<>("s_server printed less than 10 MB in 30 s");
         Thread reader = Thread.ofPlatform().start(() -> {
             try {
                 digest.set(Loops.sha256(server.getInputStream(), TEN_MB));
             } catch (IOException | AssertionError e) {
-                // the digest stays unset
+                readFailure.set(e.toString()); // the digest stays unset
             }
         });
         Loops.run(loop -> loop.connectTls("localhost", port, TlsOptions.client().withTrustedCertificates(ca), new StreamHandler<TlsStream>() {
@@ -263,6 +265,7 @@ class TlsExamplesTest {
         }));
         reader.join(30_000);
         assertNull(error.get());
+        assertNotNull(digest.get(), () -> readFailure.get() + "; s_server alive: " + server.isAlive());
         assertArrayEquals(Loops.sha256(payload), digest.get());
     }
 }
