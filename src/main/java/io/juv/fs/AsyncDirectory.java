@@ -10,7 +10,6 @@ import io.juv.internal.Uv;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -29,16 +28,14 @@ public final class AsyncDirectory {
     /** libuv's uv_dir_t; freed by uv_fs_closedir, after which nothing here touches it. */
     private final long dir;
     private boolean reading;
-    private boolean closing;
-    private boolean closeStarted;
-    private boolean closeDone;
-    private List<FsCallback<Void>> closeCallbacks;
-    private CompletableFuture<Void> closed;
+    private final DeferredClose closing;
 
     AsyncDirectory(LoopCore core, Path path, long dir) {
         this.core = core;
         this.path = path;
         this.dir = dir;
+        this.closing = new DeferredClose(core, done -> FsRequest.start(core, "closing the directory " + path, 0,
+                (loop, req, a) -> Uv.fsClosedir(loop, req.address(), dir, Upcalls.FS), FsRequest.none(), done, null));
     }
 
     public Path path() {
@@ -46,7 +43,7 @@ public final class AsyncDirectory {
     }
 
     public boolean isClosed() {
-        return closing;
+        return closing.isClosing();
     }
 
     /** Up to max entries; none once every entry was read. */
@@ -63,12 +60,13 @@ public final class AsyncDirectory {
         if (max <= 0) throw new IllegalArgumentException("juv: read at least one entry, not " + max);
         core.checkThread();
         core.checkOpen();
-        if (closing) {
+        if (closing.isClosing()) {
             callback.done(null, Errors.fileClosed("the directory " + path));
             return;
         }
         if (reading) throw new IllegalStateException("juv: a read of " + path + " is under way; one at a time");
         reading = true;
+        closing.operationStarted();
         long entrySize = uv_dirent_t.layout().byteSize();
         // libuv writes the entries into the array the uv_dir_t points at: the request's own memory,
         // which lives until the names are read and libuv's cleanup has freed them.
@@ -88,49 +86,20 @@ public final class AsyncDirectory {
     private void readDone() {
         if (!reading) return;
         reading = false;
-        if (closing && !closeStarted) closeNow();
+        closing.operationDone();
     }
 
     /** Closes the directory once a read under way is done; later calls give the same future. */
     public CompletableFuture<Void> close() {
-        core.checkThread();
-        if (closed == null) {
-            closed = core.newFuture();
-            close((v, e) -> {
-                if (e != null) closed.completeExceptionally(e);
-                else closed.complete(null);
-            });
-        }
-        return closed;
+        return closing.close();
     }
 
     public void close(FsCallback<Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        core.checkThread();
-        if (closeDone) {
-            callback.done(null, null);
-            return;
-        }
-        if (closeCallbacks == null) closeCallbacks = new ArrayList<>();
-        closeCallbacks.add(callback);
-        if (closing) return;
-        closing = true;
-        if (!reading) closeNow();
-    }
-
-    private void closeNow() {
-        closeStarted = true;
-        FsRequest.<Void>start(core, "closing the directory " + path, 0,
-                (loop, req, a) -> Uv.fsClosedir(loop, req.address(), dir, Upcalls.FS), FsRequest.none(), (v, e) -> {
-                    List<FsCallback<Void>> each = closeCallbacks;
-                    closeCallbacks = null;
-                    closeDone = true;
-                    for (FsCallback<Void> cb : each) core.guard(() -> cb.done(null, e));
-                }, null);
+        closing.close(callback);
     }
 
     @Override
     public String toString() {
-        return "AsyncDirectory[" + path + (closing ? ", closed" : "") + "]";
+        return "AsyncDirectory[" + path + (closing.isClosing() ? ", closed" : "") + "]";
     }
 }

@@ -10,8 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -39,15 +37,14 @@ public final class AsyncFile {
     private final LoopCore core;
     private final int fd;
     private final Path path;
-    private int pending;
-    private boolean closing;
-    private CompletableFuture<Void> closed;
-    private List<FsCallback<Void>> closeCallbacks;
+    private final DeferredClose closing;
 
     AsyncFile(LoopCore core, int fd, Path path) {
         this.core = core;
         this.fd = fd;
         this.path = path;
+        this.closing = new DeferredClose(core, done -> FsRequest.start(core, "closing " + name(), 0,
+                (loop, req, a) -> Uv.fsClose(loop, req.address(), fd, Upcalls.FS), FsRequest.none(), done, null));
     }
 
     /** The file descriptor: the system's number, valid until the file is closed. */
@@ -62,7 +59,7 @@ public final class AsyncFile {
 
     /** True once {@link #close()} was called (the descriptor itself may close a little later). */
     public boolean isClosed() {
-        return closing;
+        return closing.isClosing();
     }
 
     // ------------------------------------------------------------------ reading
@@ -229,21 +226,21 @@ public final class AsyncFile {
         Objects.requireNonNull(target, "target");
         if (position < 0 || count < 0) throw new IllegalArgumentException("juv: a negative position or count");
         if (refused(callback)) return;
-        if (target.closing) {
+        if (target.closing.isClosing()) {
             callback.done(null, Errors.fileClosed("the target " + target.name()));
             return;
         }
         // The target's descriptor too must stay open until the kernel is done with it.
-        target.pending++;
+        target.closing.operationStarted();
         try {
             this.<Long>run("sending " + name() + " to " + target.name(),
                 (loop, req, a) -> Uv.fsSendfile(loop, req.address(), target.fd, fd, position, count, Upcalls.FS),
                 (req, n) -> n, (Long n, io.juv.UvException e) -> {
-                    target.operationDone();
+                    target.closing.operationDone();
                     callback.done(n, e);
                 });
         } catch (RuntimeException | Error e) {
-            target.operationDone();
+            target.closing.operationDone();
             throw e;
         }
     }
@@ -252,43 +249,12 @@ public final class AsyncFile {
 
     /** Closes the file once the operations already started are done; later calls give the same future. */
     public CompletableFuture<Void> close() {
-        core.checkThread();
-        if (closed == null) {
-            closed = core.newFuture();
-            close((v, e) -> {
-                if (e != null) closed.completeExceptionally(e);
-                else closed.complete(null);
-            });
-        }
-        return closed;
+        return closing.close();
     }
 
     /** Closes the file once the operations already started are done; the callback hears of it then. */
     public void close(FsCallback<Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        core.checkThread();
-        if (closeDone) {
-            callback.done(null, null); // closed already: nothing is left to wait for
-            return;
-        }
-        if (closeCallbacks == null) closeCallbacks = new ArrayList<>();
-        closeCallbacks.add(callback);
-        if (closing) return; // already on its way: this callback hears with the first
-        closing = true;
-        if (pending == 0) {
-            closeStarted = true;
-            closeNow();
-        }
-    }
-
-    private void closeNow() {
-        FsRequest.<Void>start(core, "closing " + name(), 0, (loop, req, a) -> Uv.fsClose(loop, req.address(), fd, Upcalls.FS),
-                FsRequest.none(), (v, e) -> {
-                    List<FsCallback<Void>> each = closeCallbacks;
-                    closeCallbacks = null;
-                    closeDone = true;
-                    for (FsCallback<Void> cb : each) core.guard(() -> cb.done(null, e));
-                }, null);
+        closing.close(callback);
     }
 
     // ------------------------------------------------------------------ internals
@@ -301,7 +267,7 @@ public final class AsyncFile {
     private boolean refused(FsCallback<?> callback) {
         core.checkThread();
         core.checkOpen();
-        if (!closing) return false;
+        if (!closing.isClosing()) return false;
         callback.done(null, Errors.fileClosed(name()));
         return true;
     }
@@ -324,28 +290,17 @@ public final class AsyncFile {
 
     /** Counts an operation in; the runnable counts it out, and closes the file if it was the last one a close waits for. */
     private Runnable started() {
-        pending++;
+        closing.operationStarted();
         boolean[] done = new boolean[1];
         return () -> {
             if (done[0]) return;
             done[0] = true;
-            operationDone();
+            closing.operationDone();
         };
     }
 
-    private void operationDone() {
-        pending--;
-        if (pending == 0 && closing && closeCallbacks != null && !closeStarted) {
-            closeStarted = true;
-            closeNow();
-        }
-    }
-
-    private boolean closeStarted;
-    private boolean closeDone;
-
     @Override
     public String toString() {
-        return "AsyncFile[" + name() + (closing ? ", closed" : "") + "]";
+        return "AsyncFile[" + name() + (closing.isClosing() ? ", closed" : "") + "]";
     }
 }
