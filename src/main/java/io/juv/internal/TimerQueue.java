@@ -97,6 +97,8 @@ public final class TimerQueue {
     private final LoopCore core;
     /** The one libuv timer; made with the first timer, closed with the loop's own handles. */
     private InternalTimer driver;
+    /** Whether the driver is referenced (an InternalTimer starts unreferenced). */
+    private boolean driverReferenced;
     /** The due time the driver is armed for; Long.MAX_VALUE while it is stopped. */
     private long armedFor = Long.MAX_VALUE;
     private boolean inPass;
@@ -203,9 +205,12 @@ public final class TimerQueue {
         refDriver();
     }
 
+    /** Refs or unrefs the driver when that changes: a timer's start or cancel costs no downcall for it otherwise. */
     private void refDriver() {
-        if (driver == null) return;
-        if (referenced > 0) driver.ref();
+        boolean want = referenced > 0;
+        if (driver == null || want == driverReferenced) return;
+        driverReferenced = want;
+        if (want) driver.ref();
         else driver.unref();
     }
 
