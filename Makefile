@@ -27,7 +27,7 @@ STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load example test test-newest libuv-newest build bindings native bench bench-compare bench-tools clean check-jdk \
+.PHONY: run load example test test-newest reliability libuv-newest build bindings native bench bench-compare bench-tools clean check-jdk \
 	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
@@ -78,6 +78,11 @@ EXPECT_LIBUV ?=
 TEST_ARGS := $(if $(LIBUV),-Djuv.libuv.path=$(abspath $(LIBUV))) $(if $(EXPECT_LIBUV),-Djuv.expect.libuv=$(EXPECT_LIBUV))
 test: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
 	mvn -B test $(if $(strip $(TEST_ARGS)),-Djuv.test.args='$(strip $(TEST_ARGS))')
+
+## reliability: the long reliability suite (JUnit tag "reliability": leak gates, faults, fuzzing, soak);
+## LIBUV=... and EXPECT_LIBUV=... as for make test
+reliability: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
+	mvn -B test -Djuv.test.groups=reliability -Djuv.test.excludedGroups=none $(if $(strip $(TEST_ARGS)),-Djuv.test.args='$(strip $(TEST_ARGS))')
 
 check-libuv-file:
 	@[ -f "$(LIBUV)" ] || { echo "LIBUV=$(LIBUV): no such file (make libuv-newest builds $(LIBUV_NEWEST))"; exit 1; }

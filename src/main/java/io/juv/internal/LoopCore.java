@@ -191,6 +191,11 @@ public final class LoopCore {
         return table.keyOf(slot);
     }
 
+    /** Live entries in the table (handles and requests Java still maps a key to): for leak gates. */
+    public int tableEntries() {
+        return table.live();
+    }
+
     // ------------------------------------------------------------------ accounting
 
     long allocate(long size) {
