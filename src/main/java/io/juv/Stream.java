@@ -2,6 +2,7 @@ package io.juv;
 
 import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
+import io.juv.internal.Deadline;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
@@ -48,6 +49,8 @@ public abstract class Stream extends HandleBase {
 
     /** Queued bytes above which {@link #writable()} turns false (Netty's default). */
     public static final long DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+    /** How long a graceful close waits for the peer's end of stream, unless {@link #closeLinger} says otherwise. */
+    public static final long DEFAULT_CLOSE_LINGER_MILLIS = 2_000;
     /** Queued bytes at which {@link #writable()} turns true again and onDrain runs. */
     public static final long DEFAULT_LOW_WATER_MARK = 32 * 1024;
 
@@ -63,6 +66,9 @@ public abstract class Stream extends HandleBase {
     private boolean writeEnded;
     private boolean shutdownDone;
     private boolean closing;
+    /** Between a graceful close's shutdown and the peer's end of stream (or {@link #closeLinger}'s limit). */
+    private Deadline linger;
+    private long lingerMillis = DEFAULT_CLOSE_LINGER_MILLIS;
     private int queuedWrites;
     private long queuedBytes;
     private long highWater = DEFAULT_HIGH_WATER_MARK;
@@ -162,7 +168,10 @@ public abstract class Stream extends HandleBase {
     private void peerEnded() {
         readEnded = true;
         if (input != null) input.end();
-        if (closing) return; // the shutdown's completion closes the handle
+        if (closing) {
+            if (shutdownDone) closeNow(); // the linger after close() is over
+            return; // else the shutdown's completion closes the handle
+        }
         handler.onEnd(this);
         if (super.isClosed()) return;
         if (writeEnded && shutdownDone) closeNow();
@@ -172,6 +181,10 @@ public abstract class Stream extends HandleBase {
     /** Reports an error once and closes at once. */
     private void fail(UvException e) {
         if (super.isClosed()) return;
+        if (linger != null) { // the program closed it and every write is done: a reset now ends the linger, quietly
+            closeNow();
+            return;
+        }
         if (input != null) input.fail(e);
         try {
             handler.onError(this, e);
@@ -485,7 +498,33 @@ public abstract class Stream extends HandleBase {
     /** The shutdown that {@link #transportShutdown} started is done (or failed). */
     protected final void shutdownDone(boolean ok) {
         shutdownDone = true;
-        if (closing || readEnded || !ok) closeNow();
+        if (closing && ok && !readEnded && lingerMillis > 0) lingerUntilPeerEnds();
+        else if (closing || readEnded || !ok) closeNow();
+    }
+
+    /**
+     * A graceful close keeps the socket open, reading and dropping, until the peer's end of stream:
+     * a socket closed while the peer still sends, or with bytes of the peer's unread, makes the
+     * kernel answer with RST, and an RST throws away what is still in our send buffer (the
+     * kernel's, which libuv's completed writes have filled). The peer would miss the end of what
+     * we wrote. Apache's lingering close and Node's {@code end()} wait in the same way.
+     */
+    private void lingerUntilPeerEnds() {
+        if (timeouts != null) timeouts.close(); // the linger has its own bound
+        linger = new Deadline(core, lingerMillis, this::closeNow);
+        startReading(); // also when paused: what arrives now is dropped
+    }
+
+    /**
+     * How long a graceful {@link #close()} waits, once its writes and shutdown are done, for the
+     * peer's end of stream before it closes the socket anyway (2 s by default; zero closes at
+     * once). While it waits, what the peer sends is dropped and the stream counts as closed.
+     * Closing the socket earlier, while the peer still sends, lets the kernel reset the
+     * connection and drop what it has not yet delivered of our writes.
+     */
+    public void closeLinger(Duration limit) {
+        core.checkThread();
+        lingerMillis = Timer.millis(limit);
     }
 
     /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
@@ -533,6 +572,7 @@ public abstract class Stream extends HandleBase {
     @Override
     protected void beforeClose() {
         if (timeouts != null) timeouts.close();
+        if (linger != null) linger.cancel();
         if (input != null) input.fail(Errors.socketClosed("stream"));
         if (output != null) output.closed();
     }

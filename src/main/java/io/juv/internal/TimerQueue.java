@@ -42,13 +42,20 @@ public final class TimerQueue {
         private int index = -1;
         private boolean referenced = true;
         private boolean closed;
+        /** juv's own timers (a stream's close linger) are not counted among the program's handles. */
+        private final boolean internal;
 
         protected Entry(LoopCore core, long repeatMillis) {
+            this(core, repeatMillis, false);
+        }
+
+        Entry(LoopCore core, long repeatMillis, boolean internal) {
             core.checkThread();
             core.checkOpen();
             this.queue = core.timers();
             this.repeat = repeatMillis;
-            core.handleOpened(HandleKind.TIMER, false);
+            this.internal = internal;
+            core.handleOpened(HandleKind.TIMER, internal);
         }
 
         /** The timer's callback; an exception from it goes to the loop's error policy. */
@@ -65,7 +72,7 @@ public final class TimerQueue {
             if (closed) return;
             queue.remove(this);
             closed = true;
-            queue.core.handleClosed(HandleKind.TIMER, false);
+            queue.core.handleClosed(HandleKind.TIMER, internal);
         }
 
         public final HandleKind kind() {
@@ -183,7 +190,7 @@ public final class TimerQueue {
                 } finally {
                     // ...but counts among the loop's open timers until it returns, as a libuv
                     // handle closed in its callback counts until its close callback.
-                    if (e.repeat == 0) core.handleClosed(HandleKind.TIMER, false);
+                    if (e.repeat == 0) core.handleClosed(HandleKind.TIMER, e.internal);
                 }
             }
             inPass = false;
