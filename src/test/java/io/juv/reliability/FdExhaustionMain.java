@@ -1,0 +1,226 @@
+package io.juv.reliability;
+
+import io.juv.EventLoop;
+import io.juv.ErrorKind;
+import io.juv.StreamServer;
+import io.juv.UvException;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
+
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Run in a JVM of its own, under a lowered fd limit, by {@link FdExhaustionTest}: a juv TCP server
+ * on the thread "juv-loop" that greets each connection with "hi" and keeps it open, and commands
+ * on standard input that use up the process's file descriptors and give them back.
+ *
+ * <p>Modes (the first argument): {@code reserve} starts the server, then takes every free fd
+ * but {@code args[1]}: libuv's own reserve fd is there. {@code noreserve} takes every fd first,
+ * gives two back for the server (libuv's reserve fd and the socket), then lowers the soft limit
+ * below those two: libuv's reserve is useless (closing it frees no fd under the limit), which is
+ * what happens when another thread takes the fd its emfile trick frees. Commands: {@code cpu}
+ * (the loop thread's CPU time so far), {@code stats}, {@code release} (closes every filler).
+ */
+public final class FdExhaustionMain {
+
+    private static final Deque<FileInputStream> fillers = new ArrayDeque<>();
+    private static final AtomicLong reports = new AtomicLong();
+    private static final List<String> reportTimes = new ArrayList<>();
+    private static volatile TcpServer server;
+    private static final long START = System.nanoTime();
+    private static volatile long held;
+    private static volatile CompletableFuture<Void> serverUp;
+
+    private FdExhaustionMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CompletableFuture<EventLoop> made = new CompletableFuture<>();
+        serverUp = new CompletableFuture<>();
+        // The loop runs until the JVM ends; an interval keeps it alive while the server is not up yet.
+        Thread loopThread = new Thread(() -> EventLoop.start(loop -> {
+            loop.interval(java.time.Duration.ofHours(1), t -> { });
+            made.complete(loop);
+        }), "juv-loop");
+        loopThread.setDaemon(true);
+        loopThread.start();
+        EventLoop loop = made.get();
+        warmUp(threads, loopThread);
+
+        Runnable listen = () -> loop.execute(() -> {
+            try {
+                server = TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+                serverUp.complete(null);
+            } catch (Throwable e) {
+                serverUp.completeExceptionally(e);
+            }
+        });
+        // A first server and connection, on a loop of their own (libuv keeps its reserve fd per
+        // loop, from the loop's first stream), load every class the real one uses: loading a class opens its file.
+        EventLoop.start(warm -> {
+            TcpServer first = TcpServer.listen(warm, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+            warm.connect("127.0.0.1", first.port(), new SocketHandler() {
+                @Override
+                public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+                    s.close();
+                    first.close();
+                }
+            });
+        });
+
+        if (mode.equals("reserve")) {
+            listen.run();
+            serverUp.get();
+            fill();
+            for (int i = Integer.parseInt(args[1]); i > 0 && !fillers.isEmpty(); i--) fillers.pop().close();
+        } else {
+            // libuv's spare (opened with the loop's first stream) and the socket take the two
+            // highest descriptors, and the soft limit goes below them: closing that spare frees
+            // nothing an accept could use. juv's spare fails now and is taken again with the
+            // first connection accepted, below the limit.
+            fill();
+            fillers.pop().close();
+            fillers.pop().close();
+            listen.run();
+            serverUp.get();
+            setSoftLimit(softLimit() - 2);
+            for (int i = 0; i < 3; i++) fillers.removeLast().close();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                if (!"hi".equals(new BufferedReader(new InputStreamReader(s.getInputStream())).readLine())) throw new IllegalStateException("no greeting");
+            }
+            Thread.sleep(200); // the server sees the end and closes its side
+            fill();
+        }
+        say("filled " + fillers.size() + " limit " + softLimit());
+        say("listening on 127.0.0.1:" + server.port());
+        say("loop thread " + loopThread.threadId());
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            switch (line) {
+                case "cpu" -> say("cpu " + threads.getThreadCpuTime(loopThread.threadId()));
+                case "stats" -> {
+                    synchronized (reportTimes) {
+                        say("stats accepted=" + server.acceptedCount() + " errors=" + server.acceptErrorCount()
+                                + " reports=" + reports.get() + " held=" + held + " times=" + reportTimes);
+                    }
+                }
+                case "release" -> {
+                    while (!fillers.isEmpty()) fillers.pop().close();
+                    say("released");
+                }
+                default -> say("unknown command " + line);
+            }
+        }
+    }
+
+    /** Greets each connection with "hi" and keeps it; counts the accept errors reported. */
+    private static SocketHandler greeter() {
+        return new SocketHandler() {
+            @Override
+            public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+                // a client says nothing here
+            }
+
+            @Override
+            public void onEnd(TcpSocket s) {
+                s.close();
+            }
+
+            @Override
+            public void onConnect(TcpSocket s) {
+                held++;
+                s.write("hi\n");
+            }
+
+            @Override
+            public void onAcceptError(StreamServer srv, UvException error) {
+                long n = reports.incrementAndGet();
+                if (n <= 50) {
+                    synchronized (reportTimes) {
+                        reportTimes.add(error.kind() + "@" + (System.nanoTime() - START) / 1_000_000);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Opens /dev/null until the process has no fd left. */
+    private static void fill() {
+        while (true) {
+            try {
+                fillers.push(new FileInputStream("/dev/null"));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** Loads what the commands and the server's callbacks use while no fd is left (a class file is opened to be loaded). */
+    private static void warmUp(ThreadMXBean threads, Thread loopThread) throws IOException {
+        threads.getThreadCpuTime(loopThread.threadId());
+        for (Class<?> c : List.of(UvException.class, ErrorKind.class, StreamServer.class, TcpSocket.class, FdExhaustionMain.class)) {
+            c.getName();
+        }
+        ErrorKind.values();
+        new UvException(-24, "EMFILE", "warm up", ErrorKind.TOO_MANY_OPEN_FILES).kind();
+        String.valueOf(reportTimes);
+        try (FileInputStream f = new FileInputStream("/dev/null")) {
+            f.available();
+        }
+        softLimit();
+        say("warm " + ("x" + System.nanoTime()).length());
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle GETRLIMIT = LINKER.downcallHandle(LINKER.defaultLookup().find("getrlimit").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle SETRLIMIT = LINKER.downcallHandle(LINKER.defaultLookup().find("setrlimit").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    /** Linux's RLIMIT_NOFILE; this main runs on Linux only (the test says so). */
+    private static final int RLIMIT_NOFILE = 7;
+    private static final MemorySegment RLIMIT = Arena.global().allocate(16);
+
+    private static long softLimit() {
+        try {
+            if ((int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, RLIMIT) != 0) throw new IllegalStateException("getrlimit");
+            return RLIMIT.get(ValueLayout.JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void setSoftLimit(long soft) {
+        try {
+            softLimit();
+            RLIMIT.set(ValueLayout.JAVA_LONG, 0, soft);
+            if ((int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, RLIMIT) != 0) throw new IllegalStateException("setrlimit");
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
