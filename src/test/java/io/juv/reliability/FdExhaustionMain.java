@@ -53,6 +53,10 @@ public final class FdExhaustionMain {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if (mode.equals("resources")) {
+            resources(java.nio.file.Path.of(args[1]));
+            return;
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         CompletableFuture<EventLoop> made = new CompletableFuture<>();
         serverUp = new CompletableFuture<>();
@@ -130,6 +134,110 @@ public final class FdExhaustionMain {
                 }
                 default -> say("unknown command " + line);
             }
+        }
+    }
+
+    /**
+     * Mode {@code resources}: with no fd left, a file open and two spawns (one with a stdout pipe,
+     * one with every stdio ignored) fail with TOO_MANY_OPEN_FILES and leave nothing behind; once
+     * the fds are back each works. Prints "resources ok" or "resources failed: ...".
+     */
+    private static void resources(java.nio.file.Path file) {
+        List<String> problems = new ArrayList<>();
+        // A whole loop's life, and each failure path once, load the classes used while no fd is
+        // left: loading a class from a directory of the class path opens its file.
+        EventLoop.start(warm -> {
+            warm.fs().open(file.resolveSibling("missing")).whenComplete((f, e) -> expectOutOfFds("warm", f, e, IGNORED));
+            spawnMissing(warm, true);
+            spawnMissing(warm, false);
+        });
+        LeakGate.openFds();
+        EventLoop.start(loop -> {
+            // First a round with fds to spare: the classes, the thread pool and libuv's pipes exist.
+            round(loop, file, true, problems, () -> {
+                LeakGate baseline = LeakGate.of(loop);
+                fill();
+                round(loop, file, false, problems, () -> {
+                    while (!fillers.isEmpty()) closeQuietly(fillers.pop());
+                    LeakGate after = LeakGate.of(loop);
+                    if (!after.equals(baseline)) problems.add("left behind: " + after + " against " + baseline);
+                    round(loop, file, true, problems, () -> {
+                        LeakGate end = LeakGate.of(loop);
+                        if (!end.equals(baseline)) problems.add("after working again: " + end + " against " + baseline);
+                    });
+                });
+            });
+        });
+        say(problems.isEmpty() ? "resources ok" : "resources failed: " + problems);
+    }
+
+    /** Opens the file, then spawns "true" twice: each must work ({@code fdsLeft}) or fail with TOO_MANY_OPEN_FILES. */
+    private static void round(EventLoop loop, java.nio.file.Path file, boolean fdsLeft, List<String> problems, Runnable then) {
+        String when = fdsLeft ? "with fds left" : "out of fds";
+        loop.fs().open(file).whenComplete((f, e) -> {
+            if (fdsLeft && e != null) problems.add("open " + when + ": " + e);
+            if (!fdsLeft) expectOutOfFds("open", f, e, problems);
+            Runnable spawns = () -> {
+                spawn(loop, true, fdsLeft, problems);
+                spawn(loop, false, fdsLeft, problems);
+                // The children exit by themselves; their exits are seen within the second.
+                loop.delay(java.time.Duration.ofMillis(500), then);
+            };
+            if (f != null) f.close().whenComplete((v, ce) -> spawns.run());
+            else spawns.run();
+        });
+    }
+
+    private static void spawn(EventLoop loop, boolean pipe, boolean fdsLeft, List<String> problems) {
+        io.juv.process.ProcessOptions.Builder options = io.juv.process.ProcessOptions.builder("true");
+        options.stdin(io.juv.process.Stdio.ignore()).stderr(io.juv.process.Stdio.ignore());
+        options.stdout(pipe ? io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
+            @Override
+            public void onData(io.juv.net.Pipe p, java.nio.ByteBuffer data) {
+                // "true" writes nothing
+            }
+        }) : io.juv.process.Stdio.ignore());
+        String what = "spawn " + (pipe ? "with a pipe" : "without pipes");
+        try {
+            io.juv.process.Process p = loop.spawn(options.build(), (proc, exit) -> {
+                if (!exit.isSuccess()) problems.add(what + " exited " + exit);
+            });
+            if (!fdsLeft) problems.add(what + " out of fds worked: " + p.pid());
+        } catch (UvException e) {
+            if (fdsLeft) problems.add(what + " with fds left: " + e);
+            else expectOutOfFds(what, null, e, problems);
+        }
+    }
+
+    private static void spawnMissing(EventLoop loop, boolean pipe) {
+        try {
+            io.juv.process.ProcessOptions.Builder options = io.juv.process.ProcessOptions.builder("/nonexistent/juv-warm-up");
+            if (pipe) options.stdout(io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
+                @Override
+                public void onData(io.juv.net.Pipe p, java.nio.ByteBuffer data) {
+                    // never runs
+                }
+            }));
+            loop.spawn(options.build());
+        } catch (UvException expected) {
+            expected.kind();
+        }
+    }
+
+    private static void expectOutOfFds(String what, Object result, Throwable e, List<String> problems) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e;
+        if (problems != IGNORED) say(what + " out of fds: " + (cause instanceof UvException u ? u.kind() + " " + u.getMessage() : cause));
+        if (result != null) problems.add(what + " worked out of fds");
+        else if (!(cause instanceof UvException u) || u.kind() != ErrorKind.TOO_MANY_OPEN_FILES) problems.add(what + " out of fds failed with " + cause);
+    }
+
+    private static final List<String> IGNORED = new ArrayList<>();
+
+    private static void closeQuietly(FileInputStream f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -166,4 +166,15 @@ class FdExhaustionTest {
             assertTrue(f.reacceptMillis >= 0 && f.reacceptMillis < 2000, f::toString);
         }
     }
+
+    /** A file open and spawns out of fds: TOO_MANY_OPEN_FILES, nothing left behind (leak gate), and each works again once fds are back. */
+    @Test
+    void fileOpensAndSpawnsFailTypedAndWorkAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("data"), "data");
+        Programs.Running p = start("resources", file.toString());
+        String result = p.await(l -> l.startsWith("resources "), "with the result");
+        assertEquals("resources ok", result, () -> String.join("\n", p.transcript));
+        System.out.println("fd exhaustion resources: " + p.transcript);
+        assertEquals(0, p.waitForExit());
+    }
 }
