@@ -33,11 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * on standard input that use up the process's file descriptors and give them back.
  *
  * <p>Modes (the first argument): {@code reserve} starts the server, then takes every free fd
- * but {@code args[1]}: libuv's own reserve fd is there. {@code noreserve} takes every fd first,
- * gives two back for the server (libuv's reserve fd and the socket), then lowers the soft limit
- * below those two: libuv's reserve is useless (closing it frees no fd under the limit), which is
- * what happens when another thread takes the fd its emfile trick frees. Commands: {@code cpu}
- * (the loop thread's CPU time so far), {@code stats}, {@code release} (closes every filler).
+ * but {@code args[1]}: libuv's own spare fd is there, and sheds the storm. {@code noreserve}
+ * leaves libuv's spare useless, as when another thread takes the fd its emfile trick frees:
+ * libuv's spare and the socket get the two highest fds, the soft limit goes below them (closing
+ * that spare frees nothing an accept may use), and one greeted connection lets the server take
+ * its own spare below the limit before every fd is taken again. {@code resources PATH}: file
+ * opens and spawns out of fds (see {@link #resources}). Commands on standard input: {@code cpu}
+ * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler).
  */
 public final class FdExhaustionMain {
 

@@ -27,7 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A juv TCP server out of file descriptors (issue 9, item 5), in a JVM of its own
  * ({@link FdExhaustionMain}) started under {@code prlimit --nofile}: a storm of connects while no
  * fd is left; the server keeps listening, its loop thread does not spin, it reports the condition
- * at most once per back-off, and it accepts again within 2 s of the fds coming back. Linux only
+ * at most once per back-off, and it accepts again within 2 s of the fds coming back; and file
+ * opens and spawns out of fds fail typed, leak nothing and work again. Figures on this 2-core VM
+ * under load: the loop thread took about 5% of a core over a storm of some 14,000 connects while
+ * libuv shed them, and 0.1% while backing off; served again 1 to 600 ms after the fds came
+ * back. Without the back-off, libuv 1.44 without its spare made 354,919 reports in 3 s and spun
+ * (30% of a core here, all of one on a quiet machine). Linux only
  * (the forked main reads RLIMIT_NOFILE through libc; /proc for fds). Each storm lasts
  * {@code juv.fd.storm.millis} (2 s) plus a quiet second; the class takes about 12 s.
  */
