@@ -1,0 +1,336 @@
+package io.juv.reliability;
+
+import io.juv.EventLoop;
+import io.juv.ErrorKind;
+import io.juv.StreamServer;
+import io.juv.UvException;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpServer;
+import io.juv.net.TcpSocket;
+
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Run in a JVM of its own, under a lowered fd limit, by {@link FdExhaustionTest}: a juv TCP server
+ * on the thread "juv-loop" that greets each connection with "hi" and keeps it open, and commands
+ * on standard input that use up the process's file descriptors and give them back.
+ *
+ * <p>Modes (the first argument): {@code reserve} starts the server, then takes every free fd
+ * but {@code args[1]}: libuv's own spare fd is there, and sheds the storm. {@code noreserve}
+ * leaves libuv's spare useless, as when another thread takes the fd its emfile trick frees:
+ * libuv's spare and the socket get the two highest fds, the soft limit goes below them (closing
+ * that spare frees nothing an accept may use), and one greeted connection lets the server take
+ * its own spare below the limit before every fd is taken again. {@code resources PATH}: file
+ * opens and spawns out of fds (see {@link #resources}). Commands on standard input: {@code cpu}
+ * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler).
+ */
+public final class FdExhaustionMain {
+
+    private static final Deque<FileInputStream> fillers = new ArrayDeque<>();
+    private static final AtomicLong reports = new AtomicLong();
+    private static final List<String> reportTimes = new ArrayList<>();
+    private static volatile TcpServer server;
+    private static final long START = System.nanoTime();
+    private static volatile long held;
+    private static volatile CompletableFuture<Void> serverUp;
+
+    private FdExhaustionMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        if (mode.equals("resources")) {
+            resources(java.nio.file.Path.of(args[1]));
+            return;
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CompletableFuture<EventLoop> made = new CompletableFuture<>();
+        serverUp = new CompletableFuture<>();
+        // The loop runs until the JVM ends; an interval keeps it alive while the server is not up yet.
+        Thread loopThread = new Thread(() -> EventLoop.start(loop -> {
+            loop.interval(java.time.Duration.ofHours(1), t -> { });
+            made.complete(loop);
+        }), "juv-loop");
+        loopThread.setDaemon(true);
+        loopThread.start();
+        EventLoop loop = made.get();
+        warmUp(threads, loopThread);
+
+        Runnable listen = () -> loop.execute(() -> {
+            try {
+                server = TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+                serverUp.complete(null);
+            } catch (Throwable e) {
+                serverUp.completeExceptionally(e);
+            }
+        });
+        // A first server and connection, on a loop of their own (libuv keeps its reserve fd per
+        // loop, from the loop's first stream), load every class the real one uses: loading a class opens its file.
+        EventLoop.start(warm -> {
+            TcpServer first = TcpServer.listen(warm, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+            warm.connect("127.0.0.1", first.port(), new SocketHandler() {
+                @Override
+                public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+                    s.close();
+                    first.close();
+                }
+            });
+        });
+
+        if (mode.equals("reserve")) {
+            listen.run();
+            serverUp.get();
+            fill();
+            for (int i = Integer.parseInt(args[1]); i > 0 && !fillers.isEmpty(); i--) fillers.pop().close();
+        } else {
+            // libuv's spare (opened with the loop's first stream) and the socket take the two
+            // highest descriptors, and the soft limit goes below them: closing that spare frees
+            // nothing an accept could use. juv's spare fails now and is taken again with the
+            // first connection accepted, below the limit.
+            fill();
+            fillers.pop().close();
+            fillers.pop().close();
+            listen.run();
+            serverUp.get();
+            setSoftLimit(softLimit() - 2);
+            for (int i = 0; i < 3; i++) fillers.removeLast().close();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                if (!"hi".equals(new BufferedReader(new InputStreamReader(s.getInputStream())).readLine())) throw new IllegalStateException("no greeting");
+            }
+            Thread.sleep(200); // the server sees the end and closes its side
+            fill();
+        }
+        say("filled " + fillers.size() + " limit " + softLimit());
+        say("listening on 127.0.0.1:" + server.port());
+        say("loop thread " + loopThread.threadId());
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            switch (line) {
+                case "cpu" -> say("cpu " + threads.getThreadCpuTime(loopThread.threadId()));
+                case "stats" -> {
+                    synchronized (reportTimes) {
+                        say("stats accepted=" + server.acceptedCount() + " errors=" + server.acceptErrorCount()
+                                + " reports=" + reports.get() + " held=" + held + " times=" + reportTimes);
+                    }
+                }
+                case "release" -> {
+                    while (!fillers.isEmpty()) fillers.pop().close();
+                    say("released");
+                }
+                default -> say("unknown command " + line);
+            }
+        }
+    }
+
+    /**
+     * Mode {@code resources}: with no fd left, a file open and two spawns (one with a stdout pipe,
+     * one with every stdio ignored) fail with TOO_MANY_OPEN_FILES and leave nothing behind; once
+     * the fds are back each works. Prints "resources ok" or "resources failed: ...".
+     */
+    private static void resources(java.nio.file.Path file) {
+        List<String> problems = new ArrayList<>();
+        // A whole loop's life, and each failure path once, load the classes used while no fd is
+        // left: loading a class from a directory of the class path opens its file.
+        EventLoop.start(warm -> {
+            warm.fs().open(file.resolveSibling("missing")).whenComplete((f, e) -> expectOutOfFds("warm", f, e, IGNORED));
+            spawnMissing(warm, true);
+            spawnMissing(warm, false);
+        });
+        LeakGate.openFds();
+        EventLoop.start(loop -> {
+            // First a round with fds to spare: the classes, the thread pool and libuv's pipes exist.
+            round(loop, file, true, problems, () -> {
+                LeakGate baseline = LeakGate.of(loop);
+                fill();
+                round(loop, file, false, problems, () -> {
+                    while (!fillers.isEmpty()) closeQuietly(fillers.pop());
+                    LeakGate after = LeakGate.of(loop);
+                    if (!after.equals(baseline)) problems.add("left behind: " + after + " against " + baseline);
+                    round(loop, file, true, problems, () -> {
+                        LeakGate end = LeakGate.of(loop);
+                        if (!end.equals(baseline)) problems.add("after working again: " + end + " against " + baseline);
+                    });
+                });
+            });
+        });
+        say(problems.isEmpty() ? "resources ok" : "resources failed: " + problems);
+    }
+
+    /** Opens the file, then spawns "true" twice: each must work ({@code fdsLeft}) or fail with TOO_MANY_OPEN_FILES. */
+    private static void round(EventLoop loop, java.nio.file.Path file, boolean fdsLeft, List<String> problems, Runnable then) {
+        String when = fdsLeft ? "with fds left" : "out of fds";
+        loop.fs().open(file).whenComplete((f, e) -> {
+            if (fdsLeft && e != null) problems.add("open " + when + ": " + e);
+            if (!fdsLeft) expectOutOfFds("open", f, e, problems);
+            Runnable spawns = () -> {
+                spawn(loop, true, fdsLeft, problems);
+                spawn(loop, false, fdsLeft, problems);
+                // The children exit by themselves; their exits are seen within the second.
+                loop.delay(java.time.Duration.ofMillis(500), then);
+            };
+            if (f != null) f.close().whenComplete((v, ce) -> spawns.run());
+            else spawns.run();
+        });
+    }
+
+    private static void spawn(EventLoop loop, boolean pipe, boolean fdsLeft, List<String> problems) {
+        io.juv.process.ProcessOptions.Builder options = io.juv.process.ProcessOptions.builder("true");
+        options.stdin(io.juv.process.Stdio.ignore()).stderr(io.juv.process.Stdio.ignore());
+        options.stdout(pipe ? io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
+            @Override
+            public void onData(io.juv.net.Pipe p, java.nio.ByteBuffer data) {
+                // "true" writes nothing
+            }
+        }) : io.juv.process.Stdio.ignore());
+        String what = "spawn " + (pipe ? "with a pipe" : "without pipes");
+        try {
+            io.juv.process.Process p = loop.spawn(options.build(), (proc, exit) -> {
+                if (!exit.isSuccess()) problems.add(what + " exited " + exit);
+            });
+            if (!fdsLeft) problems.add(what + " out of fds worked: " + p.pid());
+        } catch (UvException e) {
+            if (fdsLeft) problems.add(what + " with fds left: " + e);
+            else expectOutOfFds(what, null, e, problems);
+        }
+    }
+
+    private static void spawnMissing(EventLoop loop, boolean pipe) {
+        try {
+            io.juv.process.ProcessOptions.Builder options = io.juv.process.ProcessOptions.builder("/nonexistent/juv-warm-up");
+            if (pipe) options.stdout(io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
+                @Override
+                public void onData(io.juv.net.Pipe p, java.nio.ByteBuffer data) {
+                    // never runs
+                }
+            }));
+            loop.spawn(options.build());
+        } catch (UvException expected) {
+            expected.kind();
+        }
+    }
+
+    private static void expectOutOfFds(String what, Object result, Throwable e, List<String> problems) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e;
+        if (problems != IGNORED) say(what + " out of fds: " + (cause instanceof UvException u ? u.kind() + " " + u.getMessage() : cause));
+        if (result != null) problems.add(what + " worked out of fds");
+        else if (!(cause instanceof UvException u) || u.kind() != ErrorKind.TOO_MANY_OPEN_FILES) problems.add(what + " out of fds failed with " + cause);
+    }
+
+    private static final List<String> IGNORED = new ArrayList<>();
+
+    private static void closeQuietly(FileInputStream f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Greets each connection with "hi" and keeps it; counts the accept errors reported. */
+    private static SocketHandler greeter() {
+        return new SocketHandler() {
+            @Override
+            public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+                // a client says nothing here
+            }
+
+            @Override
+            public void onEnd(TcpSocket s) {
+                s.close();
+            }
+
+            @Override
+            public void onConnect(TcpSocket s) {
+                held++;
+                s.write("hi\n");
+            }
+
+            @Override
+            public void onAcceptError(StreamServer srv, UvException error) {
+                long n = reports.incrementAndGet();
+                if (n <= 50) {
+                    synchronized (reportTimes) {
+                        reportTimes.add(error.kind() + "@" + (System.nanoTime() - START) / 1_000_000);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Opens /dev/null until the process has no fd left. */
+    private static void fill() {
+        while (true) {
+            try {
+                fillers.push(new FileInputStream("/dev/null"));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    /** Loads what the commands and the server's callbacks use while no fd is left (a class file is opened to be loaded). */
+    private static void warmUp(ThreadMXBean threads, Thread loopThread) throws IOException {
+        threads.getThreadCpuTime(loopThread.threadId());
+        for (Class<?> c : List.of(UvException.class, ErrorKind.class, StreamServer.class, TcpSocket.class, FdExhaustionMain.class)) {
+            c.getName();
+        }
+        ErrorKind.values();
+        new UvException(-24, "EMFILE", "warm up", ErrorKind.TOO_MANY_OPEN_FILES).kind();
+        String.valueOf(reportTimes);
+        try (FileInputStream f = new FileInputStream("/dev/null")) {
+            f.available();
+        }
+        softLimit();
+        say("warm " + ("x" + System.nanoTime()).length());
+    }
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle GETRLIMIT = LINKER.downcallHandle(LINKER.defaultLookup().find("getrlimit").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle SETRLIMIT = LINKER.downcallHandle(LINKER.defaultLookup().find("setrlimit").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    /** Linux's RLIMIT_NOFILE; this main runs on Linux only (the test says so). */
+    private static final int RLIMIT_NOFILE = 7;
+    private static final MemorySegment RLIMIT = Arena.global().allocate(16);
+
+    private static long softLimit() {
+        try {
+            if ((int) GETRLIMIT.invokeExact(RLIMIT_NOFILE, RLIMIT) != 0) throw new IllegalStateException("getrlimit");
+            return RLIMIT.get(ValueLayout.JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void setSoftLimit(long soft) {
+        try {
+            softLimit();
+            RLIMIT.set(ValueLayout.JAVA_LONG, 0, soft);
+            if ((int) SETRLIMIT.invokeExact(RLIMIT_NOFILE, RLIMIT) != 0) throw new IllegalStateException("setrlimit");
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,185 @@
+package io.juv.reliability;
+
+import io.juv.Programs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A juv TCP server out of file descriptors (issue 9, item 5), in a JVM of its own
+ * ({@link FdExhaustionMain}) started under {@code prlimit --nofile}: a storm of connects while no
+ * fd is left; the server keeps listening, its loop thread does not spin, it reports the condition
+ * at most once per back-off, and it accepts again within 2 s of the fds coming back; and file
+ * opens and spawns out of fds fail typed, leak nothing and work again. Figures on this 2-core VM
+ * under load: the loop thread took about 5% of a core over a storm of some 14,000 connects while
+ * libuv shed them, and 0.1% while backing off; served again 1 to 600 ms after the fds came
+ * back. Without the back-off, libuv 1.44 without its spare made 354,919 reports in 3 s and spun
+ * (30% of a core here, all of one on a quiet machine). Linux only
+ * (the forked main reads RLIMIT_NOFILE through libc; /proc for fds). Each storm lasts
+ * {@code juv.fd.storm.millis} (2 s) plus a quiet second; the class takes about 12 s.
+ */
+@Reliability
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class FdExhaustionTest {
+
+    static final int FD_LIMIT = 512;
+    static final long STORM_MILLIS = Long.getLong("juv.fd.storm.millis", 2000);
+    static final long QUIET_MILLIS = 1000;
+
+    @RegisterExtension
+    final Programs programs = new Programs();
+
+    /**
+     * What a storm showed: connects that completed and failed, the loop thread's CPU time over
+     * the storm and over the quiet second after it as a share of one core, the accept errors
+     * reported over the whole time the server was out of fds, and how long after the fds came
+     * back a new connection was served.
+     */
+    record Figures(int connected, int failed, double stormCpu, double quietCpu, long reports, long exhaustedMillis,
+                   long reacceptMillis, String stats) {}
+
+    private Programs.Running start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + FD_LIMIT + ":" + FD_LIMIT));
+        command.addAll(Programs.javaCommand(FdExhaustionMain.class, List.of(), args));
+        return programs.run(command.toArray(String[]::new));
+    }
+
+    private static long number(Programs.Running p, String command, String prefix) throws Exception {
+        p.write(command + "\n");
+        return Long.parseLong(p.awaitContaining(prefix).substring(prefix.length()).trim());
+    }
+
+    private static final Pattern REPORTS = Pattern.compile("reports=(\\d+)");
+
+    private Figures storm(String... args) throws Exception {
+        Programs.Running server = start(args);
+        server.awaitContaining("filled");
+        int port = Programs.listeningPort(server);
+        long cpuBefore = number(server, "cpu", "cpu ");
+        long t0 = System.nanoTime();
+        AtomicInteger connected = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        List<Socket> clients = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> stormers = Stream.generate(() -> Thread.ofPlatform().start(() -> {
+            long end = t0 + STORM_MILLIS * 1_000_000;
+            while (System.nanoTime() < end) {
+                Socket s = new Socket();
+                try {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    clients.add(s);
+                    connected.incrementAndGet();
+                } catch (IOException e) {
+                    failed.incrementAndGet();
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // nothing held
+                    }
+                }
+            }
+        })).limit(4).toList();
+        for (Thread t : stormers) t.join();
+        long wall = System.nanoTime() - t0;
+        long cpuAfter = number(server, "cpu", "cpu ");
+        // Still out of fds, the clients still connected, no new connects: a spinning loop shows here.
+        long q0 = System.nanoTime();
+        Thread.sleep(QUIET_MILLIS);
+        long cpuQuiet = number(server, "cpu", "cpu ");
+        long quietWall = System.nanoTime() - q0;
+        long exhaustedMillis = (System.nanoTime() - t0) / 1_000_000;
+        server.write("stats\n");
+        String stats = server.awaitContaining("stats ");
+        for (Socket s : clients) s.close();
+        Matcher m = REPORTS.matcher(stats);
+        assertTrue(m.find(), stats);
+        server.write("release\n");
+        server.awaitContaining("released");
+        long released = System.nanoTime();
+        long reaccept = -1;
+        while (System.nanoTime() - released < 10_000_000_000L) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                s.setSoTimeout(500);
+                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                if ("hi".equals(line)) {
+                    reaccept = (System.nanoTime() - released) / 1_000_000;
+                    break;
+                }
+            } catch (IOException retry) {
+                Thread.sleep(20);
+            }
+        }
+        Figures f = new Figures(connected.get(), failed.get(), (double) (cpuAfter - cpuBefore) / wall,
+                (double) (cpuQuiet - cpuAfter) / quietWall, Long.parseLong(m.group(1)), exhaustedMillis, reaccept, stats);
+        System.out.println("fd exhaustion " + String.join(" ", args) + ": " + f);
+        return f;
+    }
+
+    /** The figures every storm must show: listening, not spinning, reporting at most once per back-off (100 ms at the least), serving again within 2 s. */
+    private static void assertWithstood(Figures f) {
+        assertTrue(f.connected > 0, f::toString);
+        // A spinning loop takes a whole core on a quiet machine and a third of one on this loaded one.
+        assertTrue(f.stormCpu < 0.5, () -> "the loop thread spun during the storm: " + f);
+        assertTrue(f.quietCpu < 0.1, () -> "the loop thread spun while out of fds: " + f);
+        assertTrue(f.reports <= 2 + f.exhaustedMillis / 100, () -> "more than one report per back-off: " + f);
+        assertTrue(f.reacceptMillis >= 0 && f.reacceptMillis < 2000, () -> "not serving within 2 s of the fds coming back: " + f);
+    }
+
+    /** libuv's emfile trick: each connection is accepted and closed at once by libuv, which reports nothing. */
+    @Test
+    void withLibuvsSpareTheConnectionsAreShed() throws Exception {
+        Figures f = storm("reserve", "5");
+        assertWithstood(f);
+        assertTrue(f.stats.contains("accepted=5 "), f::toString);
+    }
+
+    /**
+     * Without libuv's spare (another thread took the fd its trick freed), libuv 1.44 calls back
+     * with EMFILE in a loop that does not return: juv backs off, reports once, and pauses the
+     * listener until fds are back. libuv 1.45 and later never call back with the error.
+     */
+    @Test
+    void withoutLibuvsSpareTheServerBacksOff() throws Exception {
+        Figures f = storm("noreserve");
+        String version = io.juv.EventLoop.libuvVersion();
+        if (version.startsWith("1.44.")) {
+            assertWithstood(f);
+            assertTrue(f.reports >= 1, () -> "out of fds and nothing reported: " + f);
+            assertTrue(f.stats.contains("TOO_MANY_OPEN_FILES"), f::toString);
+        } else {
+            // libuv polls the listener at each turn of the loop until an fd is free, and says nothing: upstream, out of juv's reach.
+            assertEquals(0, f.reports, f::toString);
+            assertTrue(f.reacceptMillis >= 0 && f.reacceptMillis < 2000, f::toString);
+        }
+    }
+
+    /** A file open and spawns out of fds: TOO_MANY_OPEN_FILES, nothing left behind (leak gate), and each works again once fds are back. */
+    @Test
+    void fileOpensAndSpawnsFailTypedAndWorkAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("data"), "data");
+        Programs.Running p = start("resources", file.toString());
+        String result = p.await(l -> l.startsWith("resources "), "with the result");
+        assertEquals("resources ok", result, () -> String.join("\n", p.transcript));
+        System.out.println("fd exhaustion resources: " + p.transcript);
+        assertEquals(0, p.waitForExit());
+    }
+}

@@ -1,0 +1,93 @@
+package io.juv.reliability;
+
+import io.juv.Programs;
+import io.juv.Signal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Signals sent with {@code kill -s} to a JVM of its own ({@link SignalsWithJvmMain}) that holds
+ * juv handlers for USR1, WINCH, INT and TERM: juv's handlers run on the loop's thread, the JVM's
+ * SIGQUIT thread dump still works, and once juv's INT and TERM handlers are freed those signals
+ * run the JVM's shutdown hooks again (issue 9, item 10).
+ */
+@Timeout(60)
+class SignalsWithJvmTest {
+
+    @RegisterExtension
+    final Programs programs = new Programs();
+
+    private static void kill(Programs.Running p, Signal s) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", s.name(), Long.toString(p.process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -s " + s);
+    }
+
+    private Programs.Running started() throws IOException, InterruptedException {
+        Programs.Running p = programs.java(SignalsWithJvmMain.class);
+        p.awaitContaining("ready");
+        return p;
+    }
+
+    @Test
+    void usr1AndWinchRunJuvHandlersOnTheLoopThread() throws Exception {
+        Programs.Running p = started();
+        for (Signal s : List.of(Signal.USR1, Signal.WINCH, Signal.USR1)) {
+            kill(p, s);
+            assertEquals("juv " + s + " on juv-loop inLoopThread=true", p.awaitContaining("juv " + s));
+        }
+        assertTrue(p.process.isAlive());
+    }
+
+    /** QUIT is left to the JVM (juv holds no handler for it here): the thread dump names juv's loop thread, and the JVM lives on. */
+    @Test
+    void quitStillPrintsTheJvmsThreadDump() throws Exception {
+        Programs.Running p = started();
+        kill(p, Signal.QUIT);
+        p.awaitContaining("Full thread dump");
+        p.awaitContaining("\"juv-loop\"");
+        kill(p, Signal.USR1);
+        p.awaitContaining("juv USR1");
+        assertTrue(p.process.isAlive(), "SIGQUIT ended the JVM");
+    }
+
+    /** While juv holds INT and TERM they reach juv; after freeing, the JVM's handler runs the shutdown hooks and exits 128 + the signal. */
+    @ParameterizedTest
+    @EnumSource(names = {"INT", "TERM"})
+    void afterJuvFreesIntAndTermTheShutdownHooksRunAgain(Signal s) throws Exception {
+        Programs.Running p = started();
+        kill(p, s);
+        p.awaitContaining("juv " + s + " on juv-loop inLoopThread=true");
+        assertTrue(p.process.isAlive(), "juv's handler let SIG" + s + " end the JVM");
+        assertFalse(p.transcript.contains("shutdown hook ran"));
+        p.write("free\n");
+        p.awaitContaining("freed INT and TERM");
+        kill(p, s);
+        p.awaitContaining("shutdown hook ran");
+        assertEquals(128 + s.number(), p.waitForExit());
+    }
+
+    /** The signals the JVM needs are refused with a typed error (documented on {@link Signal}); nothing is installed. */
+    @ParameterizedTest
+    @EnumSource(names = {"SEGV", "USR2", "BUS", "FPE", "ILL", "KILL", "STOP"})
+    void signalsTheJvmNeedsAreRefusedTyped(Signal s) {
+        assertTrue(s.isReservedByJvm());
+        io.juv.Loops.run(loop -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loop.onSignal(s, x -> { }));
+            assertTrue(e.getMessage().contains("SIG" + s), e.getMessage());
+            assertEquals(0, loop.stats().openHandles());
+        });
+    }
+}
