@@ -5,14 +5,18 @@ import io.juv.Loops;
 import io.juv.Stream;
 import io.juv.StreamHandler;
 import io.juv.StreamServer;
+import io.juv.Timer;
 import io.juv.UvException;
 import io.juv.fs.Fs;
 import io.juv.net.TcpServer;
 import io.juv.net.TlsCerts;
 import io.juv.net.TlsOptions;
+import io.juv.net.Udp;
+import io.juv.net.UdpHandler;
 import io.juv.process.ProcessOptions;
 import io.juv.process.Stdio;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,6 +54,21 @@ final class Cycles {
         public List<String> errors() {
             return errors;
         }
+    }
+
+    /** A load whose cycles each wait {@code gap} before they start, and at most {@code inFlight} under way: a soak's pace. */
+    static GateRun.Load paced(GateRun.Load load, Duration gap, int inFlight) {
+        return new GateRun.Load() {
+            @Override public String name() { return load.name(); }
+            @Override public void open(EventLoop loop) { load.open(loop); }
+            @Override public void start(EventLoop loop, int i, Runnable done) {
+                loop.delay(gap, () -> load.start(loop, i, done));
+            }
+            @Override public boolean settled() { return load.settled(); }
+            @Override public int maxInFlight() { return Math.min(inFlight, load.maxInFlight()); }
+            @Override public void close() { load.close(); }
+            @Override public List<String> errors() { return load.errors(); }
+        };
     }
 
     // ------------------------------------------------------------------ streams
@@ -167,6 +186,53 @@ final class Cycles {
         }
         @Override CompletableFuture<? extends Stream> connect(EventLoop loop, StreamHandler<Stream> h) {
             return loop.connectTls("127.0.0.1", ((TcpServer) server).port(), clientOptions, h);
+        }
+    }
+
+    // ------------------------------------------------------------------ UDP
+
+    /**
+     * A socket of its own per cycle sends a datagram to an echoing socket, checks the echo and
+     * closes. Loopback does not drop at this rate; an echo missing after 5 s is an error.
+     */
+    static final class Datagrams extends Base {
+        private final int size;
+        private Udp server;
+
+        Datagrams(int size) {
+            this.size = size;
+        }
+
+        @Override public String name() { return "udp"; }
+
+        @Override
+        public void open(EventLoop loop) {
+            server = loop.udp("127.0.0.1", 0, (u, data, sender) -> u.send(Loops.bytes(data), sender));
+        }
+
+        @Override
+        public void start(EventLoop loop, int i, Runnable done) {
+            byte[] payload = payload(i, size);
+            Timer[] lost = new Timer[1];
+            Udp client = loop.udp("127.0.0.1", 0, new UdpHandler() {
+                @Override public void onDatagram(Udp u, ByteBuffer data, InetSocketAddress sender) {
+                    if (!Arrays.equals(Loops.bytes(data), payload)) error("udp cycle " + i + ": the echo is not what was sent");
+                    lost[0].cancel();
+                    u.close();
+                }
+                @Override public void onError(Udp u, UvException e) { error("udp cycle " + i + ": " + e); }
+                @Override public void onClose(Udp u) { done.run(); }
+            });
+            lost[0] = loop.delay(Duration.ofSeconds(5), () -> {
+                error("udp cycle " + i + ": no echo in 5 s");
+                client.close();
+            });
+            client.send(payload, server.localAddress());
+        }
+
+        @Override
+        public void close() {
+            server.close();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -84,19 +85,41 @@ final class GateRun {
     private final int inFlight;
     private final Duration limit;
     private final Rendezvous rendezvous;
+    private final BooleanSupplier stop;
 
+    private Runnable whenCounting = () -> {};
+    private Duration warmUpFor;
     private EventLoop loop;
     private LeakGate baseline, after;
     private final List<Figures> figures = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
 
     GateRun(List<Load> loads, int warmUp, List<Integer> counts, int inFlight, Duration limit, Rendezvous rendezvous) {
+        this(loads, warmUp, counts, inFlight, limit, rendezvous, () -> false);
+    }
+
+    /** {@code stop}: once true, the counted phase starts no more cycles (a soak's end, whatever the counts). */
+    GateRun(List<Load> loads, int warmUp, List<Integer> counts, int inFlight, Duration limit, Rendezvous rendezvous,
+            BooleanSupplier stop) {
         this.loads = loads;
         this.warmUp = warmUp;
         this.counts = counts;
         this.inFlight = inFlight;
         this.limit = limit;
         this.rendezvous = rendezvous;
+        this.stop = stop;
+    }
+
+    /** Warms up for this long (every load without pause, as in the counted phase) instead of a count of cycles. */
+    GateRun warmUpFor(Duration d) {
+        warmUpFor = d;
+        return this;
+    }
+
+    /** Runs r on the loop thread when the counted phase starts, right after the baseline. */
+    GateRun whenCounting(Runnable r) {
+        whenCounting = r;
+        return this;
     }
 
     /** Runs on a new loop on this thread; asserts the gate, no error, and a clean close. */
@@ -112,6 +135,7 @@ final class GateRun {
                     rendezvous.await();
                     baseline = LeakGate.of(loop);
                     rendezvous.await();
+                    whenCounting.run();
                     phase(-1, true, () -> settle(baseline, System.nanoTime() + 10_000_000_000L, () -> {
                         rendezvous.await();
                         after = LeakGate.of(loop);
@@ -137,14 +161,19 @@ final class GateRun {
     /** Runs every load's cycles at once (count -1: the counted ones), each with at most inFlight under way, then next. */
     private void phase(int count, boolean counted, Runnable next) {
         int[] running = {loads.size()};
+        long warmUpEnd = warmUpFor == null ? 0 : System.nanoTime() + warmUpFor.toNanos();
+        BooleanSupplier phaseStop = counted ? stop : warmUpFor == null ? () -> false : () -> System.nanoTime() > warmUpEnd;
+        if (!counted && warmUpFor != null) count = Integer.MAX_VALUE;
         for (int k = 0; k < loads.size(); k++) {
             Load load = loads.get(k);
             int n = count >= 0 ? Math.min(count, counts.get(k)) : counts.get(k);
             long t0 = System.nanoTime();
-            new Driver(load, n, () -> {
-                if (counted) figures.add(new Figures(load.name(), n, Duration.ofNanos(System.nanoTime() - t0)));
+            Driver[] d = new Driver[1];
+            d[0] = new Driver(load, n, phaseStop, () -> {
+                if (counted) figures.add(new Figures(load.name(), d[0].finished, Duration.ofNanos(System.nanoTime() - t0)));
                 if (--running[0] == 0) next.run();
-            }).start();
+            });
+            d[0].start();
         }
     }
 
@@ -177,12 +206,14 @@ final class GateRun {
     private final class Driver {
         private final Load load;
         private final int n;
+        private final BooleanSupplier stop;
         private final Runnable whenDone;
         private int started, finished;
 
-        Driver(Load load, int n, Runnable whenDone) {
+        Driver(Load load, int n, BooleanSupplier stop, Runnable whenDone) {
             this.load = load;
             this.n = n;
+            this.stop = stop;
             this.whenDone = whenDone;
         }
 
@@ -205,8 +236,8 @@ final class GateRun {
                     }
                     once[0] = true;
                     finished++;
-                    if (started < n) launch();
-                    else if (finished == n) whenDone.run();
+                    if (started < n && !stop.getAsBoolean()) launch();
+                    else if (finished == started) whenDone.run();
                 });
             } catch (RuntimeException e) {
                 failures.add(load.name() + " cycle " + i + " did not start: " + e);
