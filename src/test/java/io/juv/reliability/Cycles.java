@@ -172,8 +172,8 @@ final class Cycles {
     }
 
     /**
-     * TLS over TCP. One client options object for every cycle: one SSLContext, so its session
-     * cache resumes the sessions the server's tickets allow (TLS 1.3 PSK with a fresh key exchange).
+     * TLS over TCP. One options object per side for every cycle: one SSLContext each, built once,
+     * and one client session cache, which the JDK may resume sessions from.
      */
     static final class Tls extends Echo {
         private static final TlsCerts CERTS = TlsCerts.get();
