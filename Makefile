@@ -27,7 +27,7 @@ STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load example test test-newest reliability libuv-newest build bindings native bench bench-compare bench-tools clean check-jdk \
+.PHONY: run load example test test-newest reliability soak libuv-newest build bindings native bench bench-compare bench-tools clean check-jdk \
 	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
@@ -83,6 +83,11 @@ test: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
 ## LIBUV=... and EXPECT_LIBUV=... as for make test
 reliability: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
 	mvn -B test -Djuv.test.groups=reliability -Djuv.test.excludedGroups=none $(if $(strip $(TEST_ARGS)),-Djuv.test.args='$(strip $(TEST_ARGS))')
+
+## soak: the soak test for ten minutes (SoakTest: mixed load on two loops; RSS, heap, native bytes and fds
+## sampled every second into target/soak/samples.csv, their slopes printed); LIBUV=... and EXPECT_LIBUV=... as for make test
+soak: check-jdk check-maven $(if $(LIBUV),check-libuv-file,check-libuv)
+	mvn -B test -Dtest=SoakTest -Djuv.test.excludedGroups=none -Djuv.soak.seconds=600 $(if $(strip $(TEST_ARGS)),-Djuv.test.args='$(strip $(TEST_ARGS))')
 
 check-libuv-file:
 	@[ -f "$(LIBUV)" ] || { echo "LIBUV=$(LIBUV): no such file (make libuv-newest builds $(LIBUV_NEWEST))"; exit 1; }

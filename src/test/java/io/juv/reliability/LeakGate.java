@@ -24,8 +24,12 @@ public record LeakGate(int handles, int requests, int tableEntries, long nativeB
         return new LeakGate(s.openHandles(), s.pendingRequests(), LoopCore.of(loop).tableEntries(), s.nativeBytes(), openFds());
     }
 
-    /** The process's open file descriptors (Linux's /proc; -1 where there is no such view). */
-    public static long openFds() {
+    /**
+     * The process's open file descriptors (Linux's /proc; -1 where there is no such view).
+     * Synchronized on this class, which a sampler that opens files of its own holds too, so that
+     * its descriptors are never counted in a gate.
+     */
+    public static synchronized long openFds() {
         Path dir = Path.of("/proc/self/fd");
         if (!Files.isDirectory(dir)) return -1;
         try (Stream<Path> fds = Files.list(dir)) {
