@@ -1,0 +1,451 @@
+package io.juv.reliability;
+
+import io.juv.ErrorKind;
+import io.juv.EventLoop;
+import io.juv.Loops;
+import io.juv.Timer;
+import io.juv.UvException;
+import io.juv.net.ConnectOptions;
+import io.juv.net.SocketHandler;
+import io.juv.net.TcpSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 9, item 3: a handle closed while it has work pending. Whatever the moment (1,000 writes
+ * queued to a peer that does not read, during a connect, inside its own read or write callback,
+ * twice in a row, from another handle's close callback, ...) every pending callback runs exactly
+ * once, with its result or {@link ErrorKind#CANCELED}, and all of them before the close callback:
+ * nothing runs after it. Each test journals its callbacks in an {@link EventLog} and asserts the
+ * order and the count of each.
+ */
+@Timeout(60)
+class CloseWhilePendingTest {
+
+    private static final int WRITES = 1000;
+    private static final int WRITE_SIZE = 16 * 1024;
+    private static final byte[] CHUNK = Loops.random(WRITE_SIZE, 11);
+
+    /**
+     * A peer that accepts in the kernel but never reads: a listening java.net socket nobody calls
+     * accept on, with a small receive buffer (inherited by its connections), so a few writes fill
+     * what the kernel holds and the rest stay queued in juv.
+     */
+    private static ServerSocket silentPeer(int backlog) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.setReceiveBufferSize(4096);
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog);
+        return ss;
+    }
+
+    /** Connects to the peer; the test's body runs on connect with the socket; its close is logged as "close". */
+    private static void connect(EventLoop loop, int port, EventLog log, Consumer<TcpSocket> onConnect) {
+        loop.connect("127.0.0.1", port, new SocketHandler() {
+            @Override public void onConnect(TcpSocket s) { onConnect.accept(s); }
+            @Override public void onData(TcpSocket s, ByteBuffer data) { log.add("data"); }
+            @Override public void onError(TcpSocket s, UvException e) { log.add("error", e.kind().toString()); }
+            @Override public void onClose(TcpSocket s) { log.add("close"); }
+        });
+    }
+
+    /** Queues {@link #WRITES} writes of {@link #WRITE_SIZE} bytes, each journalled as "w{i} ok" or "w{i} KIND". */
+    private static void queueWrites(TcpSocket s, EventLog log, String prefix) {
+        s.sendBufferSize(4096);
+        for (int i = 0; i < WRITES; i++) {
+            String name = prefix + i;
+            log.expect(name, 1);
+            s.write(CHUNK, (st, e) -> log.add(name, e == null ? "ok" : e.kind().toString()));
+        }
+    }
+
+    /**
+     * The writes' callbacks ran in the order of the writes, each once: first those that went out
+     * ("ok"), then at most one that failed for a reason of its own, then the cancelled ones.
+     * Returns how many were cancelled.
+     */
+    private static int assertWritesInOrder(EventLog log, String prefix) {
+        List<String> outcomes = new ArrayList<>();
+        for (String e : log.entries()) {
+            if (!e.startsWith(prefix)) continue;
+            String[] parts = e.split(" ");
+            assertEquals(prefix + outcomes.size(), parts[0], () -> "write callbacks out of order: " + log.summary());
+            outcomes.add(parts[1]);
+        }
+        assertEquals(WRITES, outcomes.size(), () -> "write callbacks: " + log.summary());
+        int i = 0;
+        while (i < outcomes.size() && outcomes.get(i).equals("ok")) i++;
+        if (i < outcomes.size() && !outcomes.get(i).equals("CANCELED")) i++; // the write that met the failure
+        int cancelled = outcomes.size() - i;
+        for (; i < outcomes.size(); i++) {
+            assertEquals("CANCELED", outcomes.get(i), "after the first failure every write is cancelled: " + log.summary());
+        }
+        return cancelled;
+    }
+
+    // ------------------------------------------------------------------ 1,000 queued writes
+
+    @Test
+    void closeNowWithAThousandQueuedWritesCancelsEachOnceBeforeTheCloseCallback() throws IOException {
+        EventLog log = new EventLog();
+        try (ServerSocket peer = silentPeer(50)) {
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                connect(loop, peer.getLocalPort(), log, s -> {
+                    queueWrites(s, log, "w");
+                    assertTrue(s.queuedWrites() > WRITES / 2, "the peer does not read, so most writes stay queued: " + s.queuedWrites());
+                    log.add("closeNow");
+                    s.closeNow();
+                    log.add("closeNow returned");
+                    wd.cancel(); // the closing handle keeps the loop running until its close callback
+                });
+            });
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "data", "error");
+        int cancelled = assertWritesInOrder(log, "w");
+        assertTrue(cancelled > WRITES / 2, () -> "cancelled: " + cancelled);
+        assertEquals(0, log.count("error"), () -> "a cancel is no error: " + log.summary());
+        // libuv cancels them as the handle closes, never inside closeNow itself.
+        assertTrue(log.indexOf("closeNow returned") < log.indexOf("w" + (WRITES - 1) + " CANCELED"), log::summary);
+    }
+
+    @Test
+    void gracefulCloseWithAThousandQueuedWritesDeliversEveryByteThenCloses() throws Exception {
+        EventLog log = new EventLog();
+        AtomicLong received = new AtomicLong();
+        CompletableFuture<Throwable> reader = new CompletableFuture<>();
+        try (ServerSocket peer = silentPeer(50)) {
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(30));
+                connect(loop, peer.getLocalPort(), log, s -> {
+                    queueWrites(s, log, "w");
+                    log.add("close()");
+                    s.close();
+                    assertTrue(s.isClosed());
+                    assertFalse(s.write(CHUNK), "a write after close() is refused");
+                    // Only now does the peer start reading: the queue can drain, then the shutdown goes out.
+                    Thread t = new Thread(() -> reader.complete(drain(peer, received)), "peer-reader");
+                    t.setDaemon(true);
+                    t.start();
+                });
+                loop.interval(Duration.ofMillis(20), tick -> {
+                    if (log.indexOf("close") >= 0) {
+                        tick.cancel();
+                        wd.cancel();
+                    }
+                });
+            });
+            assertEquals(null, reader.get(), "the peer's reader failed");
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "data", "error");
+        assertEquals(0, assertWritesInOrder(log, "w"), "a graceful close cancels nothing");
+        assertEquals(0, log.count("w" + WRITES + " "), "nothing more than the writes asked for");
+        assertEquals((long) WRITES * WRITE_SIZE, received.get(), "the peer got every byte, then end of stream");
+    }
+
+    /** Accepts one connection and reads it to its end; returns what went wrong, or null. */
+    private static Throwable drain(ServerSocket peer, AtomicLong received) {
+        try (Socket c = peer.accept(); InputStream in = c.getInputStream()) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) received.addAndGet(n);
+            return null;
+        } catch (Throwable e) {
+            return e;
+        }
+    }
+
+    // ------------------------------------------------------------------ during connect
+
+    @Test
+    void closedDuringConnectByItsTimeoutReportsOnceThenCloses() throws IOException {
+        EventLog log = new EventLog();
+        log.expect("error", 1);
+        log.expect("close", 1);
+        log.expect("future", 1);
+        List<Socket> fillers = new ArrayList<>();
+        try (ServerSocket peer = silentPeer(1)) {
+            // Fill the accept queue: Linux then drops further SYNs, so the next connect stays pending.
+            boolean full = false;
+            for (int i = 0; i < 16 && !full; i++) {
+                Socket f = new Socket();
+                try {
+                    f.connect(peer.getLocalSocketAddress(), 300);
+                    fillers.add(f);
+                } catch (SocketTimeoutException e) {
+                    full = true;
+                    f.close();
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(full, "the system accepts past the backlog: no pending connect to close");
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(10));
+                loop.connect("127.0.0.1", peer.getLocalPort(), ConnectOptions.DEFAULT.timeout(Duration.ofMillis(300)), new SocketHandler() {
+                    @Override public void onConnect(TcpSocket s) { log.add("connect"); }
+                    @Override public void onData(TcpSocket s, ByteBuffer data) { log.add("data"); }
+                    @Override public void onError(TcpSocket s, UvException e) { log.add("error", e.kind().toString()); }
+                    @Override public void onClose(TcpSocket s) {
+                        log.add("close");
+                        wd.cancel();
+                    }
+                }).whenComplete((s, e) -> log.add("future", e == null ? "connected" : ((UvException) e).kind().toString()));
+            });
+        } finally {
+            for (Socket f : fillers) f.close();
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "error", "connect", "data", "future");
+        assertEquals(List.of("error TIMED_OUT", "future TIMED_OUT", "close"), log.entries());
+    }
+
+    // ------------------------------------------------------------------ inside its own callbacks
+
+    /** A peer that accepts one connection and writes {@code bytes} to it, then waits for its end. */
+    private static Thread talkingPeer(ServerSocket peer, int bytes) {
+        Thread t = new Thread(() -> {
+            try (Socket c = peer.accept(); OutputStream out = c.getOutputStream(); InputStream in = c.getInputStream()) {
+                try {
+                    out.write(Loops.random(bytes, 5));
+                    out.flush();
+                } catch (IOException e) {
+                    // juv closed first: the peer's writes may be reset, which is what the test provokes
+                }
+                while (in.read() >= 0) { /* until juv's end */ }
+            } catch (IOException e) {
+                // reset by juv's closeNow: fine
+            }
+        }, "talking-peer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void closeNowInsideItsOwnReadCallbackWithWritesQueued() throws Exception {
+        EventLog log = new EventLog();
+        log.expect("first data", 1);
+        try (ServerSocket peer = silentPeer(50)) {
+            Thread t = talkingPeer(peer, 1024 * 1024);
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
+                    @Override public void onData(TcpSocket s, ByteBuffer data) {
+                        if (s.isClosed()) log.add("data after close");
+                        if (log.count("first data") > 0) {
+                            log.add("data again");
+                            return;
+                        }
+                        log.add("first data");
+                        queueWrites(s, log, "w"); // the peer writes and does not read: they stay queued
+                        s.closeNow();
+                        wd.cancel();
+                    }
+                    @Override public void onError(TcpSocket s, UvException e) { log.add("error", e.kind().toString()); }
+                    @Override public void onClose(TcpSocket s) { log.add("close"); }
+                });
+            });
+            t.join(10_000);
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "data", "first data", "error");
+        assertEquals(0, log.count("data"), () -> "no read after closeNow: " + log.summary());
+        assertTrue(assertWritesInOrder(log, "w") > 0);
+    }
+
+    @Test
+    void gracefulCloseInsideItsOwnReadCallbackDropsWhatStillArrives() throws Exception {
+        EventLog log = new EventLog();
+        log.expect("first data", 1);
+        log.expect("close", 1);
+        try (ServerSocket peer = silentPeer(50)) {
+            Thread t = talkingPeer(peer, 4 * 1024 * 1024);
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
+                    @Override public void onData(TcpSocket s, ByteBuffer data) {
+                        if (log.count("first data") > 0) {
+                            log.add("data again");
+                            return;
+                        }
+                        log.add("first data");
+                        s.close();
+                        s.close(); // twice changes nothing
+                    }
+                    @Override public void onError(TcpSocket s, UvException e) { log.add("error", e.kind().toString()); }
+                    @Override public void onClose(TcpSocket s) {
+                        log.add("close");
+                        wd.cancel();
+                    }
+                });
+            });
+            t.join(10_000);
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "data", "first data", "error");
+        assertEquals(0, log.count("data again"), () -> "close() drops what arrives after it: " + log.summary());
+    }
+
+    @Test
+    void closeNowInsideAWriteCallbackCancelsTheRestBeforeTheCloseCallback() throws IOException {
+        EventLog log = new EventLog();
+        AtomicLong received = new AtomicLong();
+        boolean[] queueing = {false};
+        try (ServerSocket peer = silentPeer(50)) {
+            Thread t = new Thread(() -> drain(peer, received), "peer-reader");
+            t.setDaemon(true);
+            t.start();
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                connect(loop, peer.getLocalPort(), log, s -> {
+                    s.sendBufferSize(4096);
+                    queueing[0] = true;
+                    for (int i = 0; i < WRITES; i++) {
+                        String name = "w" + i;
+                        log.expect(name, 1);
+                        s.write(CHUNK, (st, e) -> {
+                            log.add(name, e == null ? "ok" : e.kind().toString());
+                            // The first callback that comes from the loop, not from inside write(): close there.
+                            if (!queueing[0] && e == null && !st.isClosed()) {
+                                log.add("closeNow");
+                                st.closeNow();
+                                wd.cancel();
+                            }
+                        });
+                    }
+                    queueing[0] = false;
+                });
+            });
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "data", "error");
+        assertEquals(1, log.count("closeNow"));
+        int cancelled = assertWritesInOrder(log, "w");
+        assertTrue(cancelled > 0, () -> "the rest is cancelled: " + log.summary());
+        assertTrue(log.indexOf("closeNow") < log.indexOf("w" + (WRITES - 1) + " CANCELED"), log::summary);
+    }
+
+    // ------------------------------------------------------------------ twice, and from another's close
+
+    @Test
+    void closingTwiceInARowClosesOnceAndCancelsEachWriteOnce() throws IOException {
+        EventLog log = new EventLog();
+        log.expect("close", 1);
+        try (ServerSocket peer = silentPeer(50)) {
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                connect(loop, peer.getLocalPort(), log, s -> {
+                    queueWrites(s, log, "w");
+                    s.closeNow();
+                    s.closeNow();
+                    s.close();
+                    s.reset();
+                    s.close();
+                    loop.delay(Duration.ofMillis(100), wd::cancel); // time for a second close callback, were there one
+                });
+            });
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "data", "error");
+        assertTrue(assertWritesInOrder(log, "w") > 0);
+    }
+
+    @Test
+    void closingFromAnotherHandlesCloseCallback() throws IOException {
+        EventLog log = new EventLog();
+        log.expect("a close", 1);
+        log.expect("b close", 1);
+        try (ServerSocket peer = silentPeer(50)) {
+            Loops.run(loop -> {
+                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                TcpSocket[] b = new TcpSocket[1];
+                SocketHandler bHandler = new SocketHandler() {
+                    @Override public void onConnect(TcpSocket s) {
+                        b[0] = s;
+                        queueWrites(s, log, "bw");
+                        loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
+                            @Override public void onConnect(TcpSocket a) {
+                                queueWrites(a, log, "aw");
+                                a.closeNow();
+                            }
+                            @Override public void onData(TcpSocket a, ByteBuffer data) {}
+                            @Override public void onClose(TcpSocket a) {
+                                log.add("a close");
+                                assertFalse(b[0].isClosed());
+                                b[0].closeNow();
+                                log.add("b closeNow returned");
+                            }
+                        });
+                    }
+                    @Override public void onData(TcpSocket s, ByteBuffer data) {}
+                    @Override public void onClose(TcpSocket s) {
+                        log.add("b close");
+                        wd.cancel();
+                    }
+                };
+                loop.connect("127.0.0.1", peer.getLocalPort(), bHandler);
+            });
+        }
+        log.assertAllCalled();
+        log.assertCloseLast("a close", "aw");
+        log.assertCloseLast("b close", "bw", "aw");
+        assertTrue(assertWritesInOrder(log, "aw") > 0);
+        assertTrue(assertWritesInOrder(log, "bw") > 0);
+        // b's cancellations all come after a's close (which asked for b's) and before b's own.
+        assertTrue(log.indexOf("b closeNow returned") < log.indexOf("bw" + (WRITES - 1) + " CANCELED"), log::summary);
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    @Test
+    void aTimerCancelledInItsOwnCallbackNeverRunsAgain() {
+        EventLog log = new EventLog();
+        log.expect("tick", 3);
+        log.expect("once", 1);
+        Loops.run(loop -> {
+            Loops.Watchdog wd = Loops.watchdog(loop);
+            int[] ticks = {0};
+            loop.interval(Duration.ofMillis(1), t -> {
+                log.add("tick");
+                if (++ticks[0] == 3) {
+                    t.cancel();
+                    t.cancel();
+                    assertFalse(t.isActive());
+                    log.add("cancelled");
+                }
+            });
+            Timer[] once = new Timer[1];
+            once[0] = loop.delay(Duration.ZERO, () -> {
+                log.add("once");
+                once[0].cancel(); // already fired: a no-op
+            });
+            loop.delay(Duration.ofMillis(100), wd::cancel); // long enough for more ticks, were there any
+        });
+        log.assertAllCalled();
+        log.assertCloseLast("cancelled", "tick");
+    }
+}
