@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -41,6 +42,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class CloseWhilePendingTest {
+
+    /** Every watchdog a test arms; none may have fired (a fired one ends the loop, which could pass for clean). */
+    private final List<Loops.Watchdog> watchdogs = new ArrayList<>();
+
+    private Loops.Watchdog watchdog(io.juv.EventLoop loop, Duration after) {
+        Loops.Watchdog wd = Loops.watchdog(loop, after);
+        watchdogs.add(wd);
+        return wd;
+    }
+
+    private Loops.Watchdog watchdog(io.juv.EventLoop loop) {
+        return watchdog(loop, Duration.ofSeconds(5));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noWatchdogFired() {
+        for (Loops.Watchdog wd : watchdogs) wd.assertNotFired();
+    }
 
     private static final int WRITES = 1000;
     private static final int WRITE_SIZE = 16 * 1024;
@@ -109,7 +128,7 @@ class CloseWhilePendingTest {
         EventLog log = new EventLog();
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     assertTrue(s.queuedWrites() > WRITES / 2, "the peer does not read, so most writes stay queued: " + s.queuedWrites());
@@ -136,7 +155,7 @@ class CloseWhilePendingTest {
         CompletableFuture<Throwable> reader = new CompletableFuture<>();
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(30));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(30));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     log.add("close()");
@@ -199,7 +218,7 @@ class CloseWhilePendingTest {
             }
             org.junit.jupiter.api.Assumptions.assumeTrue(full, "the system accepts past the backlog: no pending connect to close");
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
                 loop.connect("127.0.0.1", peer.getLocalPort(), ConnectOptions.DEFAULT.timeout(Duration.ofMillis(300)), new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) { log.add("connect"); }
                     @Override public void onData(TcpSocket s, ByteBuffer data) { log.add("data"); }
@@ -247,7 +266,7 @@ class CloseWhilePendingTest {
         try (ServerSocket peer = silentPeer(50)) {
             Thread t = talkingPeer(peer, 1024 * 1024);
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onData(TcpSocket s, ByteBuffer data) {
                         if (s.isClosed()) log.add("data after close");
@@ -280,7 +299,7 @@ class CloseWhilePendingTest {
         try (ServerSocket peer = silentPeer(50)) {
             Thread t = talkingPeer(peer, 4 * 1024 * 1024);
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onData(TcpSocket s, ByteBuffer data) {
                         if (log.count("first data") > 0) {
@@ -315,7 +334,7 @@ class CloseWhilePendingTest {
             t.setDaemon(true);
             t.start();
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     s.sendBufferSize(4096);
                     queueing[0] = true;
@@ -357,7 +376,7 @@ class CloseWhilePendingTest {
         log.expect("close", 1);
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     s.closeNow();
@@ -381,7 +400,7 @@ class CloseWhilePendingTest {
         log.expect("b close", 1);
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
                 TcpSocket[] b = new TcpSocket[1];
                 SocketHandler bHandler = new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) {
@@ -427,7 +446,7 @@ class CloseWhilePendingTest {
         log.expect("tick", 3);
         log.expect("once", 1);
         Loops.run(loop -> {
-            Loops.Watchdog wd = Loops.watchdog(loop);
+            Loops.Watchdog wd = watchdog(loop);
             int[] ticks = {0};
             loop.interval(Duration.ofMillis(1), t -> {
                 log.add("tick");
@@ -455,7 +474,7 @@ class CloseWhilePendingTest {
         log.expect("a", 1);
         log.expect("b", 0);
         Loops.run(loop -> {
-            Loops.Watchdog wd = Loops.watchdog(loop);
+            Loops.Watchdog wd = watchdog(loop);
             Timer[] b = new Timer[1];
             loop.delay(Duration.ofMillis(5), () -> {
                 log.add("a");
@@ -482,7 +501,7 @@ class CloseWhilePendingTest {
             InetSocketAddress to = (InetSocketAddress) peer.getLocalSocketAddress();
             byte[] datagram = Loops.random(60_000, 3);
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop);
+                Loops.Watchdog wd = watchdog(loop);
                 io.juv.net.Udp udp = loop.udp("127.0.0.1", 0, new io.juv.net.UdpHandler() {
                     @Override public void onDatagram(io.juv.net.Udp u, ByteBuffer data, InetSocketAddress sender) { log.add("datagram"); }
                     @Override public void onError(io.juv.net.Udp u, UvException e) { log.add("error", e.kind().toString()); }
@@ -521,7 +540,7 @@ class CloseWhilePendingTest {
         log.expect("close", 1);
         try (ServerSocket peer = silentPeer(50)) { // takes the TCP connection, never answers the ClientHello
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
                 io.juv.net.TlsOptions options = io.juv.net.TlsOptions.client().withHandshakeTimeout(Duration.ofMillis(300));
                 loop.connectTls("127.0.0.1", peer.getLocalPort(), options, new io.juv.StreamHandler<io.juv.net.TlsStream>() {
                     @Override public void onConnect(io.juv.net.TlsStream s) { log.add("connect"); }
@@ -548,7 +567,7 @@ class CloseWhilePendingTest {
         log.expect("stdin close", 1);
         int[] pid = {0};
         Loops.run(loop -> {
-            Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(10));
+            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
             io.juv.process.ProcessOptions options = io.juv.process.ProcessOptions.builder("sleep", "30")
                     .stdin(io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
                         @Override public void onData(io.juv.net.Pipe p, ByteBuffer data) {}
@@ -583,7 +602,7 @@ class CloseWhilePendingTest {
         EventLog log = new EventLog();
         log.expect("event", 1);
         Loops.run(loop -> {
-            Loops.Watchdog wd = Loops.watchdog(loop);
+            Loops.Watchdog wd = watchdog(loop);
             io.juv.fs.FileWatcher w = loop.watch(dir, (watcher, name, events) -> {
                 log.add("event");
                 watcher.close();
@@ -621,7 +640,7 @@ class CloseWhilePendingTest {
         java.nio.file.Files.write(file, content);
         ByteBuffer into = ByteBuffer.allocateDirect(content.length);
         Loops.run(loop -> {
-            Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(10));
+            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
             loop.fs().open(file).thenAccept(f -> {
                 f.read(into, 0, (n, e) -> log.add("read", e == null ? n.toString() : e.kind().toString()));
                 f.close((v, e) -> {
@@ -649,7 +668,7 @@ class CloseWhilePendingTest {
         int[] fds = io.juv.net.Pipe.socketPair();
         try {
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop);
+                Loops.Watchdog wd = watchdog(loop);
                 // Both ends of a socket pair are writable at once: both pollers' events come in one batch.
                 io.juv.Poller[] pollers = new io.juv.Poller[2];
                 io.juv.PollHandler handler = (p, ready) -> {
@@ -673,6 +692,82 @@ class CloseWhilePendingTest {
         }
         log.assertAllCalled();
         assertEquals(List.of("first", "both closed"), log.entries());
+    }
+
+    @Test
+    void aTlsStreamClosedAtOnceWithAThousandWritesQueuedToAPeerThatDoesNotReadCancelsThemAndCloses() {
+        EventLog log = new EventLog();
+        log.expect("close", 1);
+        log.expect("peer close", 1);
+        java.security.KeyStore serverKeys = selfSignedKeyStore();
+        long[] closedAt = {0};
+        Loops.run(loop -> {
+            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(15));
+            io.juv.net.TlsStream[] peerSide = new io.juv.net.TlsStream[1];
+            boolean[] clientClosed = {false};
+            io.juv.net.TcpServer server = loop.listenTls("127.0.0.1", 0, io.juv.net.TlsOptions.server(serverKeys, PASSWORD), new io.juv.StreamHandler<io.juv.net.TlsStream>() {
+                @Override public void onConnect(io.juv.net.TlsStream s) {
+                    s.pause(); // never reads: the client's writes pile up (and it will not see the client's end)
+                    if (clientClosed[0]) s.closeNow(); // its handshake ended after the client had gone
+                    else peerSide[0] = s;
+                }
+                @Override public void onData(io.juv.net.TlsStream s, ByteBuffer data) {}
+                @Override public void onClose(io.juv.net.TlsStream s) { log.add("peer close"); }
+            });
+            loop.connectTls("127.0.0.1", server.port(), io.juv.net.TlsOptions.client().insecureTrustAll(), new io.juv.StreamHandler<io.juv.net.TlsStream>() {
+                @Override public void onConnect(io.juv.net.TlsStream s) {
+                    for (int i = 0; i < WRITES; i++) {
+                        String name = "w" + i;
+                        log.expect(name, 1);
+                        s.write(CHUNK, (st, e) -> log.add(name, e == null ? "ok" : e.kind().toString()));
+                    }
+                    log.add("closeNow");
+                    closedAt[0] = System.nanoTime();
+                    s.closeNow();
+                }
+                @Override public void onData(io.juv.net.TlsStream s, ByteBuffer data) { log.add("data"); }
+                @Override public void onError(io.juv.net.TlsStream s, UvException e) { log.add("error", e.kind().toString()); }
+                @Override public void onClose(io.juv.net.TlsStream s) {
+                    log.add("close");
+                    closedAt[0] = System.nanoTime() - closedAt[0];
+                    clientClosed[0] = true;
+                    server.close();
+                    if (peerSide[0] != null) peerSide[0].closeNow();
+                    wd.cancel();
+                }
+            });
+        });
+        log.assertAllCalled();
+        log.assertCloseLast("close", "w", "error", "data");
+        assertTrue(assertWritesInOrder(log, "w") > 0, log::summary);
+        // At once: before the fix it waited for the transport's graceful flush, for ever with this peer.
+        assertTrue(closedAt[0] < TimeUnit.SECONDS.toNanos(5), () -> "closeNow took " + closedAt[0] / 1_000_000 + " ms");
+    }
+
+    private static final char[] PASSWORD = "changeit".toCharArray();
+
+    /**
+     * One self-signed key pair made by one keytool run (TlsCerts' dozen runs of a whole CA take a
+     * minute on a loaded machine); the client trusts anything, as only the closing is under test.
+     */
+    private static java.security.KeyStore selfSignedKeyStore() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("juv-close-tls-");
+            java.nio.file.Path ks = dir.resolve("server.p12");
+            String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            java.lang.Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
+                    "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12",
+                    "-keystore", ks.toString(), "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), () -> "keytool: " + out);
+            java.security.KeyStore store = io.juv.net.TlsOptions.loadKeyStore(ks, PASSWORD);
+            java.nio.file.Files.delete(ks);
+            java.nio.file.Files.delete(dir);
+            return store;
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static final java.lang.invoke.MethodHandle CLOSE = java.lang.foreign.Linker.nativeLinker().downcallHandle(

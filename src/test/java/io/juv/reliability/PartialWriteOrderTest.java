@@ -21,7 +21,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +53,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(300)
 class PartialWriteOrderTest {
+
+    /** Every watchdog a test arms; none may have fired (a fired one ends the loop, which could pass for clean). */
+    private final List<Loops.Watchdog> watchdogs = new ArrayList<>();
+
+    private Loops.Watchdog watchdog(io.juv.EventLoop loop, Duration after) {
+        Loops.Watchdog wd = Loops.watchdog(loop, after);
+        watchdogs.add(wd);
+        return wd;
+    }
+
+    private Loops.Watchdog watchdog(io.juv.EventLoop loop) {
+        return watchdog(loop, Duration.ofSeconds(5));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noWatchdogFired() {
+        for (Loops.Watchdog wd : watchdogs) wd.assertNotFired();
+    }
 
     private static final int MAX_WRITE = 1024 * 1024;
 
@@ -85,7 +105,7 @@ class PartialWriteOrderTest {
         return sizes;
     }
 
-    private static void writeAndCheck(int count, int max, long cap, long seed) throws Exception {
+    private void writeAndCheck(int count, int max, long cap, long seed) throws Exception {
         int[] sizes = sizes(count, max, cap, seed);
         long total = Arrays.stream(sizes).asLongStream().sum();
         Random content = new Random(seed ^ 0x5eed);
@@ -123,7 +143,7 @@ class PartialWriteOrderTest {
             ByteBuffer heapBuffer = ByteBuffer.allocate(max + 7);
             ByteBuffer directBuffer = ByteBuffer.allocateDirect(max + 7);
             Loops.run(loop -> {
-                Loops.Watchdog wd = Loops.watchdog(loop, Duration.ofSeconds(280));
+                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(280));
                 loop.connect("127.0.0.1", server.getLocalPort(), new SocketHandler() {
                     int next;
 
