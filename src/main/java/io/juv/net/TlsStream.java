@@ -439,6 +439,7 @@ public final class TlsStream extends Stream {
     private void transportClosed(Stream t) {
         if (t != transport) return; // a client's failed connect: its onError closed this stream
         closeNow();
+        cancelPending();
         layerClosed();
     }
 
@@ -576,10 +577,25 @@ public final class TlsStream extends Stream {
         }
         if (established != null && !established.isDone())
             established.completeExceptionally(failure != null ? failure : Errors.socketClosed("TLS stream"));
+        if (transport == null) {
+            cancelPending();
+            layerClosed();
+        } else if (shutdownSent || transport.queuedWrites() == 0) {
+            // Graceful: an alert or close_notify already handed to it still goes out. The writes
+            // not yet handed to it are cancelled once it has closed (transportClosed), after those
+            // it holds have been told: callbacks keep the order of the writes.
+            transport.close();
+        } else {
+            // Closed at once (closeNow, an error) with records of ours still queued: a graceful
+            // close of the transport would wait for them, for ever if the peer does not read.
+            transport.closeNow();
+        }
+    }
+
+    private void cancelPending() {
+        if (pending.isEmpty()) return;
         UvException cancelled = new UvException(0, "ECANCELED", "the TLS stream closed before the write", ErrorKind.CANCELED);
         for (Pending p; (p = pending.poll()) != null; ) queuedWriteDone(p.size, p.callback, cancelled);
-        if (transport == null) layerClosed();
-        else transport.close(); // graceful: an alert or close_notify already handed to it still goes out
     }
 
     // ------------------------------------------------------------------ what TLS adds
