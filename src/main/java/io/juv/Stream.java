@@ -163,7 +163,7 @@ public abstract class Stream extends HandleBase {
         readEnded = true;
         if (input != null) input.end();
         if (closing) return; // the shutdown's completion closes the handle
-        handler.onEnd(this);
+        core.guard(() -> handler.onEnd(this)); // a throwing onEnd must not leave the stream open
         if (super.isClosed()) return;
         if (writeEnded && shutdownDone) closeNow();
         else if (!allowHalfOpen) close();
@@ -372,7 +372,13 @@ public abstract class Stream extends HandleBase {
             return;
         }
         if (timeouts != null) timeouts.writeActivity();
-        if (callback != null) callback.written(this, null);
+        if (callback != null) {
+            try {
+                callback.written(this, null);
+            } catch (Throwable t) {
+                core.handleError(t); // here, so that the drain below still happens
+            }
+        }
         if (!writable && queuedBytes <= lowWater && !isClosed()) {
             writable = true;
             handler.onDrain(this);
