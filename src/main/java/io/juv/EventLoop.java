@@ -47,10 +47,11 @@ import java.util.function.Consumer;
  * policy once:
  * <ul>
  * <li>Exceptions and Errors such as {@link AssertionError} go to the handler like any exception.</li>
- * <li>A {@link StackOverflowError} too: by the time juv catches it the stack has unwound to the
- *     callback's entry, so the handler runs with the stack the callback started with, and the
- *     loop is as usable as after any exception (what juv was doing when the callback was called
- *     is finished before the callback, or after it in a {@code finally}).</li>
+ * <li>A {@link StackOverflowError} too: by the time juv catches it the stack has unwound to
+ *     where juv called the callback, so the handler runs with the stack the callback started
+ *     with, and juv finishes what it was doing around the call as after any exception. (An
+ *     overflow that strikes inside one of juv's own methods, called by code recursing without
+ *     end, may leave that object half-changed, as it may most JDK classes: close it.)</li>
  * <li>Any other {@link VirtualMachineError} ({@link OutOfMemoryError}, {@link InternalError}) is
  *     not given to the handler: the JVM may be in no state to go on, so it stops the loop as if
  *     no handler were set (every handle closed once the callback has returned to libuv) and
