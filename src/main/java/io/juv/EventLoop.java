@@ -43,6 +43,22 @@ import java.util.function.Consumer;
  * <p><b>Errors.</b> By default an exception thrown by a callback stops the loop: every handle is
  * closed and {@link #run} rethrows it. With {@link #catchErrors(Consumer)} (cl-async's
  * {@code catch-app-errors}) it goes to the handler instead, and the loop keeps running.
+ * Whatever a callback throws, exception or Error, never unwinds into libuv, and reaches the
+ * policy once:
+ * <ul>
+ * <li>Exceptions and Errors such as {@link AssertionError} go to the handler like any exception.</li>
+ * <li>A {@link StackOverflowError} too: by the time juv catches it the stack has unwound to
+ *     where juv called the callback, so the handler runs with the stack the callback started
+ *     with, and juv finishes what it was doing around the call as after any exception. (An
+ *     overflow that strikes inside one of juv's own methods, called by code recursing without
+ *     end, may leave that object half-changed, as it may most JDK classes: close it.)</li>
+ * <li>Any other {@link VirtualMachineError} ({@link OutOfMemoryError}, {@link InternalError}) is
+ *     not given to the handler: the JVM may be in no state to go on, so it stops the loop as if
+ *     no handler were set (every handle closed once the callback has returned to libuv) and
+ *     {@link #run} rethrows it.</li>
+ * <li>A stage of a returned {@link LoopFuture} follows CompletableFuture's contract: what it
+ *     throws completes the stage's own future exceptionally and is not handed to the policy.</li>
+ * </ul>
  */
 public final class EventLoop implements Executor, AutoCloseable {
 
@@ -130,7 +146,12 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     // ------------------------------------------------------------------ error policy
 
-    /** Catches errors from callbacks: they go to {@code handler} and the loop keeps running. */
+    /**
+     * Catches errors from callbacks: they go to {@code handler} and the loop keeps running; all
+     * but a {@link VirtualMachineError} other than {@link StackOverflowError}, which still stops
+     * the loop (see the class comment). A throwable from the handler itself stops the loop, with
+     * the one it was handling suppressed into it.
+     */
     public EventLoop catchErrors(Consumer<Throwable> handler) {
         core.checkThread();
         core.errorHandler(Objects.requireNonNull(handler, "handler"));

@@ -172,7 +172,7 @@ public abstract class Stream extends HandleBase {
             if (shutdownDone) closeNow(); // the linger after close() is over
             return; // else the shutdown's completion closes the handle
         }
-        handler.onEnd(this);
+        core.guard(() -> handler.onEnd(this)); // a throwing onEnd must not leave the stream open
         if (super.isClosed()) return;
         if (writeEnded && shutdownDone) closeNow();
         else if (!allowHalfOpen) close();
@@ -385,7 +385,13 @@ public abstract class Stream extends HandleBase {
             return;
         }
         if (timeouts != null) timeouts.writeActivity();
-        if (callback != null) callback.written(this, null);
+        if (callback != null) {
+            try {
+                callback.written(this, null);
+            } catch (Throwable t) {
+                core.handleError(t); // here, so that the drain below still happens
+            }
+        }
         if (!writable && queuedBytes <= lowWater && !isClosed()) {
             writable = true;
             handler.onDrain(this);

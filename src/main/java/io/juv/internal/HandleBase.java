@@ -123,10 +123,14 @@ public abstract class HandleBase {
             core.free(handle, LoopCore.handleSize(kind));
         }
         core.handleClosed(kind, internal);
-        onClosed();
-        if (ownMemory != null) {
-            ownMemory.close(); // after onClosed: a view kept past this point throws instead of reading freed memory
-            core.countNative(-ownBytes);
+        try {
+            onClosed();
+        } finally {
+            // Even when the user's onClose threw: the memory has no other way out.
+            if (ownMemory != null) {
+                ownMemory.close(); // after onClosed: a view kept past this point throws instead of reading freed memory
+                core.countNative(-ownBytes);
+            }
         }
     }
 

@@ -273,10 +273,17 @@ public final class LoopCore {
         this.errorHandler = handler;
     }
 
-    /** Where every exception thrown by a callback ends: never in libuv, never lost. */
+    /**
+     * Where every throwable from a callback ends: never in libuv, never lost. The handler gets
+     * exceptions and Errors alike (an AssertionError; a StackOverflowError, which has unwound to
+     * the stub by the time it is caught here, so the handler runs on a stack as deep as the
+     * callback's was), but not a VirtualMachineError of another kind (OutOfMemoryError,
+     * InternalError): the JVM may be unable to go on, so that one stops the loop as if no handler
+     * were set and {@link #run} rethrows it once every handle is closed.
+     */
     public void handleError(Throwable t) {
         Consumer<Throwable> handler = errorHandler;
-        if (handler != null) {
+        if (handler != null && !(t instanceof VirtualMachineError && !(t instanceof StackOverflowError))) {
             try {
                 handler.accept(t);
                 return;

@@ -132,7 +132,7 @@ final class TcpConnector {
         if (status >= 0) {
             done = true;
             closeDeadline();
-            s.connectedNow();
+            core.guard(s::connectedNow); // a throwing onConnect must not leave the future pending
             future.complete(s);
             return;
         }

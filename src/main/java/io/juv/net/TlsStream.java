@@ -376,7 +376,9 @@ public final class TlsStream extends Stream {
             handshakeTimer.close();
             handshakeTimer = null;
         }
-        established(); // onConnect; starts reading unless paused
+        // onConnect (which starts reading unless paused); what it throws goes to the error policy
+        // here, so that the future still completes and the rest of this read is still decrypted.
+        core.guard(this::established);
         if (!appReading && transport != null) transport.pause(); // paused before: the peer is slowed down from now on
         if (established != null) established.complete(this);
         flushPending();
