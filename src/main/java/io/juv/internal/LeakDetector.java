@@ -72,19 +72,31 @@ public final class LeakDetector {
     private static final System.Logger LOG = System.getLogger("io.juv.leak");
 
     /**
-     * Tells a loop of every garbage collection: an object nobody holds, whose cleaning action asks
-     * the loop for a sweep and makes the next one. Stops once the loop refuses tasks (closed).
+     * Tells a loop of garbage collections: an object nobody holds, whose cleaning action asks the
+     * loop for a sweep and makes the next one. At most one request a second (every collection in
+     * paranoid mode), decided here on the Cleaner's thread, so that a program collecting often does
+     * not wake its loop as often; one sweep queued at a time. Stops once the loop refuses tasks (closed).
      */
-    static void sweepAfterEachGc(LoopCore core, AtomicBoolean sweepQueued) {
+    static void sweepAfterGcs(LoopCore core, boolean everyGc) {
+        sweepAfterGcs(core, everyGc, new AtomicBoolean(), new long[1]);
+    }
+
+    private static void sweepAfterGcs(LoopCore core, boolean everyGc, AtomicBoolean queued, long[] lastAsked) {
         CLEANER.register(new Object(), () -> {
-            if (!sweepQueued.getAndSet(true)) {
+            long now = System.nanoTime();
+            // lastAsked is the Cleaner thread's alone: it runs every action.
+            if ((everyGc || lastAsked[0] == 0 || now - lastAsked[0] >= 1_000_000_000L) && !queued.getAndSet(true)) {
+                lastAsked[0] = now;
                 try {
-                    core.execute(core::sweepForLost);
+                    core.execute(() -> {
+                        queued.set(false);
+                        core.sweepForLost();
+                    });
                 } catch (RejectedExecutionException closed) {
                     return;
                 }
             }
-            sweepAfterEachGc(core, sweepQueued);
+            sweepAfterGcs(core, everyGc, queued, lastAsked);
         });
     }
 

@@ -92,8 +92,6 @@ public final class LoopCore {
     private final HandleTable table;
     /** How this loop finds handles the program lost ({@link LeakDetector}): juv.leakDetection when it was made. */
     final LeakDetector.Level leakLevel;
-    private final java.util.concurrent.atomic.AtomicBoolean sweepQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private long lastSweep;
 
     private long nativeBytes;
     private final int[] handleCounts = new int[HandleKind.values().length];
@@ -152,7 +150,7 @@ public final class LoopCore {
         readBuffer = buffers.readAddress;
         wakeup = new Wakeup(this);
         metrics = new LoopMetrics(this, idleTime);
-        if (leakLevel != LeakDetector.Level.DISABLED) LeakDetector.sweepAfterEachGc(this, sweepQueued);
+        if (leakLevel != LeakDetector.Level.DISABLED) LeakDetector.sweepAfterGcs(this, leakLevel == LeakDetector.Level.PARANOID);
     }
 
     /** An incomplete future of this loop: its dependent stages run on the loop thread ({@link io.juv.LoopFuture}). */
@@ -211,11 +209,7 @@ public final class LoopCore {
      * one a second (every collection in paranoid mode): its cost grows with the table.
      */
     void sweepForLost() {
-        sweepQueued.set(false);
         if (closed) return;
-        long now = System.nanoTime();
-        if (leakLevel != LeakDetector.Level.PARANOID && lastSweep != 0 && now - lastSweep < 1_000_000_000L) return;
-        lastSweep = now;
         for (int i = 0; i < table.extent(); i++) {
             if (table.at(i) instanceof HandleBase h && h.canBeLost()) h.holdWeakly();
         }
