@@ -121,6 +121,7 @@ public abstract class HandleBase {
         if (state != OPEN) return false;
         core.checkThread();
         holdForCallbacks(); // the close callback must find this handle, not what stood for it
+        if (lost != null) lost.done = true;
         state = CLOSING;
         beforeClose();
         return true;

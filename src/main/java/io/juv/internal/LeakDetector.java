@@ -122,6 +122,8 @@ public final class LeakDetector {
         Arena ownMemory;
         long ownBytes;
         private boolean closing;
+        /** Closed, by the program or by juv: the Cleaner then has nothing to post (read on its thread). */
+        volatile boolean done;
 
         Lost(HandleBase h, LoopCore core, int slot, long address, boolean traced) {
             super(h);
@@ -147,6 +149,7 @@ public final class LeakDetector {
         /** The Cleaner's action, on its thread: the handle is gone; the loop closes what is left of it. */
         @Override
         public void run() {
+            if (done) return;
             try {
                 core.execute(this::closeIfLost);
             } catch (RejectedExecutionException closed) {
@@ -158,6 +161,7 @@ public final class LeakDetector {
         void closeIfLost() {
             if (closing || !inSlot || core.entry(slot) != this) return;
             closing = true;
+            done = true;
             Uv.close(address, Upcalls.CLOSE);
         }
 
