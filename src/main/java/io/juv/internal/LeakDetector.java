@@ -63,11 +63,22 @@ public final class LeakDetector {
         }
     }
 
-    static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread t = new Thread(runnable, "juv-leak-detector");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Cleans up after lost handles: the loop thread registers with it (a Cleaner's list is behind a lock its thread takes too). */
+    static final Cleaner CLEANER = cleaner("juv-leak-detector");
+    /**
+     * Sees every collection, re-registering its marker each time: a Cleaner of its own, so that the
+     * loop thread's registrations never wait for a lock this busy thread holds (it may be descheduled
+     * holding it on a loaded machine).
+     */
+    private static final Cleaner GC_TICKS = cleaner("juv-gc-ticks");
+
+    private static Cleaner cleaner(String name) {
+        return Cleaner.create(runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private static final System.Logger LOG = System.getLogger("io.juv.leak");
 
@@ -82,9 +93,9 @@ public final class LeakDetector {
     }
 
     private static void sweepAfterGcs(LoopCore core, boolean everyGc, AtomicBoolean queued, long[] lastAsked) {
-        CLEANER.register(new Object(), () -> {
+        GC_TICKS.register(new Object(), () -> {
             long now = System.nanoTime();
-            // lastAsked is the Cleaner thread's alone: it runs every action.
+            // lastAsked is GC_TICKS's thread's alone: it runs every action.
             if ((everyGc || lastAsked[0] == 0 || now - lastAsked[0] >= 1_000_000_000L) && !queued.getAndSet(true)) {
                 lastAsked[0] = now;
                 try {
