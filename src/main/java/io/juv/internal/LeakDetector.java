@@ -89,26 +89,49 @@ public final class LeakDetector {
      * not wake its loop as often; one sweep queued at a time. Stops once the loop refuses tasks (closed).
      */
     static void sweepAfterGcs(LoopCore core, boolean everyGc) {
-        sweepAfterGcs(core, everyGc, new AtomicBoolean(), new long[1]);
+        new GcTick(core, everyGc).arm();
     }
 
-    private static void sweepAfterGcs(LoopCore core, boolean everyGc, AtomicBoolean queued, long[] lastAsked) {
-        GC_TICKS.register(new Object(), () -> {
+    /**
+     * The marker's action (a class, not a lambda: a loop's constructor registers the first one
+     * after uv_loop_init, where linking a lambda's call site would age libuv's cached time).
+     */
+    private static final class GcTick implements Runnable {
+        private final LoopCore core;
+        private final boolean everyGc;
+        private final AtomicBoolean queued = new AtomicBoolean();
+        /** GC_TICKS's thread's alone: it runs every action. */
+        private long lastAsked;
+        private final Runnable sweep = new Runnable() {
+            @Override
+            public void run() {
+                queued.set(false);
+                core.sweepForLost();
+            }
+        };
+
+        GcTick(LoopCore core, boolean everyGc) {
+            this.core = core;
+            this.everyGc = everyGc;
+        }
+
+        void arm() {
+            GC_TICKS.register(new Object(), this);
+        }
+
+        @Override
+        public void run() {
             long now = System.nanoTime();
-            // lastAsked is GC_TICKS's thread's alone: it runs every action.
-            if ((everyGc || lastAsked[0] == 0 || now - lastAsked[0] >= 1_000_000_000L) && !queued.getAndSet(true)) {
-                lastAsked[0] = now;
+            if ((everyGc || lastAsked == 0 || now - lastAsked >= 1_000_000_000L) && !queued.getAndSet(true)) {
+                lastAsked = now;
                 try {
-                    core.execute(() -> {
-                        queued.set(false);
-                        core.sweepForLost();
-                    });
+                    core.execute(sweep);
                 } catch (RejectedExecutionException closed) {
                     return;
                 }
             }
-            sweepAfterGcs(core, everyGc, queued, lastAsked);
-        });
+            arm();
+        }
     }
 
     /**
