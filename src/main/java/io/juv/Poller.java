@@ -156,6 +156,12 @@ public final class Poller extends StartableHandle {
     }
 
     @Override
+    protected Runnable whenLost() {
+        int dup = polled;
+        return dup == fd ? null : () -> Platform.closeDuplicate(dup);
+    }
+
+    @Override
     protected void onClosed() {
         // libuv never closes what it polls; the duplicate is juv's to close, now that libuv is done with it.
         if (polled != fd) Platform.closeDuplicate(polled);

@@ -133,6 +133,7 @@ public abstract class Stream extends HandleBase {
 
     private void startReading() {
         if (reading || readEnded || super.isClosed()) return;
+        holdForCallbacks();
         transportReadStart();
         reading = true;
         if (timeouts != null) timeouts.readResumed();
@@ -359,6 +360,16 @@ public abstract class Stream extends HandleBase {
         if (wasEmpty && queuedWrites > 0 && timeouts != null) timeouts.writeQueued();
         if (queuedBytes > highWater) writable = false;
         return writable;
+    }
+
+    /** The handler a layered stream (TLS) gives the stream it lies on: what the layer must undo when both are lost. */
+    protected interface LayerHandler {
+        Runnable whenTransportLost(Stream transport);
+    }
+
+    @Override
+    protected Runnable whenLost() {
+        return handler instanceof LayerHandler l ? l.whenTransportLost(this) : null;
     }
 
     /** This stream's handle travels in another stream's write: closed to the program now, to libuv once it is sent. */

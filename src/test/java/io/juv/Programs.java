@@ -112,12 +112,17 @@ public final class Programs implements AfterEachCallback {
 
         /** The next line that matches, skipping the others; fails with the transcript after {@link #WAIT}. */
         public String await(Predicate<String> wanted, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + WAIT.toNanos();
+            return await(wanted, what, WAIT);
+        }
+
+        /** As {@link #await(Predicate, String)}, for a program that takes longer than {@link #WAIT} to say it. */
+        public String await(Predicate<String> wanted, String what, Duration wait) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
                 String line = lines.poll(left, TimeUnit.NANOSECONDS);
                 if (line != null && wanted.test(line)) return line;
             }
-            return fail("no line " + what + " within " + WAIT.toSeconds() + " s; the output was: " + transcript);
+            return fail("no line " + what + " within " + wait.toSeconds() + " s; the output was: " + transcript);
         }
 
         public String awaitContaining(String text) throws InterruptedException {

@@ -12,6 +12,13 @@ import java.lang.foreign.MemorySegment;
  * loop's table, and its data slot set to the table key. It is freed only in libuv's close
  * callback, and only then is its key given back, so no callback can ever find a stale object.
  * Subclasses override the one {@code on...} hook their handle type calls back.
+ *
+ * <p>The loop's table holds a handle libuv can call back (reading, listening, started, running,
+ * with requests pending, which hold it too). One libuv cannot call back (a paused stream, a
+ * stopped watcher) it holds weakly once the loop has swept for such handles after a garbage
+ * collection: if the program drops it, juv closes it on the loop thread and reports it
+ * ({@link LeakDetector}). Subclasses call {@link #holdForCallbacks()} before they start anything
+ * that calls back.
  */
 public abstract class HandleBase {
 
@@ -30,6 +37,8 @@ public abstract class HandleBase {
     private final HandleKind kind;
     private final boolean internal;
     private byte state;
+    /** Made at the first sweep that found this handle idle (in paranoid mode, at once, to record where it was made). */
+    private LeakDetector.Lost lost;
 
     protected HandleBase(LoopCore core, HandleKind kind, boolean internal, Init init) {
         core.checkThread();
@@ -47,6 +56,7 @@ public abstract class HandleBase {
         this.slot = core.register(this);
         Uv.handleData(handle, core.keyOf(slot));
         core.handleOpened(kind, internal);
+        if (!internal && core.leakLevel == LeakDetector.Level.PARANOID) lost = new LeakDetector.Lost(this, core, slot, handle, true);
     }
 
     protected HandleBase(LoopCore core, HandleKind kind, Init init) {
@@ -110,6 +120,8 @@ public abstract class HandleBase {
     protected final boolean beginClose() {
         if (state != OPEN) return false;
         core.checkThread();
+        holdForCallbacks(); // the close callback must find this handle, not what stood for it
+        if (lost != null) lost.done = true;
         state = CLOSING;
         beforeClose();
         return true;
@@ -134,6 +146,57 @@ public abstract class HandleBase {
         }
     }
 
+    // ------------------------------------------------------------------ lost handles (LeakDetector)
+
+    /** For the loop's sweep: open, in the table, and libuv can call it back no more (uv_is_active is 0). */
+    final boolean canBeLost() {
+        return handle != 0 && !internal && state == OPEN && !isClosed() && !Uv.isActive(handle);
+    }
+
+    /** The loop's table lets go of this handle until {@link #holdForCallbacks()}: the program's references alone keep it. */
+    final void holdWeakly() {
+        LeakDetector.Lost l = lost;
+        if (l == null) lost = l = new LeakDetector.Lost(this, core, slot, handle, false);
+        if (l.inSlot) return;
+        if (!l.released) {
+            l.released = true;
+            l.release = whenLost();
+        }
+        l.ownMemory = ownMemory;
+        l.ownBytes = ownBytes;
+        l.inSlot = true;
+        core.setEntry(slot, l);
+    }
+
+    /**
+     * The loop's table holds this handle again, as it must before libuv can call it back: every
+     * start of reading, listening or watching calls this first. Cheap when it holds it already.
+     */
+    protected final void holdForCallbacks() {
+        LeakDetector.Lost l = lost;
+        if (l != null && l.inSlot) {
+            l.inSlot = false;
+            core.setEntry(slot, this);
+        }
+    }
+
+    /**
+     * What juv must undo, beyond the native handle and its own memory, when this handle is lost and
+     * closed without it (a counter, a descriptor juv opened for it), or null. Asked once, when the
+     * handle is first found idle; the action must not reach the handle, or it would never be lost.
+     */
+    protected Runnable whenLost() {
+        return null;
+    }
+
+    /** For {@link #whenLost()} of what a layered handle lies on: uncounts this one, which has no native handle to close. */
+    protected final Runnable uncountWhenLost() {
+        LoopCore c = core;
+        HandleKind k = kind;
+        boolean i = internal;
+        return () -> c.handleClosed(k, i);
+    }
+
     /** This handle's own native memory (see {@link #ownMemory}): null until it asks for some. */
     private Arena ownMemory;
     private long ownBytes;
@@ -147,6 +210,10 @@ public abstract class HandleBase {
         MemorySegment m = ownMemory.allocate(size, 16);
         ownBytes += size;
         core.countNative(size);
+        if (lost != null) {
+            lost.ownMemory = ownMemory;
+            lost.ownBytes = ownBytes;
+        }
         return m;
     }
 

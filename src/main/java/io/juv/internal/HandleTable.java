@@ -65,6 +65,11 @@ final class HandleTable {
         return slot;
     }
 
+    /** What a registered slot holds: the object itself, or a {@link LeakDetector.Lost} standing for it. */
+    void set(int slot, Object o) {
+        table[slot] = o;
+    }
+
     void unregister(int slot) {
         table[slot] = null;
         freeSlots[freeCount++] = slot;
@@ -78,12 +83,12 @@ final class HandleTable {
         return ((long) (loopIndex + 1) << 32) | slot;
     }
 
-    /** Slots in use or once used: the range {@link #at} answers for. */
     /** Objects registered now: what a leak gate compares with its baseline. */
     int live() {
         return nextSlot - freeCount;
     }
 
+    /** Slots in use or once used: the range {@link #at} answers for. */
     int extent() {
         return nextSlot;
     }

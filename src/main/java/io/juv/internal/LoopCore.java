@@ -90,6 +90,8 @@ public final class LoopCore {
     private final int index;
 
     private final HandleTable table;
+    /** How this loop finds handles the program lost ({@link LeakDetector}): juv.leakDetection when it was made. */
+    final LeakDetector.Level leakLevel;
 
     private long nativeBytes;
     private final int[] handleCounts = new int[HandleKind.values().length];
@@ -126,6 +128,7 @@ public final class LoopCore {
      */
     public LoopCore(io.juv.EventLoop api, boolean idleTime, int blockSignal) {
         this.api = api;
+        leakLevel = LeakDetector.level();
         owner = Thread.currentThread();
         loopSize = Uv.loopSize();
         loop = NativeMemory.malloc(loopSize);
@@ -147,6 +150,7 @@ public final class LoopCore {
         readBuffer = buffers.readAddress;
         wakeup = new Wakeup(this);
         metrics = new LoopMetrics(this, idleTime);
+        if (leakLevel != LeakDetector.Level.DISABLED) LeakDetector.sweepAfterGcs(this, leakLevel == LeakDetector.Level.PARANOID);
     }
 
     /** An incomplete future of this loop: its dependent stages run on the loop thread ({@link io.juv.LoopFuture}). */
@@ -189,6 +193,33 @@ public final class LoopCore {
 
     long keyOf(int slot) {
         return table.keyOf(slot);
+    }
+
+    Object entry(int slot) {
+        return table.at(slot);
+    }
+
+    void setEntry(int slot, Object o) {
+        table.set(slot, o);
+    }
+
+    /**
+     * After a garbage collection: the table lets go of every handle libuv cannot call back, so
+     * that the next collection can take those the program dropped ({@link LeakDetector}). At most
+     * one a second (every collection in paranoid mode): its cost grows with the table.
+     */
+    void sweepForLost() {
+        if (closed) return;
+        for (int i = 0; i < table.extent(); i++) {
+            if (table.at(i) instanceof HandleBase h && h.canBeLost()) h.holdWeakly();
+        }
+    }
+
+    /** The handle a slot stands for, whether the table holds it or only a weak reference to it; null for none. */
+    private HandleBase handleAt(int slot) {
+        Object o = table.at(slot);
+        if (o instanceof HandleBase h) return h;
+        return o instanceof LeakDetector.Lost l ? l.get() : null;
     }
 
     /** Live entries in the table (handles and requests Java still maps a key to): for leak gates. */
@@ -437,7 +468,8 @@ public final class LoopCore {
         checkThread();
         List<HandleBase> open = new ArrayList<>();
         for (int i = 0; i < table.extent(); i++) {
-            if (table.at(i) instanceof HandleBase h && !h.isInternal() && !h.isClosed()) open.add(h);
+            HandleBase h = handleAt(i);
+            if (h != null && !h.isInternal() && !h.isClosed()) open.add(h);
         }
         return open;
     }
@@ -460,7 +492,9 @@ public final class LoopCore {
         }
         // juv's own handles last: the loop's, and any a closed owner left (a stream's timer is closed with it).
         for (int i = 0; i < table.extent(); i++) {
-            if (table.at(i) instanceof HandleBase h) h.closeNow();
+            HandleBase h = handleAt(i);
+            if (h != null) h.closeNow();
+            else if (table.at(i) instanceof LeakDetector.Lost l) l.closeIfLost(); // lost, collected, its Cleaner not run yet
         }
         drainCloses();
         // libuv's own counts (1.45+) live in the uv_loop_t freed below; a closed loop's stats report them from here.

@@ -28,6 +28,7 @@ public abstract class StartableHandle extends HandleBase {
     public void start() {
         checkOpen();
         if (active) return;
+        holdForCallbacks();
         startNative();
         active = true;
     }

@@ -83,8 +83,10 @@ public final class Upcalls {
         }
     }
 
+    /** One array read, and a type check that only fails for a slot the table holds weakly (LeakDetector), which libuv does not call back. */
     private static HandleBase handle(LoopCore core, long key) {
-        return (HandleBase) core.lookup(key);
+        Object o = core.lookup(key);
+        return o instanceof HandleBase h ? h : ((LeakDetector.Lost) o).forCallback();
     }
 
     private static void close(long h) {
@@ -92,7 +94,8 @@ public final class Upcalls {
         try {
             long key = Platform.dataOf(h);
             core = LoopCore.ofKey(key);
-            handle(core, key).closed();
+            if (core.lookup(key) instanceof LeakDetector.Lost lost) lost.closed(); // a lost handle juv closed
+            else handle(core, key).closed();
         } catch (Throwable t) {
             fail(core, t);
         }

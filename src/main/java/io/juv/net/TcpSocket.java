@@ -123,6 +123,14 @@ public final class TcpSocket extends Stream {
     }
 
     @Override
+    protected Runnable whenLost() {
+        LoopCore c = core;
+        Runnable uncount = incoming ? () -> c.incomingTcp-- : () -> c.outgoingTcp--;
+        Runnable above = super.whenLost();
+        return above == null ? uncount : () -> { uncount.run(); above.run(); };
+    }
+
+    @Override
     protected void onClosed() {
         if (incoming) core.incomingTcp--;
         else core.outgoingTcp--;

@@ -132,7 +132,7 @@ public final class TlsStream extends Stream {
     }
 
     /** The handler of the stream under a TLS stream: the TLS stream is its attachment. */
-    private static final class Transport implements StreamHandler<Stream> {
+    private static final class Transport implements StreamHandler<Stream>, Stream.LayerHandler {
         private final LoopCore core;
         private final TlsStream client;
         private final TlsOptions serverOptions;
@@ -143,6 +143,13 @@ public final class TlsStream extends Stream {
             this.client = client;
             this.serverOptions = serverOptions;
             this.serverHandler = serverHandler;
+        }
+
+        /** The TLS stream goes with its transport (it holds it): counted as closed when the transport is. */
+        @Override
+        public Runnable whenTransportLost(Stream t) {
+            TlsStream tls = of(t);
+            return tls == null || !tls.isAlive() ? null : tls.uncountWhenLost();
         }
 
         private TlsStream of(Stream t) {
