@@ -541,6 +541,7 @@ public abstract class Stream extends HandleBase {
      */
     public void closeLinger(Duration limit) {
         core.checkThread();
+        if (isClosed()) throw Errors.socketClosed("stream"); // as the timeouts: set before closing
         lingerMillis = Timer.millis(limit);
     }
 
