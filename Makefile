@@ -168,13 +168,22 @@ $(LIBUV_ASAN): $(LIBUV_SOURCE)
 SANITIZE_LOG := $(abspath target/sanitize)
 # The ASan runtime the build was linked with, preloaded: it must come first in the process.
 SANITIZE_PRELOAD = $(shell $(CC) -print-file-name=libasan.so)
-# HotSpot owns SIGSEGV (implicit null checks, safepoint polls, stack banging), SIGBUS (mapped files)
-# and SIGFPE (implicit division by zero), so neither runtime installs a handler for them, nor an
-# alternate signal stack per thread that only such a handler would use; a crash is the JVM's hs_err,
-# with its Java frames. HotSpot's own handler must win if one is ever installed (allow_user_segv_handler).
-# LeakSanitizer stays off: its stop-the-world tracer faults walking the JVM at exit, and juv's own
-# native bytes are counted by the tests. Reports do not end the process (halt_on_error=0 with the
-# -fsanitize-recover build): one run logs them all.
+# The options that let HotSpot run under ASan (Temurin 25, GCC 12's runtime), each tried:
+# - handle_segv=0: SIGSEGV is HotSpot's (implicit null checks, safepoint polls, stack banging). Owned by
+#   ASan without allow_user_segv_handler, the JVM dies at its first implicit null check ("SEGV on
+#   unknown address 0x0" in JIT code); with ASan's handler installed but HotSpot's on top (chained),
+#   it runs, but a real crash is ASan's report without Java frames instead of hs_err with them.
+# - handle_sigfpe=0: HotSpot's implicit division by zero (x86 idiv traps); owned by ASan, the JVM dies
+#   at the first one ("FPE on unknown address"). handle_sigbus=0: HotSpot's, for faults on mapped files.
+# - handle_sigill=0, handle_abort=0: ASan's defaults, written out: HotSpot aborts after its hs_err.
+# - allow_user_segv_handler=1 (the runtime's default, written out): HotSpot's sigaction always wins.
+# - use_sigaltstack=0: ASan handles no signal, so it needs no alternate stack on every thread.
+# - detect_leaks=0: LeakSanitizer cannot run in a JVM: at exit its stop-the-world tracer faults
+#   ("Tracer caught signal 11" at an address that moves with the Java heap's placement) and nothing
+#   is checked; juv's native bytes are counted by the tests instead.
+# - detect_stack_use_after_return=0: the runtime's default, written out (fake stacks: not tried).
+# - halt_on_error=0 with the -fsanitize-recover build: a report does not end the JVM; one run logs all.
+# A crash goes to target/sanitize too (-XX:ErrorFile), so it fails the run as a report does.
 SANITIZE_SIGNALS := handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0:allow_user_segv_handler=1:use_sigaltstack=0
 ASAN_OPTIONS_JUV := $(SANITIZE_SIGNALS):detect_leaks=0:detect_stack_use_after_return=0:halt_on_error=0:log_path=$(SANITIZE_LOG)/asan
 UBSAN_OPTIONS_JUV := $(SANITIZE_SIGNALS):print_stacktrace=1:halt_on_error=0:log_path=$(SANITIZE_LOG)/ubsan
