@@ -164,7 +164,11 @@ $(LIBUV_ASAN): $(LIBUV_SOURCE)
 	$(call libuv_build,$(LIBUV_ASAN_DIR),-DCMAKE_BUILD_TYPE=None '-DCMAKE_C_FLAGS=$(SANITIZE_CFLAGS)' '-DCMAKE_SHARED_LINKER_FLAGS=$(SANITIZE_LDFLAGS)')
 
 ## sanitize: the whole suite, reliability tests included, with libuv built with ASan and UBSan loaded into
-## the test JVM; fails on any sanitizer report or JVM crash (logs in target/sanitize/)
+## the test JVM; fails on any sanitizer report or JVM crash (logs in target/sanitize/).
+## SANITIZE_TEST='LeakGateTest,CloseWhilePendingTest' runs only those classes; SANITIZE_ARGS='-Dx=y' adds
+## options to the test JVM (smaller counts for the reliability tests, say)
+SANITIZE_TEST ?=
+SANITIZE_ARGS ?=
 SANITIZE_LOG := $(abspath target/sanitize)
 # The ASan runtime the build was linked with, preloaded: it must come first in the process.
 SANITIZE_PRELOAD = $(shell $(CC) -print-file-name=libasan.so)
@@ -187,11 +191,12 @@ SANITIZE_PRELOAD = $(shell $(CC) -print-file-name=libasan.so)
 SANITIZE_SIGNALS := handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0:handle_abort=0:allow_user_segv_handler=1:use_sigaltstack=0
 ASAN_OPTIONS_JUV := $(SANITIZE_SIGNALS):detect_leaks=0:detect_stack_use_after_return=0:halt_on_error=0:log_path=$(SANITIZE_LOG)/asan
 UBSAN_OPTIONS_JUV := $(SANITIZE_SIGNALS):print_stacktrace=1:halt_on_error=0:log_path=$(SANITIZE_LOG)/ubsan
-SANITIZE_TEST_ARGS := -Djuv.test.sanitize=true -Djuv.libuv.path=$(abspath $(LIBUV_ASAN)) -Djuv.expect.libuv=$(LIBUV_NEWEST_VERSION) -XX:ErrorFile=$(SANITIZE_LOG)/hs_err_pid%p.log
+SANITIZE_TEST_ARGS := -Djuv.test.sanitize=true -Djuv.libuv.path=$(abspath $(LIBUV_ASAN)) -Djuv.expect.libuv=$(LIBUV_NEWEST_VERSION) -XX:ErrorFile=$(SANITIZE_LOG)/hs_err_pid%p.log $(SANITIZE_ARGS)
 sanitize: check-jdk check-maven $(LIBUV_ASAN)
 	@rm -rf $(SANITIZE_LOG); mkdir -p $(SANITIZE_LOG)
 	@[ -f "$(SANITIZE_PRELOAD)" ] || { echo "make sanitize needs ASan's runtime, libasan.so: apt-get install gcc"; exit 1; }
-	@rc=0; mvn -B test -Djuv.test.groups= -Djuv.test.excludedGroups=none -Djuv.test.args='$(SANITIZE_TEST_ARGS)' \
+	@rc=0; mvn -B test -Djuv.test.groups= -Djuv.test.excludedGroups=none -Djuv.test.args='$(strip $(SANITIZE_TEST_ARGS))' \
+	  $(if $(SANITIZE_TEST),-Dtest='$(SANITIZE_TEST)' -Dsurefire.failIfNoSpecifiedTests=false) \
 	  -Djuv.test.preload=$(SANITIZE_PRELOAD) -Djuv.test.asan.options=$(ASAN_OPTIONS_JUV) -Djuv.test.ubsan.options=$(UBSAN_OPTIONS_JUV) || rc=$$?; \
 	reports=$$(find $(SANITIZE_LOG) -type f -size +0 | sort); \
 	if [ -n "$$reports" ]; then for f in $$reports; do echo "=== $$f"; head -n 60 $$f; done; \
