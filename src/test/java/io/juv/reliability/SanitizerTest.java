@@ -44,7 +44,8 @@ class SanitizerTest {
     @Test
     @Timeout(60)
     void aFaultInsideLibuvIsReported(@TempDir Path logs) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Programs.javaCommand(SanitizerCanary.class, List.of()));
+        Path watched = Files.createDirectory(logs.resolve("watched"));
+        ProcessBuilder pb = new ProcessBuilder(Programs.javaCommand(SanitizerCanary.class, List.of(), watched.toString()));
         // The same options and preload, but logs of its own: these reports are expected.
         pb.environment().put("ASAN_OPTIONS", relog(System.getenv("ASAN_OPTIONS"), logs.resolve("asan")));
         pb.environment().put("UBSAN_OPTIONS", relog(System.getenv("UBSAN_OPTIONS"), logs.resolve("ubsan")));
@@ -52,9 +53,11 @@ class SanitizerTest {
         assertTrue(canary.waitFor(50, TimeUnit.SECONDS), "the canary did not exit");
         String out = Files.readString(logs.resolve("out"));
         assertEquals(0, canary.exitValue(), out);
-        assertTrue(out.contains("canary done"), out);
+        assertTrue(out.contains("fs_event canary done"), out);
         String asan = report(logs, "asan.");
         assertTrue(asan.contains("heap-buffer-overflow") && asan.contains("uv_ip4_addr"), "no ASan report of the overflow: " + asan);
+        assertTrue(asan.contains("stack-use-after-return") && asan.contains("uv__inotify_read") && asan.contains("uv_inet_pton"),
+                "no ASan report of the file name read after its callback: " + asan);
         String ubsan = report(logs, "ubsan.");
         assertTrue(ubsan.contains("misaligned address") && ubsan.contains("uv-common.c"), "no UBSan report of the misaligned access: " + ubsan);
     }
