@@ -36,9 +36,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * file descriptors, nothing queued.
  *
  * <p>Properties (through {@code -Djuv.test.args='...'}): {@code juv.fuzz.sessions} sessions per
- * server (CI's defaults, from 400 for chat to 3,000 for the keep-alive seed server, take about 12 s
- * a server on a loaded 2-core machine; the issue's 10,000 for every server takes about 15 minutes:
- * see the figures in the commit that added this), {@code juv.fuzz.threads} clients at once (4),
+ * server (CI's defaults, from 300 for TLS to 3,000 for the keep-alive seed server, take 10 to 20 s
+ * a server on this 2-core machine at a load of 24; the issue's 10,000 for every server took 14.5
+ * minutes there: echo 47 s, keep-alive seed 28 s, delayed seed 152 s, UDP 123 s, chat 145 s, TLS
+ * 374 s, every leak gate held), {@code juv.fuzz.threads} clients at once (4),
  * {@code juv.fuzz.seed} the run's seed (random, printed), {@code juv.fuzz.replay} one session's
  * seed, printed when it fails, to run that session alone:
  * <pre>
