@@ -322,7 +322,7 @@ public final class SystemInfo {
      * system's entropy pool is not yet initialised, early at boot.
      */
     public static byte[] randomBytes(int n) {
-        if (n < 0) throw new IllegalArgumentException("n must not be negative: " + n);
+        checkRandomLength(n);
         if (n == 0) return new byte[0];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(n);
@@ -336,8 +336,16 @@ public final class SystemInfo {
      * on the loop's thread. The request keeps the loop alive until it is done. Call on the loop's thread.
      */
     public static CompletableFuture<byte[]> randomBytes(EventLoop loop, int n) {
-        if (n < 0) throw new IllegalArgumentException("n must not be negative: " + n);
+        checkRandomLength(n);
         return RandomRequest.start(LoopCore.of(loop), n);
+    }
+
+    /** The longest array the JVM makes (as ArraysSupport.SOFT_MAX_ARRAY_LENGTH): more is refused before minutes of filling. */
+    private static final int MAX_RANDOM = Integer.MAX_VALUE - 8;
+
+    private static void checkRandomLength(int n) {
+        if (n < 0) throw new IllegalArgumentException("n must not be negative: " + n);
+        if (n > MAX_RANDOM) throw new IllegalArgumentException("n is more than an array holds: " + n);
     }
 
     // ------------------------------------------------------------------ strings

@@ -34,9 +34,13 @@ public final class Timer extends TimerQueue.Entry {
         start(delayMillis);
     }
 
+    private static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE / 4);
+
     /** libuv counts milliseconds; a positive duration below one still waits one. */
     static long millis(Duration d) {
         if (d.isNegative()) throw new IllegalArgumentException("negative duration: " + d);
+        // Past this, milliseconds overflow a long (toMillis throws ArithmeticException), or the loop's clock plus them would.
+        if (d.compareTo(LONGEST) > 0) throw new IllegalArgumentException("duration too long (at most " + LONGEST + "): " + d);
         long ms = d.toMillis();
         return ms == 0 && !d.isZero() ? 1 : ms;
     }

@@ -102,7 +102,13 @@ public final class Chat {
     }
 
     private void join(TcpSocket s) {
-        InetSocketAddress from = s.remoteAddress();
+        InetSocketAddress from;
+        try {
+            from = s.remoteAddress();
+        } catch (UvException gone) {
+            s.closeNow(); // it reset before it was accepted: nobody to welcome, nothing to tell the others
+            return;
+        }
         Client c = new Client("guest" + (++joined));
         int others = clients.size();
         clients.put(s, c);

@@ -200,6 +200,17 @@ public final class SeedServer {
         };
 
         @Override
+        public void onConnect(TcpSocket socket) {
+            // A client may half-close once its request is sent: it is still owed its answer.
+            socket.allowHalfOpen(true);
+        }
+
+        @Override
+        public void onEnd(TcpSocket socket) {
+            if (socket.attachment() == null) socket.close(); // ended without asking anything
+        }
+
+        @Override
         public void onData(TcpSocket socket, ByteBuffer data) {
             if (socket.attachment() != null) return; // already answering
             socket.attach(loop.delay(delay, () -> {

@@ -70,6 +70,7 @@ public final class Fs {
      * other segment or buffer works too, through a copy.
      */
     public static MemorySegment buffer(long size) {
+        if (size < 0) throw new IllegalArgumentException("size must not be negative: " + size);
         MemorySegment s = Arena.ofAuto().allocate(size, 4096);
         OWN.add(s.scope());
         return s;

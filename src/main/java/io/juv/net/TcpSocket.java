@@ -144,6 +144,13 @@ public final class TcpSocket extends Stream {
         return incoming;
     }
 
+    /**
+     * The peer's address (getpeername).
+     *
+     * @throws io.juv.UvException {@code ENOTCONN} once the peer has gone, even in {@code onConnect}: a
+     *                     peer can reset its connection before the server accepts it; and
+     *                     {@code SOCKET_CLOSED} once this socket is closed
+     */
     public InetSocketAddress remoteAddress() {
         core.checkThread();
         if (!isConnected()) throw Errors.socketClosed("socket");

@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
@@ -106,7 +107,13 @@ public final class TlsStream extends Stream {
         core.checkThread();
         TlsStream tls = new TlsStream(core, options, options.newEngine(true, host, port), handler);
         try {
-            transport.apply(new Transport(core, tls, null, null));
+            // A connect that fails before it has a stream (a lookup that a closing loop outran) may
+            // tell no handler: its future is then the one word of it.
+            if (transport.apply(new Transport(core, tls, null, null)) instanceof CompletionStage<?> opened) {
+                opened.whenComplete((s, e) -> {
+                    if (e != null) tls.connectFailed(e);
+                });
+            }
         } catch (RuntimeException e) {
             tls.closeNow();
             throw e;
@@ -445,8 +452,19 @@ public final class TlsStream extends Stream {
         else if (!isClosed()) transportEnded(e);
     }
 
+    private void connectFailed(Throwable e) {
+        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
+        if (!started && !isClosed()) transportError(null, e instanceof UvException u ? u : Errors.socketClosed("TLS stream's connection"));
+    }
+
     private void transportClosed(Stream t) {
-        if (t != transport) return; // a client's failed connect: its onError closed this stream
+        if (!started) {
+            // A client's connect that failed (its onError came first and closed this stream), or that a
+            // closing loop cancelled: that sends no onError, and this stream would wait for ever.
+            if (!isClosed()) transportError(t, Errors.socketClosed("TLS stream's connection"));
+            return;
+        }
+        if (t != transport) return;
         closeNow();
         cancelPending();
         layerClosed();

@@ -245,6 +245,56 @@ class ExamplesTest {
         assertEquals(0, chat.interrupt(), () -> "SIGINT; its output: " + chat.transcript);
     }
 
+    /**
+     * Found by ExampleFuzzTest: a peer that resets before its connection is accepted has no
+     * address any more, and asking for it in onConnect threw from the chat's handler.
+     */
+    @Test
+    void chatShrugsOffClientsThatResetAtOnce() throws Exception {
+        Running chat = example(Chat.class, "--port", "0");
+        int port = Programs.listeningPort(chat);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        for (int i = 0; i < 300; i++) {
+            Socket s = new Socket();
+            s.connect(at);
+            s.setSoLinger(true, 0);
+            s.close();
+        }
+        try (Socket a = new Socket(at.getAddress(), port)) {
+            a.setSoTimeout((int) WAIT.toMillis());
+            String welcome = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertTrue(welcome.startsWith("* welcome, guest"), welcome);
+        }
+        assertEquals(0, chat.interrupt(), () -> "SIGINT; its output: " + chat.transcript);
+        assertEquals(List.of(), chat.transcript.stream().filter(l -> l.contains("SEVERE") || l.contains("Exception")).limit(2).toList(),
+                "the chat's handler failed");
+    }
+
+    // ------------------------------------------------------------------ seed-server
+
+    /**
+     * Found by ExampleFuzzTest: in its delayed mode the seed server closed a connection whose
+     * client half-closed after its request, so the request went unanswered.
+     */
+    @Test
+    void seedServerAnswersAClientThatHalfClosedAfterItsRequest() throws Exception {
+        Running server = example(SeedServer.class, "--host", "127.0.0.1", "--port", "0", "--delay", "100", "--no-stats");
+        int port = Programs.listeningPort(server);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertArrayEquals(SeedServer.RESPONSE, s.getInputStream().readAllBytes());
+        }
+        // One that half-closes having asked nothing is closed at once, not held open.
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout((int) WAIT.toMillis());
+            s.shutdownOutput();
+            assertEquals(-1, s.getInputStream().read());
+        }
+        assertEquals(0, server.interrupt(), () -> "SIGINT; its output: " + server.transcript);
+    }
+
     // ------------------------------------------------------------------ watch and work
 
     @Test

@@ -141,6 +141,24 @@ class TlsTest {
         assertTrue(peer.getSubjectX500Principal().getName().contains("CN=localhost"));
     }
 
+    /**
+     * Found by ApiFuzzTest: a TLS client whose connect the loop's exit cut short (its TCP connect
+     * cancelled, or its name lookup still running) stayed open for ever, counted as a TLS handle,
+     * its future never completed. Now it closes and its future fails.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "256.256.256.256", "no.such.host.invalid"})
+    void aClientConnectCutShortByExitClosesAndFailsItsFuture(String host) {
+        List<Throwable> failed = new ArrayList<>();
+        Loops.run(loop -> {
+            TlsStream.connect(loop, host, Loops.closedPort(), TlsOptions.client(), (StreamHandler<TlsStream>) (s, d) -> { })
+                    .whenComplete((s, e) -> failed.add(e));
+            loop.exit();
+        });
+        assertEquals(1, failed.size(), "the connect's future completed once");
+        assertInstanceOf(UvException.class, failed.getFirst());
+    }
+
     @Test
     void oneTenMegabyteWriteAndManySmallOnes() {
         byte[] payload = Loops.random(TEN_MB, 8);

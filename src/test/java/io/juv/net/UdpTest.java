@@ -87,6 +87,43 @@ class UdpTest {
     }
 
     /**
+     * An empty datagram is a datagram: it arrives as an empty view with its sender, and sending
+     * one back reaches the peer, from a juv socket and from a java.net one (unconnected: a
+     * connected java.net socket writes, and Linux sends nothing for a write of nothing).
+     */
+    @Test
+    void anEmptyDatagramArrivesAndGoesBack() throws Exception {
+        try (java.net.DatagramSocket peer = new java.net.DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            peer.setSoTimeout(10_000);
+            List<Integer> sizes = new ArrayList<>();
+            Loops.run(loop -> {
+                var wd = Loops.watchdog(loop, Duration.ofSeconds(20));
+                Udp sender = loop.udp("127.0.0.1", 0, IGNORE);
+                Udp receiver = loop.udp("127.0.0.1", 0, (u, data, from) -> {
+                    sizes.add(data.remaining());
+                    u.send(data, from); // what an echo does
+                    if (from.equals(peer.getLocalSocketAddress())) {
+                        u.close();
+                        sender.close();
+                        wd.cancel();
+                    } else {
+                        try {
+                            peer.send(new java.net.DatagramPacket(new byte[0], 0, local(u)));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
+                sender.send(new byte[0], local(receiver));
+            });
+            assertEquals(List.of(0, 0), sizes, "the sizes of the datagrams received, from juv and from java.net");
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[16], 16);
+            peer.receive(p);
+            assertEquals(0, p.getLength());
+        }
+    }
+
+    /**
      * A burst of 2,000 datagrams into a socket that takes up to 16 a receive call (recvmmsg): all
      * arrive, each in its own view, and views at several slots of the socket's buffer prove that
      * libuv took more than one per call. A view kept past close throws.
