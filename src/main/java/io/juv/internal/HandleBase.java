@@ -87,6 +87,11 @@ public abstract class HandleBase {
         return internal;
     }
 
+    /** True until uv_close is called: also while a stream closes gracefully (flushing, lingering), which isClosed() hides. */
+    final boolean nativeOpen() {
+        return state == OPEN;
+    }
+
     /** True once a close was asked for, even if libuv has not finished it yet. */
     public boolean isClosed() {
         return state != OPEN;

@@ -463,13 +463,16 @@ public final class LoopCore {
         return timers;
     }
 
-    /** The open handles of this loop, juv's own excepted: a snapshot, safe to close them while iterating. */
+    /**
+     * The open handles of this loop, juv's own excepted: a snapshot, safe to close them while
+     * iterating. A stream in a graceful close is among them (exit() cuts its flush or linger short).
+     */
     public List<HandleBase> handles() {
         checkThread();
         List<HandleBase> open = new ArrayList<>();
         for (int i = 0; i < table.extent(); i++) {
             HandleBase h = handleAt(i);
-            if (h != null && !h.isInternal() && !h.isClosed()) open.add(h);
+            if (h != null && !h.isInternal() && h.nativeOpen()) open.add(h);
         }
         return open;
     }

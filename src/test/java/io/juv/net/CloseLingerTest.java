@@ -138,4 +138,33 @@ class CloseLingerTest {
             assertTrue(closedAfter[0] < 150, "closed after " + closedAfter[0] + " ms");
         }
     }
+
+    @Test
+    void exitCutsALingerShort() throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (Socket s = ss.accept()) {
+                    s.getInputStream().readAllBytes(); // reads to our end, never ends its side
+                    Thread.sleep(5_000);
+                } catch (IOException | InterruptedException ignored) {
+                    // the test ends it
+                }
+            });
+            long[] closedAfter = new long[1];
+            Loops.run(loop -> loop.connect("127.0.0.1", ss.getLocalPort(), new SocketHandler() {
+                long closing;
+                @Override public void onData(TcpSocket s, java.nio.ByteBuffer data) {}
+                @Override public void onConnect(TcpSocket s) {
+                    s.write("bye");
+                    closing = System.nanoTime();
+                    s.close(); // lingers up to 2 s for the peer's end
+                    loop.delay(Duration.ofMillis(100), loop::exit);
+                }
+                @Override public void onClose(TcpSocket s) { closedAfter[0] = (System.nanoTime() - closing) / 1_000_000; }
+            }));
+            peer.interrupt();
+            peer.join(10_000);
+            assertTrue(closedAfter[0] >= 90 && closedAfter[0] < 1_500, "closed after " + closedAfter[0] + " ms");
+        }
+    }
 }
