@@ -84,14 +84,7 @@ class CloseLingerTest {
     @Test
     void aPeerThatNeverEndsIsClosedAfterTheLinger() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread peer = Thread.ofPlatform().start(() -> {
-                try (Socket s = ss.accept()) {
-                    s.getInputStream().readAllBytes(); // reads to our end, never ends its side
-                    Thread.sleep(5_000);
-                } catch (IOException | InterruptedException ignored) {
-                    // the test ends it
-                }
-            });
+            Thread peer = neverEndingPeer(ss);
             long[] closedAfter = new long[1];
             Loops.run(loop -> loop.connect("127.0.0.1", ss.getLocalPort(), new SocketHandler() {
             @Override public void onData(TcpSocket s, java.nio.ByteBuffer data) {}
@@ -114,14 +107,7 @@ class CloseLingerTest {
     @Test
     void aZeroLingerClosesWithoutWaitingForThePeer() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread peer = Thread.ofPlatform().start(() -> {
-                try (Socket s = ss.accept()) {
-                    s.getInputStream().readAllBytes();
-                    Thread.sleep(5_000);
-                } catch (IOException | InterruptedException ignored) {
-                    // the test ends it
-                }
-            });
+            Thread peer = neverEndingPeer(ss);
             long[] closedAfter = new long[1];
             Loops.run(loop -> loop.connect("127.0.0.1", ss.getLocalPort(), new SocketHandler() {
             @Override public void onData(TcpSocket s, java.nio.ByteBuffer data) {}
@@ -142,14 +128,7 @@ class CloseLingerTest {
     @Test
     void exitCutsALingerShort() throws Exception {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread peer = Thread.ofPlatform().start(() -> {
-                try (Socket s = ss.accept()) {
-                    s.getInputStream().readAllBytes(); // reads to our end, never ends its side
-                    Thread.sleep(5_000);
-                } catch (IOException | InterruptedException ignored) {
-                    // the test ends it
-                }
-            });
+            Thread peer = neverEndingPeer(ss);
             long[] closedAfter = new long[1];
             Loops.run(loop -> loop.connect("127.0.0.1", ss.getLocalPort(), new SocketHandler() {
                 long closing;
@@ -166,5 +145,17 @@ class CloseLingerTest {
             peer.join(10_000);
             assertTrue(closedAfter[0] >= 90 && closedAfter[0] < 1_500, "closed after " + closedAfter[0] + " ms");
         }
+    }
+
+    /** A peer that reads to our end and never ends its side; the test interrupts it. */
+    private static Thread neverEndingPeer(ServerSocket ss) {
+        return Thread.ofPlatform().start(() -> {
+            try (Socket s = ss.accept()) {
+                s.getInputStream().readAllBytes();
+                Thread.sleep(5_000);
+            } catch (IOException | InterruptedException ignored) {
+                // the test ends it
+            }
+        });
     }
 }

@@ -43,23 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class CloseWhilePendingTest {
 
-    /** Every watchdog a test arms; none may have fired (a fired one ends the loop, which could pass for clean). */
-    private final List<Loops.Watchdog> watchdogs = new ArrayList<>();
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop, Duration after) {
-        Loops.Watchdog wd = Loops.watchdog(loop, after);
-        watchdogs.add(wd);
-        return wd;
-    }
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop) {
-        return watchdog(loop, Duration.ofSeconds(5));
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noWatchdogFired() {
-        for (Loops.Watchdog wd : watchdogs) wd.assertNotFired();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Watchdogs watchdogs = new Watchdogs();
 
     private static final int WRITES = 1000;
     private static final int WRITE_SIZE = 16 * 1024;
@@ -128,7 +113,7 @@ class CloseWhilePendingTest {
         EventLog log = new EventLog();
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     assertTrue(s.queuedWrites() > WRITES / 2, "the peer does not read, so most writes stay queued: " + s.queuedWrites());
@@ -155,7 +140,7 @@ class CloseWhilePendingTest {
         CompletableFuture<Throwable> reader = new CompletableFuture<>();
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(30));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(30));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     log.add("close()");
@@ -218,7 +203,7 @@ class CloseWhilePendingTest {
             }
             org.junit.jupiter.api.Assumptions.assumeTrue(full, "the system accepts past the backlog: no pending connect to close");
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
                 loop.connect("127.0.0.1", peer.getLocalPort(), ConnectOptions.DEFAULT.timeout(Duration.ofMillis(300)), new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) { log.add("connect"); }
                     @Override public void onData(TcpSocket s, ByteBuffer data) { log.add("data"); }
@@ -266,7 +251,7 @@ class CloseWhilePendingTest {
         try (ServerSocket peer = silentPeer(50)) {
             Thread t = talkingPeer(peer, 1024 * 1024);
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onData(TcpSocket s, ByteBuffer data) {
                         if (s.isClosed()) log.add("data after close");
@@ -299,7 +284,7 @@ class CloseWhilePendingTest {
         try (ServerSocket peer = silentPeer(50)) {
             Thread t = talkingPeer(peer, 4 * 1024 * 1024);
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onData(TcpSocket s, ByteBuffer data) {
                         if (log.count("first data") > 0) {
@@ -334,7 +319,7 @@ class CloseWhilePendingTest {
             t.setDaemon(true);
             t.start();
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     s.sendBufferSize(4096);
                     queueing[0] = true;
@@ -376,7 +361,7 @@ class CloseWhilePendingTest {
         log.expect("close", 1);
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 connect(loop, peer.getLocalPort(), log, s -> {
                     queueWrites(s, log, "w");
                     s.closeNow();
@@ -400,7 +385,7 @@ class CloseWhilePendingTest {
         log.expect("b close", 1);
         try (ServerSocket peer = silentPeer(50)) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 TcpSocket[] b = new TcpSocket[1];
                 SocketHandler bHandler = new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) {
@@ -446,7 +431,7 @@ class CloseWhilePendingTest {
         log.expect("tick", 3);
         log.expect("once", 1);
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop);
+            Loops.Watchdog wd = watchdogs.arm(loop);
             int[] ticks = {0};
             loop.interval(Duration.ofMillis(1), t -> {
                 log.add("tick");
@@ -474,7 +459,7 @@ class CloseWhilePendingTest {
         log.expect("a", 1);
         log.expect("b", 0);
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop);
+            Loops.Watchdog wd = watchdogs.arm(loop);
             Timer[] b = new Timer[1];
             loop.delay(Duration.ofMillis(5), () -> {
                 log.add("a");
@@ -501,7 +486,7 @@ class CloseWhilePendingTest {
             InetSocketAddress to = (InetSocketAddress) peer.getLocalSocketAddress();
             byte[] datagram = Loops.random(60_000, 3);
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop);
+                Loops.Watchdog wd = watchdogs.arm(loop);
                 io.juv.net.Udp udp = loop.udp("127.0.0.1", 0, new io.juv.net.UdpHandler() {
                     @Override public void onDatagram(io.juv.net.Udp u, ByteBuffer data, InetSocketAddress sender) { log.add("datagram"); }
                     @Override public void onError(io.juv.net.Udp u, UvException e) { log.add("error", e.kind().toString()); }
@@ -540,7 +525,7 @@ class CloseWhilePendingTest {
         log.expect("close", 1);
         try (ServerSocket peer = silentPeer(50)) { // takes the TCP connection, never answers the ClientHello
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
                 io.juv.net.TlsOptions options = io.juv.net.TlsOptions.client().withHandshakeTimeout(Duration.ofMillis(300));
                 loop.connectTls("127.0.0.1", peer.getLocalPort(), options, new io.juv.StreamHandler<io.juv.net.TlsStream>() {
                     @Override public void onConnect(io.juv.net.TlsStream s) { log.add("connect"); }
@@ -567,7 +552,7 @@ class CloseWhilePendingTest {
         log.expect("stdin close", 1);
         int[] pid = {0};
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+            Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
             io.juv.process.ProcessOptions options = io.juv.process.ProcessOptions.builder("sleep", "30")
                     .stdin(io.juv.process.Stdio.pipe(new io.juv.StreamHandler<io.juv.net.Pipe>() {
                         @Override public void onData(io.juv.net.Pipe p, ByteBuffer data) {}
@@ -602,7 +587,7 @@ class CloseWhilePendingTest {
         EventLog log = new EventLog();
         log.expect("event", 1);
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop);
+            Loops.Watchdog wd = watchdogs.arm(loop);
             io.juv.fs.FileWatcher w = loop.watch(dir, (watcher, name, events) -> {
                 log.add("event");
                 watcher.close();
@@ -640,7 +625,7 @@ class CloseWhilePendingTest {
         java.nio.file.Files.write(file, content);
         ByteBuffer into = ByteBuffer.allocateDirect(content.length);
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+            Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
             loop.fs().open(file).thenAccept(f -> {
                 f.read(into, 0, (n, e) -> log.add("read", e == null ? n.toString() : e.kind().toString()));
                 f.close((v, e) -> {
@@ -668,7 +653,7 @@ class CloseWhilePendingTest {
         int[] fds = io.juv.net.Pipe.socketPair();
         try {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop);
+                Loops.Watchdog wd = watchdogs.arm(loop);
                 // Both ends of a socket pair are writable at once: both pollers' events come in one batch.
                 io.juv.Poller[] pollers = new io.juv.Poller[2];
                 io.juv.PollHandler handler = (p, ready) -> {
@@ -702,7 +687,7 @@ class CloseWhilePendingTest {
         java.security.KeyStore serverKeys = selfSignedKeyStore();
         long[] closedAt = {0};
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(15));
+            Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(15));
             io.juv.net.TlsStream[] peerSide = new io.juv.net.TlsStream[1];
             boolean[] clientClosed = {false};
             io.juv.net.TcpServer server = loop.listenTls("127.0.0.1", 0, io.juv.net.TlsOptions.server(serverKeys, PASSWORD), new io.juv.StreamHandler<io.juv.net.TlsStream>() {

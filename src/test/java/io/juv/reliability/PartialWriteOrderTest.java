@@ -54,23 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class PartialWriteOrderTest {
 
-    /** Every watchdog a test arms; none may have fired (a fired one ends the loop, which could pass for clean). */
-    private final List<Loops.Watchdog> watchdogs = new ArrayList<>();
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop, Duration after) {
-        Loops.Watchdog wd = Loops.watchdog(loop, after);
-        watchdogs.add(wd);
-        return wd;
-    }
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop) {
-        return watchdog(loop, Duration.ofSeconds(5));
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noWatchdogFired() {
-        for (Loops.Watchdog wd : watchdogs) wd.assertNotFired();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Watchdogs watchdogs = new Watchdogs();
 
     private static final int MAX_WRITE = 1024 * 1024;
 
@@ -143,7 +128,7 @@ class PartialWriteOrderTest {
             ByteBuffer heapBuffer = ByteBuffer.allocate(max + 7);
             ByteBuffer directBuffer = ByteBuffer.allocateDirect(max + 7);
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(280));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(280));
                 loop.connect("127.0.0.1", server.getLocalPort(), new SocketHandler() {
                     int next;
 

@@ -46,23 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ResetTest {
 
-    /** Every watchdog a test arms; none may have fired (a fired one ends the loop, which could pass for clean). */
-    private final List<Loops.Watchdog> watchdogs = new ArrayList<>();
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop, Duration after) {
-        Loops.Watchdog wd = Loops.watchdog(loop, after);
-        watchdogs.add(wd);
-        return wd;
-    }
-
-    private Loops.Watchdog watchdog(io.juv.EventLoop loop) {
-        return watchdog(loop, Duration.ofSeconds(5));
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void noWatchdogFired() {
-        for (Loops.Watchdog wd : watchdogs) wd.assertNotFired();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Watchdogs watchdogs = new Watchdogs();
 
     private static final byte[] CHUNK = Loops.random(16 * 1024, 13);
 
@@ -128,7 +113,7 @@ class ResetTest {
         log.expect("close", 1);
         try (ServerSocket peer = javaPeer()) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
                 loop.connect("127.0.0.1", peer.getLocalPort(), journalling(log, s -> {
                     Socket p = accept(peer);
                     loop.delay(Duration.ofMillis(20), () -> reset(p)); // juv is reading and idle by then
@@ -148,7 +133,7 @@ class ResetTest {
         log.expect("close", 1);
         log.expect("peer close", 1);
         Loops.run(loop -> {
-            Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+            Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
             TcpServer server = loop.listen("127.0.0.1", 0, new SocketHandler() {
                 @Override public void onConnect(TcpSocket s) {
                     loop.delay(Duration.ofMillis(20), s::reset);
@@ -191,7 +176,7 @@ class ResetTest {
         int writes = 1000;
         try (ServerSocket peer = javaPeer()) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) {
                         Socket p = accept(peer);
@@ -237,7 +222,7 @@ class ResetTest {
         log.expect("close", 1);
         try (ServerSocket peer = javaPeer()) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(10));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(10));
                 loop.connect("127.0.0.1", peer.getLocalPort(), new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) {
                         // No read runs between the reset and the write: both on the loop's thread,
@@ -312,7 +297,7 @@ class ResetTest {
         byte[] later = Loops.random(300_000, 23);
         try (ServerSocket ss = peer.server) {
             Loops.run(loop -> {
-                Loops.Watchdog wd = watchdog(loop, Duration.ofSeconds(20));
+                Loops.Watchdog wd = watchdogs.arm(loop, Duration.ofSeconds(20));
                 loop.connect("127.0.0.1", ss.getLocalPort(), new SocketHandler() {
                     @Override public void onConnect(TcpSocket s) {
                         // (No small SO_RCVBUF here: shrunk below loopback's 64 KiB MSS after the handshake,
