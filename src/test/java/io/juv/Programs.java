@@ -115,12 +115,20 @@ public final class Programs implements AfterEachCallback {
             return await(wanted, what, WAIT);
         }
 
-        /** As {@link #await(Predicate, String)}, for a program that takes longer than {@link #WAIT} to say it. */
+        /**
+         * As {@link #await(Predicate, String)}, for a program that takes longer than {@link #WAIT} to say it.
+         * A program that ends without saying it fails at once (a JVM that could not start must not
+         * hold a test for its whole wait).
+         */
         public String await(Predicate<String> wanted, String what, Duration wait) throws InterruptedException {
             long deadline = System.nanoTime() + wait.toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                String line = lines.poll(left, TimeUnit.NANOSECONDS);
+                boolean ended = !reader.isAlive(); // read before the poll: an ended reader has queued every line
+                String line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
                 if (line != null && wanted.test(line)) return line;
+                if (line == null && ended) {
+                    return fail("no line " + what + ": the program ended (exit " + process.waitFor() + "); the output was: " + transcript);
+                }
             }
             return fail("no line " + what + " within " + wait.toSeconds() + " s; the output was: " + transcript);
         }
