@@ -37,6 +37,8 @@ public final class Harness {
     final int warmup;
     final int held;
     final List<Result> results = new ArrayList<>();
+    /** Servers that could not run here, and why: in the report beside the results. */
+    final Map<String, String> skipped = new LinkedHashMap<>();
     private int nextPort = 9100;
 
     private Harness(boolean quick, int rounds) {
@@ -77,11 +79,7 @@ public final class Harness {
         List<Server> servers = new ArrayList<>();
         for (Server s : Server.all()) {
             if (only != null && !only.contains(s.name())) continue;
-            if (!s.available()) {
-                System.out.println("skipping " + s.name() + ": not built (make native)");
-                continue;
-            }
-            servers.add(s);
+            if (h.usable(s)) servers.add(s);
         }
         long start = System.nanoTime();
         for (int round = 1; round <= rounds; round++) {
@@ -95,15 +93,26 @@ public final class Harness {
         if (!quick) for (Server s : servers) h.overload(s);
         if (tls) {
             List<TlsBench.TlsServer> tlsServers = new ArrayList<>();
-            for (TlsBench.TlsServer s : TlsBench.all()) if (only == null || only.contains(s.server().name())) tlsServers.add(s);
+            for (TlsBench.TlsServer s : TlsBench.all()) {
+                if ((only == null || only.contains(s.server().name())) && h.usable(s.server())) tlsServers.add(s);
+            }
             if (!tlsServers.isEmpty()) TlsBench.run(h, tlsServers);
         }
         Map<String, Double> micro = new LinkedHashMap<>();
         if (jmh) micro.putAll(Micro.run(quick));
         micro.putAll(Micro.cPrograms(quick));
-        Report report = new Report(machine, quick, rounds, h.results, micro);
+        Report report = new Report(machine, quick, rounds, h.results, h.skipped, micro);
         report.write(OUT);
         System.out.printf("bench finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
+    }
+
+    /** False, with the cause printed and kept for the report, when the server cannot run here. */
+    boolean usable(Server s) {
+        String why = s.unavailability();
+        if (why == null) return true;
+        System.out.println("skipping " + s.name() + ": " + why);
+        skipped.put(s.name(), why);
+        return false;
     }
 
     int port() {

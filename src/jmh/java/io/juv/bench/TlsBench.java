@@ -32,14 +32,13 @@ final class TlsBench {
     record TlsServer(Server server, boolean tls) {}
 
     static List<TlsServer> all() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        List<String> jvm = new ArrayList<>(List.of(java));
-        jvm.addAll(Server.JVM_FLAGS);
+        List<String> jvm = Server.javaCommand();
         List<TlsServer> servers = new ArrayList<>();
         servers.add(new TlsServer(new Server("juv TLS", Proc.concat(jvm, List.of("-cp", cp, TlsEchoServer.class.getName())), true), true));
-        servers.add(new TlsServer(new Server("Netty TLS", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
-                "-cp", cp, "io.juv.bench.peers.NettyTlsEchoServer")), true), true));
+        // "Netty TLS" is the epoll one: the name earlier reports (and bench-compare) know it by.
+        servers.add(new TlsServer(Server.netty("Netty TLS", "NettyTlsEchoServer", "epoll"), true));
+        servers.add(new TlsServer(Server.netty("Netty TLS io_uring", "NettyTlsEchoServer", "io_uring"), true));
         servers.add(new TlsServer(new Server("juv TCP", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.Echo",
                 "--host", "127.0.0.1")), true), false));
         return servers;
