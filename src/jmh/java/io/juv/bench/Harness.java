@@ -159,7 +159,7 @@ public final class Harness {
             errors += find(WRK_NON2XX, out);
             result(scenario, s, "requests per CPU-second", "req/CPU-s").add(requests / cpu,
                     Map.of("requests", requests, "req/s", requests / (double) seconds, "cpu s", cpu, "errors", errors));
-            System.out.printf("%-16s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
+            System.out.printf("%-18s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
                     s.name(), scenario, round, requests / cpu, requests / (double) seconds, cpu, errors);
         } finally {
             Proc.stop(server);
@@ -205,7 +205,7 @@ public final class Harness {
             double wall = Double.parseDouble(m.group(4));
             result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(replies / cpu,
                     Map.of("replies", replies, "conn/s", replies / wall, "cpu s", cpu, "errors", errors));
-            System.out.printf("%-16s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
+            System.out.printf("%-18s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
                     s.name(), scenario, round, replies / cpu, replies / wall, cpu, errors);
         } finally {
             Proc.stop(server);
@@ -254,7 +254,7 @@ public final class Harness {
             result(scenario, s, "RSS growth per held connection", "bytes").add(perConnection,
                     Map.of("held", peakOpen, "replies", replies, "errors", errors, "idle RSS MB", idle / 1048576.0,
                             "peak RSS MB", peak / 1048576.0));
-            System.out.printf("%-16s %-16s round %d: held %d, replies %d, errors %d, RSS %.1f -> %.1f MB, %.0f B/conn%n",
+            System.out.printf("%-18s %-16s round %d: held %d, replies %d, errors %d, RSS %.1f -> %.1f MB, %.0f B/conn%n",
                     s.name(), scenario, round, peakOpen, replies, errors, idle / 1048576.0, peak / 1048576.0, perConnection);
         } finally {
             Proc.stop(server);
@@ -296,7 +296,7 @@ public final class Harness {
             boolean alive = server.isAlive() && Proc.answers(port, 6000);
             result(scenario, s, "replies of 24,000 (server alive after)", "replies").add(replies,
                     Map.of("alive after", alive));
-            System.out.printf("%-16s %-16s: %d replies of 24,000, alive and answering after: %s%n",
+            System.out.printf("%-18s %-16s: %d replies of 24,000, alive and answering after: %s%n",
                     s.name(), scenario, replies, alive);
         } finally {
             Proc.stop(server);
