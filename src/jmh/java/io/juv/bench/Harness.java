@@ -37,6 +37,8 @@ public final class Harness {
     final int warmup;
     final int held;
     final List<Result> results = new ArrayList<>();
+    /** Servers that could not run here, and why: in the report beside the results. */
+    final Map<String, String> skipped = new LinkedHashMap<>();
     private int nextPort = 9100;
 
     private Harness(boolean quick, int rounds) {
@@ -77,11 +79,7 @@ public final class Harness {
         List<Server> servers = new ArrayList<>();
         for (Server s : Server.all()) {
             if (only != null && !only.contains(s.name())) continue;
-            if (!s.available()) {
-                System.out.println("skipping " + s.name() + ": not built (make native)");
-                continue;
-            }
-            servers.add(s);
+            if (h.usable(s)) servers.add(s);
         }
         long start = System.nanoTime();
         for (int round = 1; round <= rounds; round++) {
@@ -95,15 +93,26 @@ public final class Harness {
         if (!quick) for (Server s : servers) h.overload(s);
         if (tls) {
             List<TlsBench.TlsServer> tlsServers = new ArrayList<>();
-            for (TlsBench.TlsServer s : TlsBench.all()) if (only == null || only.contains(s.server().name())) tlsServers.add(s);
+            for (TlsBench.TlsServer s : TlsBench.all()) {
+                if ((only == null || only.contains(s.server().name())) && h.usable(s.server())) tlsServers.add(s);
+            }
             if (!tlsServers.isEmpty()) TlsBench.run(h, tlsServers);
         }
         Map<String, Double> micro = new LinkedHashMap<>();
         if (jmh) micro.putAll(Micro.run(quick));
         micro.putAll(Micro.cPrograms(quick));
-        Report report = new Report(machine, quick, rounds, h.results, micro);
+        Report report = new Report(machine, quick, rounds, h.results, h.skipped, micro);
         report.write(OUT);
         System.out.printf("bench finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
+    }
+
+    /** False, with the cause printed and kept for the report, when the server cannot run here. */
+    boolean usable(Server s) {
+        String why = s.unavailability();
+        if (why == null) return true;
+        System.out.println("skipping " + s.name() + ": " + why);
+        skipped.put(s.name(), why);
+        return false;
     }
 
     int port() {
@@ -150,7 +159,7 @@ public final class Harness {
             errors += find(WRK_NON2XX, out);
             result(scenario, s, "requests per CPU-second", "req/CPU-s").add(requests / cpu,
                     Map.of("requests", requests, "req/s", requests / (double) seconds, "cpu s", cpu, "errors", errors));
-            System.out.printf("%-16s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
+            System.out.printf("%-18s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
                     s.name(), scenario, round, requests / cpu, requests / (double) seconds, cpu, errors);
         } finally {
             Proc.stop(server);
@@ -196,7 +205,7 @@ public final class Harness {
             double wall = Double.parseDouble(m.group(4));
             result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(replies / cpu,
                     Map.of("replies", replies, "conn/s", replies / wall, "cpu s", cpu, "errors", errors));
-            System.out.printf("%-16s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
+            System.out.printf("%-18s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
                     s.name(), scenario, round, replies / cpu, replies / wall, cpu, errors);
         } finally {
             Proc.stop(server);
@@ -245,7 +254,7 @@ public final class Harness {
             result(scenario, s, "RSS growth per held connection", "bytes").add(perConnection,
                     Map.of("held", peakOpen, "replies", replies, "errors", errors, "idle RSS MB", idle / 1048576.0,
                             "peak RSS MB", peak / 1048576.0));
-            System.out.printf("%-16s %-16s round %d: held %d, replies %d, errors %d, RSS %.1f -> %.1f MB, %.0f B/conn%n",
+            System.out.printf("%-18s %-16s round %d: held %d, replies %d, errors %d, RSS %.1f -> %.1f MB, %.0f B/conn%n",
                     s.name(), scenario, round, peakOpen, replies, errors, idle / 1048576.0, peak / 1048576.0, perConnection);
         } finally {
             Proc.stop(server);
@@ -287,7 +296,7 @@ public final class Harness {
             boolean alive = server.isAlive() && Proc.answers(port, 6000);
             result(scenario, s, "replies of 24,000 (server alive after)", "replies").add(replies,
                     Map.of("alive after", alive));
-            System.out.printf("%-16s %-16s: %d replies of 24,000, alive and answering after: %s%n",
+            System.out.printf("%-18s %-16s: %d replies of 24,000, alive and answering after: %s%n",
                     s.name(), scenario, replies, alive);
         } finally {
             Proc.stop(server);

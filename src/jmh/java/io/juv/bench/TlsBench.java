@@ -32,14 +32,13 @@ final class TlsBench {
     record TlsServer(Server server, boolean tls) {}
 
     static List<TlsServer> all() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
-        List<String> jvm = new ArrayList<>(List.of(java));
-        jvm.addAll(Server.JVM_FLAGS);
+        List<String> jvm = Server.javaCommand();
         List<TlsServer> servers = new ArrayList<>();
         servers.add(new TlsServer(new Server("juv TLS", Proc.concat(jvm, List.of("-cp", cp, TlsEchoServer.class.getName())), true), true));
-        servers.add(new TlsServer(new Server("Netty TLS", Proc.concat(jvm, List.of("--sun-misc-unsafe-memory-access=allow",
-                "-cp", cp, "io.juv.bench.peers.NettyTlsEchoServer")), true), true));
+        // "Netty TLS" is the epoll one: the name earlier reports (and bench-compare) know it by.
+        servers.add(new TlsServer(Server.netty("Netty TLS", "NettyTlsEchoServer", "epoll"), true));
+        servers.add(new TlsServer(Server.netty("Netty TLS io_uring", "NettyTlsEchoServer", "io_uring"), true));
         servers.add(new TlsServer(new Server("juv TCP", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.Echo",
                 "--host", "127.0.0.1")), true), false));
         return servers;
@@ -112,7 +111,7 @@ final class TlsBench {
             long n = Long.parseLong(m.group(1));
             h.result(scenario, s.server(), "handshakes per CPU-second", "hs/CPU-s").add(n / cpu,
                     Map.of("handshakes", n, "hs/s", n / (double) h.seconds, "cpu s", cpu));
-            System.out.printf("%-16s %-16s round %d: %,.0f handshakes/CPU-s, %,.0f/s, cpu %.2f s%n",
+            System.out.printf("%-18s %-16s round %d: %,.0f handshakes/CPU-s, %,.0f/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, n / cpu, n / (double) h.seconds, cpu);
         } finally {
             Proc.stop(server);
@@ -150,7 +149,7 @@ final class TlsBench {
             double seconds = Double.parseDouble(m.group(2));
             h.result(scenario, s.server(), "bytes per CPU-second", "B/CPU-s").add(bytes / cpu,
                     Map.of("bytes/s", bytes / seconds, "cpu s", cpu));
-            System.out.printf("%-16s %-16s round %d: %.2f GB per CPU-s, %.2f GB/s, cpu %.2f s%n",
+            System.out.printf("%-18s %-16s round %d: %.2f GB per CPU-s, %.2f GB/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, bytes / cpu / 1e9, bytes / seconds / 1e9, cpu);
         } finally {
             Proc.stop(server);

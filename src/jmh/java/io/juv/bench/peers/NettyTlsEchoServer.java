@@ -8,11 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -22,26 +20,28 @@ import javax.net.ssl.KeyManagerFactory;
 import java.net.InetSocketAddress;
 
 /**
- * The TLS peer of the side-by-side benchmark: a single-threaded Netty epoll echo server behind
- * Netty's SslHandler with the JDK's own TLS provider (SSLEngine), as juv's TLS uses, so the two
- * differ in the event loop and the glue, not in the cryptography.
- * Its command line is {@link TlsServerOptions}'s.
+ * The TLS peer of the side-by-side benchmark: a single-threaded Netty echo server, on epoll or
+ * io_uring, behind Netty's SslHandler with the JDK's own TLS provider (SSLEngine), as juv's TLS
+ * uses, so the two differ in the event loop and the glue, not in the cryptography.
+ * Its command line is {@link NettyTransport}'s {@code --transport NAME}, then {@link TlsServerOptions}'s.
  */
 public final class NettyTlsEchoServer {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("io.netty.leakDetection.level", "disabled");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        TlsServerOptions o = TlsServerOptions.parse(args);
+        NettyTransport.Chosen chosen = NettyTransport.choose("netty-tls", args);
+        NettyTransport transport = chosen.transport();
+        TlsServerOptions o = TlsServerOptions.parse(chosen.rest());
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(o.keyStore(), o.password());
         SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
-        Epoll.ensureAvailability();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup group = transport.newGroup();
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group, group)
-                    .channel(EpollServerSocketChannel.class)
+                    .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>)
+                            () -> transport.serverChannel(SocketProtocolFamily.INET))
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -53,7 +53,7 @@ public final class NettyTlsEchoServer {
                         }
                     });
             Channel server = b.bind("127.0.0.1", o.port()).sync().channel();
-            TlsServerOptions.listening("netty-tls", ((InetSocketAddress) server.localAddress()).getPort());
+            TlsServerOptions.listening("netty-tls-" + transport.label, ((InetSocketAddress) server.localAddress()).getPort());
             server.closeFuture().sync();
         } finally {
             group.shutdownGracefully();

@@ -12,11 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.ByteProcessor;
@@ -29,8 +25,10 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * juv's seed server on Netty 4.2's native epoll transport, on one event loop thread (the same
- * group accepts and serves).
+ * juv's seed server on one of Netty 4.2's native transports, epoll or io_uring
+ * ({@link NettyTransport}: {@code --transport NAME} before the options of {@link Peer}), on one
+ * event loop thread (the same group accepts and serves). Everything but the transport is the same
+ * code with the same options, so the two peers differ in the event loop alone.
  *
  * <p>No HTTP codec: the inbound ByteBufs (pooled, direct) are scanned for "\r\n\r\n" with
  * {@link ByteBuf#forEachByte} and released; each answer is a retained duplicate (a retained slice
@@ -45,9 +43,7 @@ import java.util.concurrent.TimeUnit;
  * <p>main sets, unless given: leak detection disabled, and io.netty.buffer.checkAccessible /
  * checkBounds false (the usual settings of Netty benchmark servers).
  */
-public final class NettyEpollServer {
-
-    static final String NAME = "netty-epoll";
+public final class NettyServer {
 
     private static final int LEN = Peer.RESPONSE.length;
 
@@ -63,8 +59,10 @@ public final class NettyEpollServer {
         setIfAbsent("io.netty.buffer.checkBounds", "false");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
 
-        Peer opt = Peer.parse(NAME, args);
-        Epoll.ensureAvailability();
+        NettyTransport.Chosen chosen = NettyTransport.choose("netty", args);
+        NettyTransport transport = chosen.transport();
+        String name = "netty-" + transport.label;
+        Peer opt = Peer.parse(name, chosen.rest());
         response = Unpooled.unreleasableBuffer(Unpooled.directBuffer(LEN, LEN).writeBytes(Peer.RESPONSE));
         responses = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(Peer.RESPONSES.length, Peer.RESPONSES.length).writeBytes(Peer.RESPONSES));
@@ -73,7 +71,7 @@ public final class NettyEpollServer {
         try {
             address = InetAddress.getByName(opt.host);
         } catch (java.net.UnknownHostException e) {
-            System.err.println(NAME + ": unknown host " + opt.host);
+            System.err.println(name + ": unknown host " + opt.host);
             System.exit(2);
             return;
         }
@@ -82,11 +80,11 @@ public final class NettyEpollServer {
         long delayMillis = opt.delayMillis;
         boolean keepAlive = opt.keepAlive;
 
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup group = transport.newGroup();
         try {
             ServerBootstrap b = new ServerBootstrap()
                     .group(group, group)
-                    .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> new EpollServerSocketChannel(family))
+                    .channelFactory((io.netty.channel.ChannelFactory<ServerChannel>) () -> transport.serverChannel(family))
                     .option(ChannelOption.SO_BACKLOG, opt.backlog)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.ALLOCATOR, alloc)
@@ -100,8 +98,8 @@ public final class NettyEpollServer {
                     });
             Channel server = b.bind(address, opt.port).sync().channel();
             // Behind the ServerBootstrapAcceptor, which is in place once bind completed.
-            server.pipeline().addLast(new AcceptErrors());
-            opt.listening(NAME, ((InetSocketAddress) server.localAddress()).getPort());
+            server.pipeline().addLast(new AcceptErrors(name));
+            opt.listening(name, ((InetSocketAddress) server.localAddress()).getPort());
             server.closeFuture().sync();
         } finally {
             group.shutdownGracefully();
@@ -204,13 +202,18 @@ public final class NettyEpollServer {
 
     /** Last on the server channel's pipeline: Netty has already paused accepting; log the first error only. */
     private static final class AcceptErrors extends ChannelInboundHandlerAdapter {
+        private final String name;
         private boolean logged;
+
+        AcceptErrors(String name) {
+            this.name = name;
+        }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (logged) return;
             logged = true;
-            System.err.println(NAME + ": accept failed: " + cause.getMessage()
+            System.err.println(name + ": accept failed: " + cause.getMessage()
                     + "; Netty stops accepting for 1 s after each such error (logged once)");
         }
     }
