@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The reports' charts: panels of horizontal bars under a title, each bar with its value and,
- * where it has one, an error whisker (JMH's score error). Drawn with Java2D, headless, so a
+ * where it has one, an error whisker (JMH's score error; one past the panel's edge is clipped
+ * and left without its cap). Drawn with Java2D, headless, so a
  * benchmark needs no charting library.
  */
 final class Bars {
@@ -25,7 +26,6 @@ final class Bars {
     static final Color OTHER = new Color(0xbcbd22);
     static final Color JNI = new Color(0xff7f0e);
     static final Color CRITICAL = new Color(0x2ca02c);
-    static final Color PITFALL = new Color(0xd62728);
 
     /** One bar; error is NaN where there is none. */
     record Bar(String label, double value, double error, String text, Color color) {}
@@ -54,8 +54,10 @@ final class Bars {
         y += 30;
         int barsX = 20 + labelWidth, barsWidth = width - barsX - 180;
         for (Panel panel : panels) {
-            double max = panel.bars.stream().mapToDouble(b -> b.value + (Double.isNaN(b.error) ? 0 : b.error))
-                    .filter(v -> !Double.isNaN(v)).max().orElse(1);
+            // Scaled to the bars, not the whiskers: one wide error (a loaded machine) must not flatten the rest.
+            boolean whiskers = panel.bars.stream().anyMatch(b -> !Double.isNaN(b.error));
+            double max = panel.bars.stream().mapToDouble(Bar::value).filter(v -> !Double.isNaN(v)).max().orElse(1)
+                    * (whiskers ? 1.15 : 1);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
             g.drawString(panel.title, 20, y);
@@ -70,12 +72,12 @@ final class Bars {
                 int textX = barsX + w + 10;
                 if (!Double.isNaN(b.error) && max > 0) {
                     int lo = barsX + (int) (barsWidth * Math.max(0, b.value - b.error) / max);
-                    int hi = barsX + (int) (barsWidth * (b.value + b.error) / max);
+                    int hi = Math.min(barsX + barsWidth, barsX + (int) (barsWidth * (b.value + b.error) / max));
                     g.setColor(Color.BLACK);
                     g.setStroke(new BasicStroke(1.5f));
                     g.drawLine(lo, by + 12, hi, by + 12);
                     g.drawLine(lo, by + 7, lo, by + 17);
-                    g.drawLine(hi, by + 7, hi, by + 17);
+                    if (hi < barsX + barsWidth) g.drawLine(hi, by + 7, hi, by + 17); // else clipped: no cap
                     textX = Math.max(textX, hi + 10);
                 }
                 g.setColor(Color.BLACK);

@@ -491,8 +491,8 @@ public final class Ffi {
         }
         List<Bars.Bar> first = new ArrayList<>();
         String[][] colds = {{"downcall-ffm", "downcall FFM"}, {"downcall-ffm-critical", "downcall FFM critical"}, {"downcall-jni", "downcall JNI"},
-                {"upcall-ffm", "upcall FFM"}, {"upcall-jni", "upcall JNI"}, {"thread-ffm later", "native thread FFM"},
-                {"thread-jni later", "native thread JNI"}};
+                {"upcall-ffm", "upcall FFM"}, {"upcall-jni", "upcall JNI"}, {"thread-ffm later", "upcall FFM, new native thread"},
+                {"thread-jni later", "upcall JNI, new native thread"}};
         for (String[] k : colds) {
             Cold c = cold.get(k[0]);
             if (c != null) first.add(new Bars.Bar(k[1], c.firstNs / 1000, Double.NaN, us(c.firstNs) + " µs",
@@ -525,6 +525,7 @@ public final class Ffi {
     }
 
     private static String shortVia(String via) {
+        if (via.startsWith("juv")) return "juv's dispatch";
         if (via.startsWith("JNI")) return "JNI";
         if (via.startsWith("FFM critical")) return "FFM critical";
         if (via.startsWith("FFM (copied")) return "FFM, copied";
