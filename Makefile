@@ -27,7 +27,7 @@ STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load example test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-compare bench-tools clean check-jdk \
+.PHONY: run load example test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk \
 	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
@@ -225,7 +225,8 @@ bindings:
 	  --output bindings/src $(UV_H)
 
 ## native: the C side of the benchmarks, built into target/native/ (needs gcc and libuv1-dev):
-## seed_server, conn_client, timer_bench, echo_bench, udp_echo_bench, fs_bench and libjuvbench.so (JNI + FFM shim)
+## seed_server, conn_client, timer_bench, echo_bench, udp_echo_bench, fs_bench, libjuvbench.so (JNI + FFM shim)
+## and ffi_floor (the C floor of the FFI report: the shim's functions timed from C)
 NATIVE := target/native
 # gcc unless CC was set in the environment or on the command line.
 ifeq ($(origin CC),default)
@@ -234,7 +235,7 @@ endif
 NATIVE_CFLAGS ?= -O2 -Wall -Wextra
 NATIVE_PROGRAMS := $(addprefix $(NATIVE)/,seed_server conn_client timer_bench echo_bench udp_echo_bench spawn_bench fs_bench)
 
-native: $(NATIVE_PROGRAMS) $(NATIVE)/libjuvbench.so
+native: $(NATIVE_PROGRAMS) $(NATIVE)/libjuvbench.so $(NATIVE)/ffi_floor
 
 # Asks the compiler itself, so a libuv under /usr/local counts as well as libuv1-dev's.
 check-native:
@@ -258,17 +259,30 @@ $(NATIVE_PROGRAMS): native/common.h | check-native $(NATIVE)
 
 # -z defs: an unresolved symbol fails here, not at System.load in the middle of a benchmark.
 $(NATIVE)/libjuvbench.so: native/ffi_shim.c | check-native check-jdk $(NATIVE)
-	$(CC) $(NATIVE_CFLAGS) -fPIC -shared -I$(JDK)/include -I$(JDK)/include/linux -Wl,-z,defs -o $@ $< -luv
+	$(CC) $(NATIVE_CFLAGS) -fPIC -shared -I$(JDK)/include -I$(JDK)/include/linux -Wl,-z,defs -o $@ $< -luv -lpthread
 
-## bench: every server side by side, the JMH suite and the C programs; report in target/bench/.
+# Opens libjuvbench.so with dlopen, so that every call goes through a pointer, as the JVM's do.
+$(NATIVE)/ffi_floor: native/ffi_floor.c | check-native $(NATIVE)
+	$(CC) $(NATIVE_CFLAGS) -o $@ $< -ldl
+
+## bench: every server side by side, the JMH suite, the C programs and bench-ffi; report in target/bench/.
 ## QUICK=1: one short round, a smoke test of the harness (under two minutes), not a measurement.
 ## BENCH_ARGS='--rounds 5 --servers juv,C\ libuv --no-jmh' narrows it.
 BENCH_ARGS ?=
+BENCH_JAVA = $(JAVA) --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
+	  -cp $(CLASSES):target/test-classes:$$(cat target/bench.classpath)
 bench: check-jdk check-maven bench-tools
 	@$(MAKE) --no-print-directory native
 	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-	$(JAVA) --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
-	  -cp $(CLASSES):target/test-classes:$$(cat target/bench.classpath) io.juv.bench.Harness $(if $(QUICK),--quick) $(BENCH_ARGS)
+	$(BENCH_JAVA) io.juv.bench.Harness $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+## bench-ffi: what crossing Java <-> C costs: downcalls of five shapes and upcalls of three, FFM, FFM critical
+## and JNI against plain C, from JVM and native threads, steady (JMH, -prof gc) and cold (fresh JVMs);
+## report in target/bench/ffi/ (make bench runs it too). QUICK=1: 1 fork, short iterations (about a minute).
+bench-ffi: check-jdk check-maven
+	@$(MAKE) --no-print-directory native
+	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+	$(BENCH_JAVA) io.juv.bench.Ffi $(if $(QUICK),--quick)
 
 ## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md)
 bench-compare: check-jdk

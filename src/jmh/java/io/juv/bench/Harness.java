@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
  * at a time, pinned to one core with the load tool on the other, under the same loads:
  * keep-alive (wrk, 100 and 1,000 connections), a connection per request, connections held up to
  * the open-file limit, and overload past it. Then the JMH suite and the C programs it is compared
- * with. Writes target/bench/report.md, report.json and chart.png.
+ * with, and the FFI report ({@link Ffi}). Writes target/bench/report.md, report.json and chart.png
+ * (and target/bench/ffi/).
  *
  * <pre>
  * --quick            one short round of everything (a smoke test of the harness, under two minutes)
  * --rounds N         rounds per server and load (default 3; medians are reported)
  * --servers a,b      only these servers (names as in the report, e.g. "juv,C libuv")
- * --no-jmh           skip the JMH suite
+ * --no-jmh           skip the JMH suite (and the FFI report)
  * --no-tls           skip the TLS scenarios
  * --compare A B      lay two report.json files side by side (target/bench/compare.md)
  * </pre>
@@ -99,7 +100,10 @@ public final class Harness {
             if (!tlsServers.isEmpty()) TlsBench.run(h, tlsServers);
         }
         Map<String, Double> micro = new LinkedHashMap<>();
-        if (jmh) micro.putAll(Micro.run(quick));
+        if (jmh) {
+            micro.putAll(Micro.run(quick));
+            micro.putAll(Ffi.run(quick, machine).micro()); // also writes target/bench/ffi/
+        }
         micro.putAll(Micro.cPrograms(quick));
         Report report = new Report(machine, quick, rounds, h.results, h.skipped, micro);
         report.write(OUT);

@@ -20,7 +20,7 @@ final class Micro {
 
     private Micro() {}
 
-    /** JMH benchmark method → the name it has in the report. */
+    /** JMH benchmark method → the name it has in the report (DowncallBench's and UpcallBench's come from {@link Ffi#micro()}). */
     static final Map<String, String> NAMES = new LinkedHashMap<>();
     static {
         NAMES.put("DowncallBench.emptyFfm", "empty downcall: FFM (ns)");
@@ -32,7 +32,7 @@ final class Micro {
         NAMES.put("DowncallBench.uvNowJni", "uv_now: JNI (ns)");
         NAMES.put("UpcallBench.juvDispatch", "upcall: libuv timer callback through juv's dispatch (ns)");
         NAMES.put("UpcallBench.ffmStub", "upcall: bare FFM stub (ns)");
-        NAMES.put("UpcallBench.jni", "upcall: JNI CallStaticVoidMethod (ns)");
+        NAMES.put("UpcallBench.jni0", "upcall: JNI CallStaticVoidMethod (ns)");
         NAMES.put("TimerBench.juvTimers", "timers scheduled and fired: juv (per s)");
         NAMES.put("EchoBench.juvEcho", "TCP echo, 64-byte ping-pong: juv (msgs/s)");
         NAMES.put("EchoBench.juvEchoBulk", "TCP echo, 64 KiB messages: juv (bytes/s)");
@@ -41,15 +41,21 @@ final class Micro {
         NAMES.put("EchoBench.juvPipeEchoBulk", "pipe echo, 64 KiB messages: juv (bytes/s)");
     }
 
+    /** The JMH forks' flags, and those of the FFI report's fresh JVMs. */
+    static String[] jvmArgs() {
+        // JMH 1.37 itself still uses sun.misc.Unsafe; allowed, so it does not warn.
+        return new String[] {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
+                "-Djava.library.path=" + Path.of("target", "native").toAbsolutePath()};
+    }
+
     static Map<String, Double> run(boolean quick) throws RunnerException {
         ChainedOptionsBuilder opts = new OptionsBuilder()
-                .include("io\\.juv\\.jmh\\..*")
+                // DowncallBench and UpcallBench run once, for the FFI report (Ffi), which hands their figures back here.
+                .include("io\\.juv\\.jmh\\.(?!DowncallBench|UpcallBench).*")
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 100 : 1000))
                 .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 100 : 1000))
-                // JMH 1.37 itself still uses sun.misc.Unsafe; allowed, so it does not warn.
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UseSerialGC",
-                        "-Djava.library.path=" + Path.of("target", "native").toAbsolutePath());
+                .jvmArgsAppend(jvmArgs());
         Map<String, Double> out = new LinkedHashMap<>();
         for (RunResult r : new Runner(opts.build()).run()) {
             String method = r.getParams().getBenchmark();

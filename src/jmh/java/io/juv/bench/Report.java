@@ -1,12 +1,5 @@
 package io.juv.bench;
 
-import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -272,59 +265,27 @@ final class Report {
 
     // ------------------------------------------------------------------ chart
 
-    private static final Color JUV = new Color(0x1f77b4);
-    private static final Color C = new Color(0x7f7f7f);
-    private static final Color OTHER = new Color(0xbcbd22);
-
     void chart(Path png) throws IOException {
         List<String> scenarios = new ArrayList<>();
         for (Harness.Result r : results) if (!scenarios.contains(r.scenario)) scenarios.add(r.scenario);
-        int servers = (int) results.stream().map(r -> r.server).distinct().count();
-        int panelHeight = 50 + 26 * Math.max(servers, 1);
-        int width = 1000, height = 110 + panelHeight * scenarios.size();
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-        g.drawString("juv side by side" + (quick ? " (quick mode)" : ""), 20, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(machine.get("os") + " · " + machine.get("cpu") + " · " + machine.get("cores") + " cores · "
-                + machine.get("jdk") + " · libuv " + machine.get("libuv"), 20, 52);
-        g.drawString(when + " · " + rounds + (rounds == 1 ? " round" : " rounds, medians") + " · server on CPU "
-                + Harness.SERVER_CPU + ", load on CPU " + Harness.LOAD_CPU, 20, 70);
-        if (!skipped.isEmpty()) g.drawString("skipped here: " + String.join(", ", skipped.keySet()) + " (why: report.md)", 20, 86);
-        int y = 100;
+        List<Bars.Panel> panels = new ArrayList<>();
         for (String scenario : scenarios) {
             List<Harness.Result> rows = results.stream().filter(r -> r.scenario.equals(scenario)).toList();
-            double max = rows.stream().mapToDouble(Harness.Result::median).filter(v -> !Double.isNaN(v)).max().orElse(1);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
             String better = rows.get(0).unit.equals("bytes") ? " (less is better)" : " (more is better)";
-            g.drawString(scenario + ": " + rows.get(0).metric + better, 20, y);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            int by = y + 12;
+            List<Bars.Bar> bars = new ArrayList<>();
             for (Harness.Result r : rows) {
-                double v = r.median();
-                int w = Double.isNaN(v) || max <= 0 ? 0 : (int) (600 * v / max);
-                g.setColor(Color.BLACK);
-                g.drawString(r.server, 20, by + 15);
-                g.setColor(r.server.equals("juv") ? JUV : r.server.equals("C libuv") ? C : OTHER);
-                g.fillRect(160, by + 3, w, 18);
-                g.setColor(Color.BLACK);
-                g.drawString(num(v) + " " + r.unit, 170 + w, by + 17);
-                by += 26;
+                bars.add(new Bars.Bar(r.server, r.median(), Double.NaN, num(r.median()) + " " + r.unit,
+                        r.server.equals("juv") ? Bars.JUV : r.server.equals("C libuv") ? Bars.C : Bars.OTHER));
             }
-            g.setColor(Color.LIGHT_GRAY);
-            g.setStroke(new BasicStroke(1));
-            g.drawLine(20, y + panelHeight - 22, width - 20, y + panelHeight - 22);
-            y += panelHeight;
+            panels.add(new Bars.Panel(scenario + ": " + rows.get(0).metric + better, bars));
         }
-        g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        List<String> subtitle = new ArrayList<>(List.of(
+                machine.get("os") + " · " + machine.get("cpu") + " · " + machine.get("cores") + " cores · "
+                        + machine.get("jdk") + " · libuv " + machine.get("libuv"),
+                when + " · " + rounds + (rounds == 1 ? " round" : " rounds, medians") + " · server on CPU "
+                        + Harness.SERVER_CPU + ", load on CPU " + Harness.LOAD_CPU));
+        if (!skipped.isEmpty()) subtitle.add("skipped here: " + String.join(", ", skipped.keySet()) + " (why: report.md)");
+        Bars.draw(png, "juv side by side" + (quick ? " (quick mode)" : ""), subtitle, panels, 140);
     }
 
     // ------------------------------------------------------------------ two reports side by side

@@ -17,11 +17,15 @@ final class Native {
 
     static {
         // Jni loads libjuvbench.so; its plain C functions are then visible to the loader lookup.
-        Jni.callbacks = 0;
+        Jni.load();
     }
 
     static MethodHandle shim(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        return Linker.nativeLinker().downcallHandle(SymbolLookup.loaderLookup().findOrThrow(name), descriptor, options);
+        return Linker.nativeLinker().downcallHandle(symbol(name), descriptor, options);
+    }
+
+    static MemorySegment symbol(String name) {
+        return SymbolLookup.loaderLookup().findOrThrow(name);
     }
 
     static MemorySegment loopOf(EventLoop loop) {
