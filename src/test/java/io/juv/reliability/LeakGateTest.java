@@ -30,9 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li>{@code juv.leak.tcp}: 100,000 (the issue's count): 29 s to 35 s;
  * <li>{@code juv.leak.pipes}: 100,000: 9 s to 10 s;
- * <li>{@code juv.leak.tls}: 1,000 by default, 19 s to 21 s (about 50 cycles/s, a handshake on each
- *     side, TLS 1.3; one client SSLContext for all, so the JDK may resume sessions: not measured
- *     which did); the issue's 100,000 would take about 35 minutes;
+ * <li>{@code juv.leak.tls}: 10,000 by default (a handshake on each side, TLS 1.3; one client
+ *     SSLContext for all, so the JDK may resume sessions: not measured which did); the issue's
+ *     100,000 ran in 497 s (201 cycles/s, load average 10), gate exact, with
+ *     {@code -Djuv.leak.tls=100000 -Djunit.jupiter.execution.timeout.mode=disabled}. One earlier
+ *     run of them, beside an ASan suite that starved it to 58 cycles/s, failed at cycle 39,389:
+ *     56 handshakes (64 run at once) timed out (10 s) together; not seen since;
  * <li>{@code juv.leak.timers}: 100,000: under 2 s;
  * <li>{@code juv.leak.processes}: 1,000 by default (8 at once): 30 s to 38 s; 10,000 take 5 to 6 minutes;
  * <li>{@code juv.leak.fs}: 10,000 operations (six a cycle): under 0.5 s;
@@ -139,7 +142,7 @@ class LeakGateTest {
     @Reliability
     @Timeout(600)
     void tls() {
-        int cycles = GateRun.count("juv.leak.tls", 1_000);
+        int cycles = GateRun.count("juv.leak.tls", 10_000);
         gate("full", Duration.ofSeconds(Math.max(590, cycles / 20)), new Cycles.Tls(PAYLOAD), cycles);
     }
 
