@@ -122,11 +122,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Ends the loop: closes every open handle (servers, sockets, timers, signal handlers), so that
-     * {@link #run} returns once their close callbacks have run.
+     * Ends the loop: closes every open handle (servers, sockets, timers, signal handlers) and
+     * cancels every {@link Work} job that has not started, so that {@link #run} returns once
+     * their callbacks have run (a job already running is still waited for).
      */
     public void exit() {
-        core.closeAll();
+        core.exit();
     }
 
     /** Runs {@code hook} when {@link #run} finishes, normally or by {@link #exit()}. */

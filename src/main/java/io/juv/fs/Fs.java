@@ -51,9 +51,11 @@ public final class Fs {
      * The file operations of a loop.
      *
      * @throws IllegalStateException if the loop is closed
+     * @throws WrongThreadException off the loop's thread, as every method of the loop
      */
     public static Fs of(EventLoop loop) {
-        LoopCore core = LoopCore.of(loop);
+        LoopCore core = LoopCore.of(Objects.requireNonNull(loop, "loop"));
+        core.checkThread();
         core.checkOpen();
         return new Fs(core);
     }
