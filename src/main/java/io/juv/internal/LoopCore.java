@@ -453,9 +453,9 @@ public final class LoopCore {
     }
 
     /**
-     * What {@link #exit} stops besides handles: jobs handed to a worker that have not started.
-     * Each keeps the loop alive until it completes, and one whose executor never runs it would
-     * keep an exited loop running for ever.
+     * What {@link #exit} stops besides libuv's handles: jobs handed to a worker that have not
+     * started (each keeps the loop alive until it completes, and one whose executor never runs it
+     * would keep an exited loop running for ever), and TLS clients whose transport has not opened.
      */
     private final Set<Runnable> stoppedByExit = new LinkedHashSet<>();
 
