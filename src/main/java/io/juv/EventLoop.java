@@ -122,11 +122,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Ends the loop: closes every open handle (servers, sockets, timers, signal handlers), so that
-     * {@link #run} returns once their close callbacks have run.
+     * Ends the loop: closes every open handle (servers, sockets, timers, signal handlers) and
+     * cancels every {@link Work} job that has not started, so that {@link #run} returns once
+     * their callbacks have run (a job already running is still waited for).
      */
     public void exit() {
-        core.closeAll();
+        core.exit();
     }
 
     /** Runs {@code hook} when {@link #run} finishes, normally or by {@link #exit()}. */
@@ -195,6 +196,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * on the loop's next iteration, never before this method returns.
      */
     public Timer delay(Duration delay, Runnable task) {
+        Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(task, "task");
         return new Timer(core, delay, null, task, null);
     }
@@ -202,7 +204,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Runs {@code tick} every {@code interval}, first after one interval, until the timer is cancelled. */
     public Timer interval(Duration interval, Consumer<Timer> tick) {
         Objects.requireNonNull(tick, "tick");
-        if (interval.isZero() || interval.isNegative()) {
+        if (Objects.requireNonNull(interval, "interval").isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("interval must be positive: " + interval);
         }
         return new Timer(core, interval, interval, null, tick);
@@ -353,7 +355,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      */
     public SignalHandler onSignal(Signal signal, Consumer<Signal> handler) {
         Objects.requireNonNull(handler, "handler");
-        if (signal.number() < 0) throw new IllegalArgumentException("SIG" + signal + " does not exist on this platform");
+        if (Objects.requireNonNull(signal, "signal").number() < 0) throw new IllegalArgumentException("SIG" + signal + " does not exist on this platform");
         if (signal.isReservedByJvm()) {
             throw new IllegalArgumentException("SIG" + signal + " is used by the JVM itself and cannot be handled");
         }

@@ -112,8 +112,8 @@ public final class Poller extends StartableHandle {
     }
 
     /** Changes what the poller waits for, at once if it is started; an empty set stops it. */
-    public void interest(Set<PollEvent> events) {
-        int m = maskOf(events);
+    public void interest(Set<PollEvent> interest) {
+        int m = maskOf(interest);
         checkOpen();
         mask = m;
         if (m == 0) stop();

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -235,41 +236,41 @@ public abstract class Stream extends HandleBase {
 
     /** Writes the bytes; returns {@link #writable()}. */
     public boolean write(byte[] data) {
-        return write(MemorySegment.ofArray(data), null);
+        return write(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), null);
     }
 
     public boolean write(byte[] data, WriteCallback callback) {
-        return write(MemorySegment.ofArray(data), callback);
+        return write(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), callback);
     }
 
     public CompletableFuture<Void> writeAsync(byte[] data) {
-        return writeAsync(MemorySegment.ofArray(data));
+        return writeAsync(MemorySegment.ofArray(Objects.requireNonNull(data, "data")));
     }
 
     /** Writes the buffer's remaining bytes; its position is not changed. */
     public boolean write(ByteBuffer data) {
-        return write(MemorySegment.ofBuffer(data), null);
+        return write(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), null);
     }
 
     public boolean write(ByteBuffer data, WriteCallback callback) {
-        return write(MemorySegment.ofBuffer(data), callback);
+        return write(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), callback);
     }
 
     public CompletableFuture<Void> writeAsync(ByteBuffer data) {
-        return writeAsync(MemorySegment.ofBuffer(data));
+        return writeAsync(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")));
     }
 
     /** Writes the string as UTF-8. */
     public boolean write(String data) {
-        return write(data.getBytes(StandardCharsets.UTF_8), null);
+        return write(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), null);
     }
 
     public boolean write(String data, WriteCallback callback) {
-        return write(data.getBytes(StandardCharsets.UTF_8), callback);
+        return write(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), callback);
     }
 
     public CompletableFuture<Void> writeAsync(String data) {
-        return writeAsync(data.getBytes(StandardCharsets.UTF_8));
+        return writeAsync(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8));
     }
 
     /** Completes once the kernel has the bytes, or exceptionally with the write's {@link UvException}. */
@@ -293,7 +294,7 @@ public abstract class Stream extends HandleBase {
      */
     public boolean write(MemorySegment data, WriteCallback callback) {
         core.checkThread();
-        if (!data.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
+        if (!Objects.requireNonNull(data, "data").scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
         if (isClosed() || writeEnded) {
             refused(callback);
             return false;
@@ -468,7 +469,7 @@ public abstract class Stream extends HandleBase {
      */
     public void readTimeout(Duration timeout) {
         core.checkThread();
-        timeouts().read(Timer.millis(timeout));
+        timeouts().read(Timer.millis(timeout, "timeout"));
     }
 
     /**
@@ -477,7 +478,7 @@ public abstract class Stream extends HandleBase {
      */
     public void writeTimeout(Duration timeout) {
         core.checkThread();
-        timeouts().write(Timer.millis(timeout));
+        timeouts().write(Timer.millis(timeout, "timeout"));
     }
 
     private StreamTimeouts timeouts() {
@@ -542,7 +543,7 @@ public abstract class Stream extends HandleBase {
     public void closeLinger(Duration limit) {
         core.checkThread();
         if (isClosed()) throw Errors.socketClosed("stream"); // as the timeouts: set before closing
-        lingerMillis = Timer.millis(limit);
+        lingerMillis = Timer.millis(limit, "limit");
     }
 
     /** True once {@link #shutdown()} or {@link #close()} ended the write side. */

@@ -4,6 +4,7 @@ import io.juv.internal.LoopCore;
 import io.juv.internal.TimerQueue;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -26,8 +27,8 @@ public final class Timer extends TimerQueue.Entry {
     private final Consumer<Timer> tick;
 
     Timer(LoopCore core, Duration delay, Duration repeat, Runnable once, Consumer<Timer> tick) {
-        long delayMillis = millis(delay); // before the timer exists: a bad duration leaves nothing open
-        long repeatMillis = repeat == null ? 0 : millis(repeat);
+        long delayMillis = millis(delay, repeat == null ? "delay" : "interval"); // before the timer exists: a bad duration leaves nothing open
+        long repeatMillis = repeat == null ? 0 : millis(repeat, "interval");
         super(core, repeatMillis);
         this.once = once;
         this.tick = tick;
@@ -37,8 +38,8 @@ public final class Timer extends TimerQueue.Entry {
     private static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE / 4);
 
     /** libuv counts milliseconds; a positive duration below one still waits one. */
-    static long millis(Duration d) {
-        if (d.isNegative()) throw new IllegalArgumentException("negative duration: " + d);
+    static long millis(Duration d, String name) {
+        if (Objects.requireNonNull(d, name).isNegative()) throw new IllegalArgumentException("negative duration: " + d);
         // Past this, milliseconds overflow a long (toMillis throws ArithmeticException), or the loop's clock plus them would.
         if (d.compareTo(LONGEST) > 0) throw new IllegalArgumentException("duration too long (at most " + LONGEST + "): " + d);
         long ms = d.toMillis();

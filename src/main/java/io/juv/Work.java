@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link LoopStats}: {@link EventLoop#run} returns, and {@link EventLoop#close} proceeds, only
  * once every job has completed (a job that never ends keeps them waiting, as libuv's own work
  * requests do). {@link #cancel()} takes a job that has not started off the queue: it then
- * completes with {@link ErrorKind#CANCELED}. A running job cannot be cancelled (Java threads
- * are not interrupted; have the job check a flag of its own).
+ * completes with {@link ErrorKind#CANCELED}; {@link EventLoop#exit()} (and an error that stops
+ * the loop) cancels every such job, so that a job an executor never starts cannot keep an
+ * exited loop running. A running job cannot be cancelled (Java threads are not interrupted;
+ * have the job check a flag of its own).
  */
 public final class Work<T> {
 
@@ -39,6 +41,7 @@ public final class Work<T> {
     private final CompletableFuture<T> future;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     private final Runnable task = this::runOnWorker;
+    private final Runnable cancelOnExit = this::cancel;
     private final boolean sharedPool;
     /** Written by the worker before it posts the completion; the post's queue publishes them. */
     private T result;
@@ -67,6 +70,7 @@ public final class Work<T> {
             core.releaseKeepAlive();
             throw e;
         }
+        core.stopOnExit(w.cancelOnExit);
         return w;
     }
 
@@ -85,6 +89,7 @@ public final class Work<T> {
     private void complete() {
         if (completed) return;
         completed = true;
+        core.exitStopNotNeeded(cancelOnExit);
         core.releaseKeepAlive();
         if (callback != null) core.guard(() -> callback.done(result, error));
         if (error != null) future.completeExceptionally(error);

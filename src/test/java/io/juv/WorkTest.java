@@ -220,6 +220,29 @@ class WorkTest {
         assertEquals(ErrorKind.CANCELED, assertInstanceOf(UvException.class, cancelled[0]).kind());
     }
 
+    /**
+     * A job its executor never starts (ApiFuzzTest's do-nothing Executor) kept the loop alive
+     * after exit(): run never returned. exit() cancels it; the executor running it late does nothing.
+     */
+    @Test
+    void exitCancelsAJobItsExecutorNeverStarted() {
+        List<Runnable> held = new ArrayList<>();
+        boolean[] ran = {false};
+        Throwable[] cancelled = new Throwable[1];
+        EventLoop loop = EventLoop.create();
+        loop.work(() -> ran[0] = true, held::add, (r, e) -> cancelled[0] = e);
+        loop.exit();
+        // Bounded, so that without the fix this fails instead of hanging in run().
+        boolean more = true;
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); more && System.nanoTime() < end; ) more = loop.runNoWait();
+        if (more) held.forEach(Runnable::run); // let close() end
+        assertFalse(more, "a job never started kept the exited loop alive");
+        assertEquals(ErrorKind.CANCELED, assertInstanceOf(UvException.class, cancelled[0]).kind());
+        held.forEach(Runnable::run);
+        assertFalse(ran[0], "the cancelled job ran");
+        Loops.closeClean(loop);
+    }
+
     @Test
     void anExecutorThatRefusesLeavesNothingPending() {
         ExecutorService shut = Executors.newSingleThreadExecutor();

@@ -209,7 +209,7 @@ public final class AsyncFile {
     }
 
     public void setTimes(Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
-        double at = Fs.seconds(accessTime), mt = Fs.seconds(modifiedTime);
+        double at = Fs.seconds(accessTime, "accessTime"), mt = Fs.seconds(modifiedTime, "modifiedTime");
         run("setting the times of " + name(), (loop, req, a) -> Uv.fsFutime(loop, req.address(), fd, at, mt, Upcalls.FS),
                 FsRequest.none(), callback);
     }

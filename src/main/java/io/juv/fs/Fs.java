@@ -51,9 +51,11 @@ public final class Fs {
      * The file operations of a loop.
      *
      * @throws IllegalStateException if the loop is closed
+     * @throws WrongThreadException off the loop's thread, as every method of the loop
      */
     public static Fs of(EventLoop loop) {
-        LoopCore core = LoopCore.of(loop);
+        LoopCore core = LoopCore.of(Objects.requireNonNull(loop, "loop"));
+        core.checkThread();
         core.checkOpen();
         return new Fs(core);
     }
@@ -93,7 +95,7 @@ public final class Fs {
      * @throws UnsupportedOperationException for DELETE_ON_CLOSE or an option juv does not know
      */
     public CompletableFuture<AsyncFile> open(Path path, OpenOption... options) {
-        return open(path, Set.of(options), 0666);
+        return open(path, Set.of(Objects.requireNonNull(options, "options")), 0666);
     }
 
     public CompletableFuture<AsyncFile> open(Path path, Set<? extends OpenOption> options, int mode) {
@@ -101,8 +103,8 @@ public final class Fs {
     }
 
     public void open(Path path, Set<? extends OpenOption> options, int mode, FsCallback<AsyncFile> callback) {
-        String p = cPath(path);
-        int flags = openFlags(options);
+        String p = cPath(path, "path");
+        int flags = openFlags(Objects.requireNonNull(options, "options"));
         run("opening " + p, (loop, req, a) -> Uv.fsOpen(loop, req.address(), a.allocateFrom(p), flags, mode, Upcalls.FS),
                 (req, fd) -> new AsyncFile(core, (int) fd, path), callback);
     }
@@ -197,7 +199,7 @@ public final class Fs {
     }
 
     public void createTempFile(Path prefix, FsCallback<AsyncFile> callback) {
-        String template = cPath(prefix) + "XXXXXX";
+        String template = cPath(prefix, "prefix") + "XXXXXX";
         run("creating a file " + template, (loop, req, a) -> Uv.fsMkstemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
                 (req, fd) -> new AsyncFile(core, (int) fd, req.resultPath()), callback);
     }
@@ -208,7 +210,7 @@ public final class Fs {
     }
 
     public void createTempDirectory(Path prefix, FsCallback<Path> callback) {
-        String template = cPath(prefix) + "XXXXXX";
+        String template = cPath(prefix, "prefix") + "XXXXXX";
         run("creating a directory " + template, (loop, req, a) -> Uv.fsMkdtemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
                 (req, r) -> req.resultPath(), callback);
     }
@@ -221,7 +223,7 @@ public final class Fs {
     }
 
     public void stat(Path path, FsCallback<FileStat> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("stat of " + p, (loop, req, a) -> Uv.fsStat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
     }
 
@@ -231,7 +233,7 @@ public final class Fs {
     }
 
     public void lstat(Path path, FsCallback<FileStat> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("lstat of " + p, (loop, req, a) -> Uv.fsLstat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
     }
 
@@ -241,20 +243,20 @@ public final class Fs {
     }
 
     public void statfs(Path path, FsCallback<FileSystemStats> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("statfs of " + p, (loop, req, a) -> Uv.fsStatfs(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.statfs(), callback);
     }
 
     /** access(2): completes normally if the process may access the file in every mode given (none: that it exists). */
     public CompletableFuture<Void> access(Path path, AccessMode... modes) {
-        return future(core, cb -> access(path, Set.of(modes), cb));
+        return future(core, cb -> access(path, Set.of(Objects.requireNonNull(modes, "modes")), cb));
     }
 
     public void access(Path path, Set<AccessMode> modes, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         // R_OK, W_OK, X_OK and F_OK are 4, 2, 1 and 0 on every platform libuv runs on (libuv defines them on Windows).
         int mode = 0;
-        for (AccessMode m : modes) mode |= switch (m) { case READ -> 4; case WRITE -> 2; case EXECUTE -> 1; };
+        for (AccessMode m : Objects.requireNonNull(modes, "modes")) mode |= switch (m) { case READ -> 4; case WRITE -> 2; case EXECUTE -> 1; };
         int bits = mode;
         run("access to " + p, (loop, req, a) -> Uv.fsAccess(loop, req.address(), a.allocateFrom(p), bits, Upcalls.FS), FsRequest.none(), callback);
     }
@@ -267,7 +269,7 @@ public final class Fs {
     }
 
     public void rename(Path from, Path to, FsCallback<Void> callback) {
-        String f = cPath(from), t = cPath(to);
+        String f = cPath(from, "from"), t = cPath(to, "to");
         run("renaming " + f + " to " + t, (loop, req, a) -> Uv.fsRename(loop, req.address(), a.allocateFrom(f), a.allocateFrom(t), Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -278,7 +280,7 @@ public final class Fs {
     }
 
     public void unlink(Path path, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("unlinking " + p, (loop, req, a) -> Uv.fsUnlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), FsRequest.none(), callback);
     }
 
@@ -292,7 +294,7 @@ public final class Fs {
     }
 
     public void mkdir(Path path, int mode, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("creating the directory " + p, (loop, req, a) -> Uv.fsMkdir(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -303,7 +305,7 @@ public final class Fs {
     }
 
     public void rmdir(Path path, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("removing the directory " + p, (loop, req, a) -> Uv.fsRmdir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -314,7 +316,7 @@ public final class Fs {
     }
 
     public void list(Path directory, FsCallback<List<DirEntry>> callback) {
-        String p = cPath(directory);
+        String p = cPath(directory, "directory");
         run("listing " + p, (loop, req, a) -> Uv.fsScandir(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, n) -> req.scandir(), callback);
     }
 
@@ -324,20 +326,20 @@ public final class Fs {
     }
 
     public void openDirectory(Path directory, FsCallback<AsyncDirectory> callback) {
-        String p = cPath(directory);
+        String p = cPath(directory, "directory");
         run("opening the directory " + p, (loop, req, a) -> Uv.fsOpendir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
                 (req, r) -> new AsyncDirectory(core, directory, req.ptr()), callback);
     }
 
     /** Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced. */
     public CompletableFuture<Void> copyFile(Path from, Path to, CopyFlag... flags) {
-        return future(core, cb -> copyFile(from, to, Set.of(flags), cb));
+        return future(core, cb -> copyFile(from, to, Set.of(Objects.requireNonNull(flags, "flags")), cb));
     }
 
     public void copyFile(Path from, Path to, Set<CopyFlag> flags, FsCallback<Void> callback) {
-        String f = cPath(from), t = cPath(to);
+        String f = cPath(from, "from"), t = cPath(to, "to");
         int bits = 0;
-        for (CopyFlag c : flags) bits |= switch (c) {
+        for (CopyFlag c : Objects.requireNonNull(flags, "flags")) bits |= switch (c) {
             case EXCLUSIVE -> Uv.FS_COPYFILE_EXCL;
             case CLONE -> Uv.FS_COPYFILE_FICLONE;
             case CLONE_ONLY -> Uv.FS_COPYFILE_FICLONE_FORCE;
@@ -353,7 +355,7 @@ public final class Fs {
     }
 
     public void symlink(Path target, Path link, FsCallback<Void> callback) {
-        String t = cPath(target), l = cPath(link);
+        String t = cPath(target, "target"), l = cPath(link, "link");
         run("linking " + l + " to " + t, (loop, req, a) -> Uv.fsSymlink(loop, req.address(), a.allocateFrom(t), a.allocateFrom(l), 0, Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -364,7 +366,7 @@ public final class Fs {
     }
 
     public void link(Path existing, Path link, FsCallback<Void> callback) {
-        String e = cPath(existing), l = cPath(link);
+        String e = cPath(existing, "existing"), l = cPath(link, "link");
         run("linking " + l + " to " + e, (loop, req, a) -> Uv.fsLink(loop, req.address(), a.allocateFrom(e), a.allocateFrom(l), Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -375,7 +377,7 @@ public final class Fs {
     }
 
     public void readlink(Path link, FsCallback<Path> callback) {
-        String p = cPath(link);
+        String p = cPath(link, "link");
         run("reading the link " + p, (loop, req, a) -> Uv.fsReadlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
     }
 
@@ -385,7 +387,7 @@ public final class Fs {
     }
 
     public void realpath(Path path, FsCallback<Path> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("resolving " + p, (loop, req, a) -> Uv.fsRealpath(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
     }
 
@@ -397,7 +399,7 @@ public final class Fs {
     }
 
     public void chmod(Path path, int mode, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("chmod of " + p, (loop, req, a) -> Uv.fsChmod(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS), FsRequest.none(), callback);
     }
 
@@ -407,7 +409,7 @@ public final class Fs {
     }
 
     public void chown(Path path, int uid, int gid, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("chown of " + p, (loop, req, a) -> Uv.fsChown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
     }
 
@@ -417,7 +419,7 @@ public final class Fs {
     }
 
     public void lchown(Path path, int uid, int gid, FsCallback<Void> callback) {
-        String p = cPath(path);
+        String p = cPath(path, "path");
         run("lchown of " + p, (loop, req, a) -> Uv.fsLchown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
     }
 
@@ -427,8 +429,8 @@ public final class Fs {
     }
 
     public void setTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
-        String p = cPath(path);
-        double at = seconds(accessTime), mt = seconds(modifiedTime);
+        String p = cPath(path, "path");
+        double at = seconds(accessTime, "accessTime"), mt = seconds(modifiedTime, "modifiedTime");
         run("setting the times of " + p, (loop, req, a) -> Uv.fsUtime(loop, req.address(), a.allocateFrom(p), at, mt, Upcalls.FS),
                 FsRequest.none(), callback);
     }
@@ -439,22 +441,22 @@ public final class Fs {
     }
 
     public void setLinkTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
-        String p = cPath(path);
-        double at = seconds(accessTime), mt = seconds(modifiedTime);
+        String p = cPath(path, "path");
+        double at = seconds(accessTime, "accessTime"), mt = seconds(modifiedTime, "modifiedTime");
         run("setting the times of the link " + p, (loop, req, a) -> Uv.fsLutime(loop, req.address(), a.allocateFrom(p), at, mt, Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
     // ------------------------------------------------------------------ internals
 
-    static double seconds(Instant t) {
-        Objects.requireNonNull(t, "time");
+    static double seconds(Instant t, String name) {
+        Objects.requireNonNull(t, name);
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
     /** The path as libuv takes it: UTF-8, with no NUL (C would stop there and name another file). */
-    private static String cPath(Path path) {
-        String s = Objects.requireNonNull(path, "path").toString();
+    private static String cPath(Path path, String name) {
+        String s = Objects.requireNonNull(path, name).toString();
         if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("juv: a path with a NUL character");
         if (s.isEmpty()) throw new IllegalArgumentException("juv: an empty path");
         return s;

@@ -69,7 +69,7 @@ public final class StatPoller extends StartableHandle {
     public static StatPoller start(EventLoop loop, Path path, Duration interval, StatPollHandler handler) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
-        if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        if (Objects.requireNonNull(interval, "interval").isNegative() || interval.isZero() || interval.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("interval must be positive (and under 24 days): " + interval);
         }
         StatPoller p = new StatPoller(LoopCore.of(loop), path, interval, handler);

@@ -23,6 +23,16 @@ public final class InternalTimer extends HandleBase {
         Errors.check(Uv.timerStart(handle, Upcalls.TIMER, delayMillis, 0));
     }
 
+    /**
+     * Whether the timer keeps the loop alive while it runs: for an owner that nothing else holds
+     * the loop for yet (a TLS client whose transport has not opened, say), so that it fires.
+     */
+    public void keepsLoopAlive(boolean on) {
+        if (isClosed()) return;
+        if (on) Uv.ref(handle);
+        else Uv.unref(handle);
+    }
+
     public void stop() {
         if (!isClosed()) Uv.timerStop(handle);
     }

@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -387,7 +389,7 @@ public final class LoopCore {
             Throwable f = failure;
             if (f != null) {
                 failure = null;
-                closeAll();
+                exit();
                 drainCloses();
                 if (failure != null && failure != f) f.addSuppressed(failure);
                 failure = null;
@@ -448,6 +450,30 @@ public final class LoopCore {
     public void onExit(Runnable hook) {
         checkThread();
         exitHooks.add(hook);
+    }
+
+    /**
+     * What {@link #exit} stops besides libuv's handles: jobs handed to a worker that have not
+     * started (each keeps the loop alive until it completes, and one whose executor never runs it
+     * would keep an exited loop running for ever), and TLS clients whose transport has not opened.
+     */
+    private final Set<Runnable> stoppedByExit = new LinkedHashSet<>();
+
+    /** Has {@link #exit} run {@code stop}, until {@link #exitStopNotNeeded} takes it back. Loop thread only. */
+    public void stopOnExit(Runnable stop) {
+        checkThread();
+        stoppedByExit.add(stop);
+    }
+
+    public void exitStopNotNeeded(Runnable stop) {
+        stoppedByExit.remove(stop);
+    }
+
+    /** Ends the loop: stops what was asked to be stopped on exit, then closes every handle ({@link #closeAll}). */
+    public void exit() {
+        checkThread();
+        for (Runnable stop : List.copyOf(stoppedByExit)) stop.run();
+        closeAll();
     }
 
     /** Closes every open handle but juv's own: the loop then ends once their close callbacks ran. */

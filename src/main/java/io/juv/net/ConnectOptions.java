@@ -20,13 +20,13 @@ public record ConnectOptions(IpFamily family, Duration timeout) {
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
     }
 
-    public ConnectOptions family(IpFamily f) {
-        return new ConnectOptions(f, timeout);
+    public ConnectOptions family(IpFamily family) {
+        return new ConnectOptions(family, timeout);
     }
 
     /** Zero: no timeout of juv's. */
-    public ConnectOptions timeout(Duration t) {
-        return new ConnectOptions(family, t);
+    public ConnectOptions timeout(Duration timeout) {
+        return new ConnectOptions(family, timeout);
     }
 
     long timeoutMillis() {

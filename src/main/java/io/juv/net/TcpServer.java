@@ -56,6 +56,7 @@ public final class TcpServer extends StreamServer {
      */
     public static TcpServer listen(EventLoop loop, String host, int port, ListenOptions options,
                                    StreamHandler<? super TcpSocket> handler) {
+        java.util.Objects.requireNonNull(host, "host");
         java.util.Objects.requireNonNull(options, "options");
         java.util.Objects.requireNonNull(handler, "handler");
         LoopCore core = LoopCore.of(loop);

@@ -57,6 +57,7 @@ public final class TcpSocket extends Stream {
     /** Connects to the first of the addresses that answers, trying them in order. */
     public static CompletableFuture<TcpSocket> connect(EventLoop loop, List<InetSocketAddress> addresses,
                                                        ConnectOptions options, StreamHandler<? super TcpSocket> handler) {
+        Objects.requireNonNull(addresses, "addresses");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
         return TcpConnector.connect(LoopCore.of(loop), addresses, options, handler);

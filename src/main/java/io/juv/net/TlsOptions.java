@@ -96,16 +96,16 @@ public final class TlsOptions implements Cloneable {
     }
 
     /** Uses this context as it is: key store and trust store settings are then ignored. */
-    public TlsOptions withContext(SSLContext c) {
+    public TlsOptions withContext(SSLContext context) {
         TlsOptions o = copy();
-        o.context = Objects.requireNonNull(c, "context");
+        o.context = Objects.requireNonNull(context, "context");
         return o;
     }
 
     /** The certificate (chain) and private key to present: a server's, or a client's for mutual TLS. */
-    public TlsOptions withKeyStore(KeyStore ks, char[] password) {
+    public TlsOptions withKeyStore(KeyStore keyStore, char[] password) {
         TlsOptions o = copy();
-        o.keyStore = Objects.requireNonNull(ks, "keyStore");
+        o.keyStore = Objects.requireNonNull(keyStore, "keyStore");
         o.keyPassword = password == null ? new char[0] : password.clone();
         return o;
     }
@@ -113,7 +113,7 @@ public final class TlsOptions implements Cloneable {
     /** Reads a PKCS#12 or JKS key store file (the type is detected). */
     public static KeyStore loadKeyStore(Path file, char[] password) {
         try {
-            return KeyStore.getInstance(file.toFile(), password);
+            return KeyStore.getInstance(Objects.requireNonNull(file, "file").toFile(), password);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("juv: cannot read key store " + file + ": " + e.getMessage(), e);
         }
@@ -125,6 +125,8 @@ public final class TlsOptions implements Cloneable {
      * the given password.
      */
     public static KeyStore pemKeyStore(Path certificates, Path privateKey, char[] password) {
+        Objects.requireNonNull(certificates, "certificates");
+        Objects.requireNonNull(privateKey, "privateKey");
         try {
             List<? extends Certificate> chain;
             try (var in = Files.newInputStream(certificates)) {
@@ -148,14 +150,15 @@ public final class TlsOptions implements Cloneable {
     }
 
     /** Trusts the certificates of this store instead of the JDK's default ones. */
-    public TlsOptions withTrustStore(KeyStore ts) {
+    public TlsOptions withTrustStore(KeyStore trustStore) {
         TlsOptions o = copy();
-        o.trustStore = Objects.requireNonNull(ts, "trustStore");
+        o.trustStore = Objects.requireNonNull(trustStore, "trustStore");
         return o;
     }
 
     /** Trusts these certificates (a private CA, say) instead of the JDK's default ones. */
     public TlsOptions withTrustedCertificates(X509Certificate... certificates) {
+        nonNullElements(certificates, "certificates");
         try {
             KeyStore ts = KeyStore.getInstance("PKCS12");
             ts.load(null, null);
@@ -184,57 +187,64 @@ public final class TlsOptions implements Cloneable {
     public TlsOptions withSniKeyStore(String hostName, KeyStore keyStore) {
         TlsOptions o = copy();
         Map<String, KeyStore> m = new LinkedHashMap<>(sniKeyStores);
-        m.put(hostName.toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(keyStore, "keyStore"));
+        m.put(Objects.requireNonNull(hostName, "hostName").toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(keyStore, "keyStore"));
         o.sniKeyStores = Map.copyOf(m);
         return o;
     }
 
     /** Protocol versions allowed, such as {@code "TLSv1.3", "TLSv1.2"} (default: the JDK's). */
-    public TlsOptions withProtocols(String... p) {
+    public TlsOptions withProtocols(String... protocols) {
         TlsOptions o = copy();
-        o.protocols = p.clone();
+        o.protocols = nonNullElements(protocols, "protocols").clone();
         return o;
     }
 
-    public TlsOptions withCipherSuites(String... c) {
+    public TlsOptions withCipherSuites(String... cipherSuites) {
         TlsOptions o = copy();
-        o.cipherSuites = c.clone();
+        o.cipherSuites = nonNullElements(cipherSuites, "cipherSuites").clone();
         return o;
     }
 
     /** ALPN: a client's offer in order of preference, or the protocols a server takes. */
-    public TlsOptions withApplicationProtocols(String... p) {
+    public TlsOptions withApplicationProtocols(String... applicationProtocols) {
         TlsOptions o = copy();
-        o.applicationProtocols = p.clone();
+        o.applicationProtocols = nonNullElements(applicationProtocols, "applicationProtocols").clone();
         return o;
     }
 
+    /** The array, refused by name when it or an element is null ("protocols[1]"), as the rest of the API refuses a null. */
+    private static <T> T[] nonNullElements(T[] a, String name) {
+        Objects.requireNonNull(a, name);
+        for (int i = 0; i < a.length; i++) if (a[i] == null) throw new NullPointerException(name + "[" + i + "]");
+        return a;
+    }
+
     /** A server: whether it asks clients for certificates (checked against the trust store). */
-    public TlsOptions withClientAuth(ClientAuth a) {
+    public TlsOptions withClientAuth(ClientAuth clientAuth) {
         TlsOptions o = copy();
-        o.clientAuth = Objects.requireNonNull(a, "clientAuth");
+        o.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
         return o;
     }
 
     /** A client: the name sent by SNI and checked against the certificate, instead of the host connected to. */
-    public TlsOptions withServerName(String name) {
+    public TlsOptions withServerName(String serverName) {
         TlsOptions o = copy();
-        o.serverName = Objects.requireNonNull(name, "serverName");
+        o.serverName = Objects.requireNonNull(serverName, "serverName");
         return o;
     }
 
     /** The handshake fails with TIMED_OUT after this (from the connection's start); zero: no limit. Default 10 s. */
-    public TlsOptions withHandshakeTimeout(Duration t) {
-        if (t.isNegative()) throw new IllegalArgumentException("negative timeout: " + t);
+    public TlsOptions withHandshakeTimeout(Duration timeout) {
+        if (Objects.requireNonNull(timeout, "timeout").isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
         TlsOptions o = copy();
-        o.handshakeTimeout = t;
+        o.handshakeTimeout = timeout;
         return o;
     }
 
     /** Where the engine's delegated tasks run (never on the loop); default: a virtual thread each. */
-    public TlsOptions withExecutor(Executor e) {
+    public TlsOptions withExecutor(Executor executor) {
         TlsOptions o = copy();
-        o.executor = Objects.requireNonNull(e, "executor");
+        o.executor = Objects.requireNonNull(executor, "executor");
         return o;
     }
 

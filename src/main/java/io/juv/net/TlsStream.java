@@ -62,6 +62,11 @@ public final class TlsStream extends Stream {
     private boolean shutdownWanted;
     private boolean shutdownSent;
     private boolean pumping;
+    /**
+     * A client's until its transport opens: exit() closes it (it has no libuv handle of its own
+     * for exit to find, and a transport that never opens would leave it waiting for its timeout).
+     */
+    private final Runnable closeOnExit = this::closeNow;
     /** Why the handshake failed, for the client's future. */
     private UvException failure;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -95,30 +100,59 @@ public final class TlsStream extends Stream {
 
     /**
      * A client over any stream: {@code transport} opens it with the handler it is given (say
-     * {@code h -> loop.connectPipe(name, h)}); {@code host} and {@code port} name the server for
-     * verification and SNI (the port only as a session-cache hint; 0 if none).
+     * {@code h -> loop.connectPipe(name, h)}) and returns it, or a future of it; {@code host} and
+     * {@code port} name the server for verification and SNI (the port only as a session-cache
+     * hint; 0 if none). The handshake timeout ({@link TlsOptions#withHandshakeTimeout}) counts
+     * from this call: a transport that never opens fails the connect with
+     * {@link io.juv.ErrorKind#TIMED_OUT} then (and the loop is kept alive until it does); one that
+     * yields a closed stream fails it at once with {@link io.juv.ErrorKind#SOCKET_CLOSED}.
      */
     public static CompletableFuture<TlsStream> connect(EventLoop loop, String host, int port, TlsOptions options,
                                                        StreamHandler<? super TlsStream> handler,
                                                        Function<StreamHandler<Stream>, ?> transport) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(transport, "transport");
         LoopCore core = LoopCore.of(loop);
         core.checkThread();
         TlsStream tls = new TlsStream(core, options, options.newEngine(true, host, port), handler);
         try {
-            // A connect that fails before it has a stream (a lookup that a closing loop outran) may
-            // tell no handler: its future is then the one word of it.
-            if (transport.apply(new Transport(core, tls, null, null)) instanceof CompletionStage<?> opened) {
-                opened.whenComplete((s, e) -> {
+            // Until the transport opens nothing of juv's may hold the loop, nor end the wait: this timer does both.
+            tls.startHandshakeTimer(true);
+            core.stopOnExit(tls.closeOnExit);
+            Object opened = transport.apply(new Transport(core, tls, null, null));
+            if (opened instanceof CompletionStage<?> stage) {
+                // A connect that fails before it has a stream (a lookup that a closing loop outran) may
+                // tell no handler: its future is then the one word of it. It may complete on any thread.
+                stage.whenComplete((s, e) -> tls.onLoopThread(() -> {
                     if (e != null) tls.connectFailed(e);
-                });
+                    else tls.transportReturned(s);
+                }));
+            } else {
+                tls.transportReturned(opened);
             }
         } catch (RuntimeException e) {
             tls.closeNow();
             throw e;
         }
         return tls.established;
+    }
+
+    /** What the transport function returned (or its future gave): a stream already closed will never start this one. */
+    private void transportReturned(Object t) {
+        if (!started && t instanceof Stream s && s.isClosed()) connectFailed(Errors.socketClosed("the TLS stream's transport"));
+    }
+
+    private void onLoopThread(Runnable r) {
+        if (core.inLoopThread()) {
+            r.run();
+            return;
+        }
+        try {
+            core.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the loop is closed, and this stream with it
+        }
     }
 
     /** Listens by TCP; each accepted connection shakes hands as a server before onConnect. */
@@ -215,13 +249,9 @@ public final class TlsStream extends Stream {
         transport = t;
         started = true;
         t.allowHalfOpen(true); // the TLS layer decides what the transport's end means
-        long timeout = options.handshakeTimeoutMillis();
-        if (timeout > 0) {
-            handshakeTimer = new InternalTimer(core, () -> {
-                if (handshaking) handshakeFailed(Errors.timedOut("TLS handshake timed out after " + timeout + " ms"));
-            });
-            handshakeTimer.start(timeout);
-        }
+        core.exitStopNotNeeded(closeOnExit); // the transport's handle is exit's to close now, and this stream with it
+        if (handshakeTimer != null) handshakeTimer.keepsLoopAlive(false); // the transport holds the loop now
+        else startHandshakeTimer(false);
         if (engine.getUseClientMode()) {
             // A client's beginHandshake writes its ClientHello there and then, key shares and all (a
             // key pair per offered group): as costly as a delegated task, so it runs where they do.
@@ -235,6 +265,19 @@ public final class TlsStream extends Stream {
             return;
         }
         pump();
+    }
+
+    /** The handshake's deadline: from the connect for a client, from the accept for a server. */
+    private void startHandshakeTimer(boolean keepsLoopAlive) {
+        long timeout = options.handshakeTimeoutMillis();
+        if (timeout <= 0) return;
+        handshakeTimer = new InternalTimer(core, () -> {
+            if (!handshaking) return;
+            handshakeFailed(Errors.timedOut(started ? "TLS handshake timed out after " + timeout + " ms"
+                    : "TLS connect timed out after " + timeout + " ms: its transport did not open"));
+        });
+        if (keepsLoopAlive) handshakeTimer.keepsLoopAlive(true);
+        handshakeTimer.start(timeout);
     }
 
     /** Drives the engine as far as it goes without more bytes from the peer or a delegated task. */
@@ -598,6 +641,7 @@ public final class TlsStream extends Stream {
 
     @Override
     protected void closeNative() {
+        core.exitStopNotNeeded(closeOnExit);
         if (handshakeTimer != null) {
             handshakeTimer.close();
             handshakeTimer = null;

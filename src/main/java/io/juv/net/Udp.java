@@ -164,54 +164,54 @@ public final class Udp extends HandleBase {
     // ------------------------------------------------------------------ sending
 
     public boolean send(byte[] data, InetSocketAddress to) {
-        return send(MemorySegment.ofArray(data), to, null);
+        return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to, null);
     }
 
     public boolean send(byte[] data, InetSocketAddress to, UdpSendCallback callback) {
-        return send(MemorySegment.ofArray(data), to, callback);
+        return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to, callback);
     }
 
     /** Sends the buffer's remaining bytes; its position is not changed. */
     public boolean send(ByteBuffer data, InetSocketAddress to) {
-        return send(MemorySegment.ofBuffer(data), to, null);
+        return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to, null);
     }
 
     public boolean send(ByteBuffer data, InetSocketAddress to, UdpSendCallback callback) {
-        return send(MemorySegment.ofBuffer(data), to, callback);
+        return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to, callback);
     }
 
     /** Sends the string as UTF-8. */
     public boolean send(String data, InetSocketAddress to) {
-        return send(data.getBytes(StandardCharsets.UTF_8), to, null);
+        return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to, null);
     }
 
     public boolean send(String data, InetSocketAddress to, UdpSendCallback callback) {
-        return send(data.getBytes(StandardCharsets.UTF_8), to, callback);
+        return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to, callback);
     }
 
     /** On a connected socket ({@link #connect}): to its peer. */
     public boolean send(byte[] data) {
-        return send(MemorySegment.ofArray(data), null, null);
+        return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), null, null);
     }
 
     public boolean send(ByteBuffer data) {
-        return send(MemorySegment.ofBuffer(data), null, null);
+        return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), null, null);
     }
 
     public boolean send(String data) {
-        return send(data.getBytes(StandardCharsets.UTF_8), null, null);
+        return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), null, null);
     }
 
     public CompletableFuture<Void> sendAsync(byte[] data, InetSocketAddress to) {
-        return sendAsync(MemorySegment.ofArray(data), to);
+        return sendAsync(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to);
     }
 
     public CompletableFuture<Void> sendAsync(ByteBuffer data, InetSocketAddress to) {
-        return sendAsync(MemorySegment.ofBuffer(data), to);
+        return sendAsync(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to);
     }
 
     public CompletableFuture<Void> sendAsync(String data, InetSocketAddress to) {
-        return sendAsync(data.getBytes(StandardCharsets.UTF_8), to);
+        return sendAsync(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to);
     }
 
     /** Completes once the kernel has the datagram, or exceptionally with a {@link UvException}; {@code to} null on a connected socket. */

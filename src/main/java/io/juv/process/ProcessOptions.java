@@ -64,10 +64,12 @@ public final class ProcessOptions {
      * of the child's environment) and its arguments; it is also the child's argv[0].
      */
     public static Builder builder(String... command) {
-        return new Builder(List.of(command));
+        return builder(java.util.Arrays.asList(Objects.requireNonNull(command, "command")));
     }
 
     public static Builder builder(List<String> command) {
+        Objects.requireNonNull(command, "command");
+        for (int i = 0; i < command.size(); i++) Objects.requireNonNull(command.get(i), "command[" + i + "]");
         return new Builder(List.copyOf(command));
     }
 
@@ -112,6 +114,7 @@ public final class ProcessOptions {
 
         /** The child gets only these variables. */
         public Builder environment(Map<String, String> variables) {
+            Objects.requireNonNull(variables, "variables");
             environmentMode = EnvironmentMode.REPLACE;
             environment.clear();
             variables.forEach(this::put);
@@ -126,6 +129,8 @@ public final class ProcessOptions {
         }
 
         private void put(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
             noNul(name, "a variable's name");
             noNul(value, "a variable's value");
             if (name.isEmpty() || name.indexOf('=') >= 0) throw new IllegalArgumentException("juv: not a variable name: '" + name + "'");
@@ -165,16 +170,16 @@ public final class ProcessOptions {
             return this;
         }
 
-        public Builder stdin(Stdio s) { return stdio(0, s); }
-        public Builder stdout(Stdio s) { return stdio(1, s); }
-        public Builder stderr(Stdio s) { return stdio(2, s); }
+        public Builder stdin(Stdio stdio) { return stdio(0, stdio); }
+        public Builder stdout(Stdio stdio) { return stdio(1, stdio); }
+        public Builder stderr(Stdio stdio) { return stdio(2, stdio); }
 
         /** What the child's descriptor {@code fd} is; descriptors above 2 left out are not opened in the child. */
-        public Builder stdio(int fd, Stdio s) {
-            Objects.requireNonNull(s, "stdio");
+        public Builder stdio(int fd, Stdio stdio) {
+            Objects.requireNonNull(stdio, "stdio");
             if (fd < 0 || fd > 1023) throw new IllegalArgumentException("juv: not a child descriptor to set: " + fd);
-            while (stdio.size() <= fd) stdio.add(null);
-            stdio.set(fd, s);
+            while (this.stdio.size() <= fd) this.stdio.add(null);
+            this.stdio.set(fd, stdio);
             return this;
         }
 

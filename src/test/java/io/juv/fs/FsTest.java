@@ -475,16 +475,18 @@ class FsTest {
         Path file = dir.resolve("cb");
         Files.writeString(file, "x");
         List<Throwable> caught = new ArrayList<>();
-        Throwable[] fromOtherThread = new Throwable[1];
+        Throwable[] fromOtherThread = new Throwable[2];
         Loops.run(loop -> {
             loop.catchErrors(caught::add);
             Fs fs = loop.fs();
             fs.stat(file, (s, e) -> { throw new IllegalStateException("thrown by the callback"); });
             fromOtherThread[0] = Loops.onOtherThread(() -> fs.stat(file));
+            fromOtherThread[1] = Loops.onOtherThread(loop::fs); // ApiFuzzTest: it returned a facade on any thread
         });
         assertEquals(1, caught.size(), caught::toString);
         assertEquals("thrown by the callback", caught.getFirst().getMessage());
         assertInstanceOf(WrongThreadException.class, fromOtherThread[0]);
+        assertInstanceOf(WrongThreadException.class, fromOtherThread[1]);
     }
 
     // ------------------------------------------------------------------ errors

@@ -3,6 +3,7 @@ package io.juv.net;
 import io.juv.ErrorKind;
 import io.juv.EventLoop;
 import io.juv.Loops;
+import io.juv.Stream;
 import io.juv.StreamHandler;
 import io.juv.UvException;
 import org.junit.jupiter.api.Test;
@@ -688,6 +689,82 @@ class TlsTest {
         });
         assertEquals(ErrorKind.TIMED_OUT, clientError.get().kind(), clientError.get()::toString);
         assertEquals(ErrorKind.TIMED_OUT, serverError.get().kind(), serverError.get()::toString);
+    }
+
+    /**
+     * A transport function that opens nothing (ApiFuzzTest's do-nothing Function, or a future that
+     * never completes) left the TLS stream waiting for ever, counted open: the handshake timeout
+     * now counts from the connect, and holds the loop until it fails the connect with TIMED_OUT.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a future never completed", "nothing"})
+    void aTransportThatNeverOpensFailsTheConnectWhenTheHandshakeTimesOut(String returns) {
+        assertEquals(10_000, TlsOptions.client().handshakeTimeoutMillis(), "the default, as Netty's SslHandler");
+        List<Throwable> failed = new ArrayList<>();
+        List<UvException> told = new ArrayList<>();
+        long[] took = new long[1];
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            long start = System.nanoTime();
+            TlsStream.connect(loop, "localhost", 0, CERTS.clientOptions().withHandshakeTimeout(Duration.ofMillis(200)),
+                    new StreamHandler<TlsStream>() {
+                        @Override public void onData(TlsStream s, ByteBuffer data) {}
+                        @Override public void onError(TlsStream s, UvException e) { told.add(e); }
+                    },
+                    h -> returns.equals("nothing") ? null : new CompletableFuture<Stream>())
+                    .whenComplete((s, e) -> {
+                        took[0] = (System.nanoTime() - start) / 1_000_000;
+                        failed.add(e);
+                        dog.cancel();
+                    });
+        });
+        assertEquals(1, failed.size(), "the connect's future completed once");
+        UvException e = assertInstanceOf(UvException.class, failed.getFirst());
+        assertEquals(ErrorKind.TIMED_OUT, e.kind(), e::toString);
+        assertEquals(List.of(e), told, "onError told the same");
+        assertTrue(took[0] >= 150 && took[0] < 4_000, "failed after " + took[0] + " ms");
+    }
+
+    /** exit() closes a client whose transport never opened at once: it has no handle of its own for exit to find, and waited for its timeout. */
+    @Test
+    void exitClosesAClientWhoseTransportNeverOpened() {
+        List<Throwable> failed = new ArrayList<>();
+        long start = System.nanoTime();
+        Loops.run(loop -> {
+            TlsStream.connect(loop, "localhost", 0, CERTS.clientOptions(), (StreamHandler<TlsStream>) (s, d) -> { },
+                    h -> new CompletableFuture<Stream>()).whenComplete((s, e) -> failed.add(e));
+            loop.exit();
+        });
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1, failed.size());
+        assertEquals(ErrorKind.SOCKET_CLOSED, assertInstanceOf(UvException.class, failed.getFirst()).kind());
+        assertTrue(ms < 5_000, "the loop ended " + ms + " ms after exit, not at the 10 s handshake timeout");
+    }
+
+    /** A transport function that yields a stream already closed fails the connect at once, SOCKET_CLOSED, not at the timeout. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aTransportThatYieldsAClosedStreamFailsTheConnectAtOnce(boolean asFuture) {
+        List<Throwable> failed = new ArrayList<>();
+        boolean[] doneAtOnce = {false};
+        Loops.run(loop -> {
+            Loops.Watchdog dog = Loops.watchdog(loop);
+            TcpServer server = loop.listen("127.0.0.1", 0, (SocketHandler) (s, d) -> { });
+            loop.connect("127.0.0.1", server.port(), (SocketHandler) (s, d) -> { }).thenAccept(closed -> {
+                closed.closeNow();
+                server.close();
+                CompletableFuture<TlsStream> f = TlsStream.connect(loop, "localhost", server.port(), CERTS.clientOptions(),
+                        (StreamHandler<TlsStream>) (s, d) -> { }, h -> asFuture ? CompletableFuture.completedFuture(closed) : closed);
+                doneAtOnce[0] = f.isDone();
+                f.whenComplete((s, e) -> {
+                    failed.add(e);
+                    dog.cancel();
+                });
+            });
+        });
+        assertTrue(doneAtOnce[0], "the connect failed inside the call");
+        assertEquals(1, failed.size());
+        assertEquals(ErrorKind.SOCKET_CLOSED, assertInstanceOf(UvException.class, failed.getFirst()).kind());
     }
 
     // ------------------------------------------------------------------ the JDK's blocking sockets
