@@ -155,7 +155,8 @@ public abstract class Stream extends HandleBase {
             return;
         }
         if (nread == 0) return; // EAGAIN: nothing to read after all
-        transportEnded(Errors.of(nread));
+        if (Errors.isEof(nread)) readEndedByPeer(); // every connection ends so: no exception (and stack trace) made for it
+        else transportEnded(Errors.of(nread));
     }
 
     private void deliver(ByteBuffer view) {
@@ -695,8 +696,15 @@ public abstract class Stream extends HandleBase {
 
     /** The transport's reading ended: end of stream (the peer's) or an error. */
     protected final void transportEnded(UvException e) {
+        if (e.isEof()) readEndedByPeer();
+        else {
+            reading = false;
+            fail(e);
+        }
+    }
+
+    private void readEndedByPeer() {
         reading = false;
-        if (e.isEof()) peerEnded();
-        else fail(e);
+        peerEnded();
     }
 }
