@@ -249,10 +249,17 @@ public abstract class Stream extends HandleBase {
 
     /** Writes the buffer's remaining bytes; its position is not changed. */
     public boolean write(ByteBuffer data) {
-        return write(MemorySegment.ofBuffer(data), null);
+        return write(data, null);
     }
 
     public boolean write(ByteBuffer data, WriteCallback callback) {
+        if (core.isReadView(data)) {
+            // The read view written back (an echo) goes from the loop's read buffer where it lies:
+            // no segment is made for it, which escape analysis removes only while this call site
+            // has seen few kinds of buffer (else 40 bytes a write).
+            core.checkThread();
+            return write(core.readSegment(), data.position(), data.remaining(), callback);
+        }
         return write(MemorySegment.ofBuffer(data), callback);
     }
 
@@ -295,14 +302,18 @@ public abstract class Stream extends HandleBase {
     public boolean write(MemorySegment data, WriteCallback callback) {
         core.checkThread();
         if (!data.scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
+        return write(data, 0, data.byteSize(), callback);
+    }
+
+    /** Writes {@code n} bytes of a live segment from {@code offset}: tried at once, the rest queued. */
+    private boolean write(MemorySegment data, long offset, long n, WriteCallback callback) {
         if (isClosed() || writeEnded) {
             refused(callback);
             return false;
         }
-        long n = data.byteSize();
         long written = 0;
         if (queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
-            int rc = transportTryWrite(data);
+            int rc = transportTryWrite(data, offset, n);
             if (rc < 0) {
                 writeFailed(Errors.of(rc), callback);
                 return false;
@@ -313,7 +324,7 @@ public abstract class Stream extends HandleBase {
                 return writable;
             }
         }
-        return queue(data.asSlice(written), null, callback);
+        return queue(data.asSlice(offset + written, n - written), null, callback);
     }
 
     /**
@@ -569,6 +580,15 @@ public abstract class Stream extends HandleBase {
             return; // the shutdown under way closes it
         }
         writeEnded = true;
+        if (readEnded && queuedWrites == 0 && stream() != 0) {
+            // The peer has ended and nothing is queued: closing the socket sends what the kernel
+            // holds and then the end of stream, as a shutdown would, and there is no linger to
+            // wait for, so a shutdown request would cost an object and a round through the loop
+            // for nothing (the keep-alive server's close, each time a client leaves). A layered
+            // stream (handle 0) keeps its shutdown: TLS says close_notify there.
+            closeNow();
+            return;
+        }
         try {
             transportShutdown();
         } catch (UvException e) {
@@ -659,9 +679,9 @@ public abstract class Stream extends HandleBase {
     // analysis, or a monomorphic inline cache once a layered kind is loaded): the plain path keeps
     // its calls and allocations exactly as they were.
 
-    /** Sends what can go at once: the count taken, or a negative libuv code. */
-    protected int transportTryWrite(MemorySegment data) {
-        return core.tryWrite(handle, data);
+    /** Sends what can go at once of {@code n} bytes of {@code data} from {@code offset}: the count taken, or a negative libuv code. */
+    protected int transportTryWrite(MemorySegment data, long offset, long n) {
+        return core.tryWrite(handle, data, offset, n);
     }
 
     /** Starts a queued write of a copy of {@code data}; its end is told to {@link #queuedWriteDone}. */
