@@ -66,17 +66,36 @@ public abstract class Stream extends HandleBase {
     private boolean writeEnded;
     private boolean shutdownDone;
     private boolean closing;
-    /** Between a graceful close's shutdown and the peer's end of stream (or {@link #closeLinger}'s limit). */
-    private Deadline linger;
-    private long lingerMillis = DEFAULT_CLOSE_LINGER_MILLIS;
     private int queuedWrites;
     private long queuedBytes;
-    private long highWater = DEFAULT_HIGH_WATER_MARK;
-    private long lowWater = DEFAULT_LOW_WATER_MARK;
     private boolean writable = true;
-    private StreamTimeouts timeouts;
-    private BlockingInput input;
-    private BlockingOutput output;
+    /** What few streams set or use, made with the first of them: null for most, which saves every connection 32 bytes. */
+    private Extras extras;
+
+    /** A stream's rarely used state, apart: its defaults stand while {@link #extras} is null. */
+    private static final class Extras {
+        /** Between a graceful close's shutdown and the peer's end of stream (or {@link #closeLinger}'s limit). */
+        Deadline linger;
+        long lingerMillis = DEFAULT_CLOSE_LINGER_MILLIS;
+        long highWater = DEFAULT_HIGH_WATER_MARK;
+        long lowWater = DEFAULT_LOW_WATER_MARK;
+        StreamTimeouts timeouts;
+        BlockingInput input;
+        BlockingOutput output;
+    }
+
+    private Extras extras() {
+        if (extras == null) extras = new Extras();
+        return extras;
+    }
+
+    private StreamTimeouts timeoutsOrNull() {
+        return extras == null ? null : extras.timeouts;
+    }
+
+    private BlockingInput inputOrNull() {
+        return extras == null ? null : extras.input;
+    }
 
     @SuppressWarnings("unchecked")
     protected Stream(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
@@ -136,6 +155,7 @@ public abstract class Stream extends HandleBase {
         holdForCallbacks();
         transportReadStart();
         reading = true;
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.readResumed();
     }
 
@@ -148,6 +168,7 @@ public abstract class Stream extends HandleBase {
     @Override
     protected final void onRead(long nread) {
         if (nread > 0) {
+            StreamTimeouts timeouts = timeoutsOrNull();
             if (timeouts != null) timeouts.readActivity();
             beforeRead();
             if (closing) return; // close() was asked: what still arrives is dropped
@@ -160,6 +181,7 @@ public abstract class Stream extends HandleBase {
     }
 
     private void deliver(ByteBuffer view) {
+        BlockingInput input = inputOrNull();
         if (input != null) input.offer(view);
         else handler.onData(this, view);
     }
@@ -169,6 +191,7 @@ public abstract class Stream extends HandleBase {
 
     private void peerEnded() {
         readEnded = true;
+        BlockingInput input = inputOrNull();
         if (input != null) input.end();
         if (closing) {
             if (shutdownDone) closeNow(); // the linger after close() is over
@@ -183,10 +206,11 @@ public abstract class Stream extends HandleBase {
     /** Reports an error once and closes at once. */
     private void fail(UvException e) {
         if (super.isClosed()) return;
-        if (linger != null) { // the program closed it and every write is done: a reset now ends the linger, quietly
+        if (extras != null && extras.linger != null) { // the program closed it and every write is done: a reset now ends the linger, quietly
             closeNow();
             return;
         }
+        BlockingInput input = inputOrNull();
         if (input != null) input.fail(e);
         try {
             handler.onError(this, e);
@@ -369,8 +393,9 @@ public abstract class Stream extends HandleBase {
             return false;
         }
         if (sent != null) sent.handedOver();
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (wasEmpty && queuedWrites > 0 && timeouts != null) timeouts.writeQueued();
-        if (queuedBytes > highWater) writable = false;
+        if (queuedBytes > highWaterMark()) writable = false;
         return writable;
     }
 
@@ -407,6 +432,7 @@ public abstract class Stream extends HandleBase {
             writeFailed(error, callback);
             return;
         }
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.writeActivity();
         if (callback != null) {
             try {
@@ -415,7 +441,7 @@ public abstract class Stream extends HandleBase {
                 core.handleError(t); // here, so that the drain below still happens
             }
         }
-        if (!writable && queuedBytes <= lowWater && !isClosed()) {
+        if (!writable && queuedBytes <= lowWaterMark() && !isClosed()) {
             writable = true;
             handler.onDrain(this);
         }
@@ -443,17 +469,18 @@ public abstract class Stream extends HandleBase {
     public void waterMarks(long low, long high) {
         core.checkThread();
         if (low < 0 || high < low) throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
-        lowWater = low;
-        highWater = high;
-        if (queuedBytes > highWater) writable = false;
+        Extras x = extras();
+        x.lowWater = low;
+        x.highWater = high;
+        if (queuedBytes > high) writable = false;
     }
 
     public long highWaterMark() {
-        return highWater;
+        return extras == null ? DEFAULT_HIGH_WATER_MARK : extras.highWater;
     }
 
     public long lowWaterMark() {
-        return lowWater;
+        return extras == null ? DEFAULT_LOW_WATER_MARK : extras.lowWater;
     }
 
     /** Writes queued and not yet taken by the kernel. */
@@ -494,8 +521,9 @@ public abstract class Stream extends HandleBase {
 
     private StreamTimeouts timeouts() {
         if (isClosed()) throw Errors.socketClosed("stream");
-        if (timeouts == null) timeouts = new StreamTimeouts(core, this);
-        return timeouts;
+        Extras x = extras();
+        if (x.timeouts == null) x.timeouts = new StreamTimeouts(core, this);
+        return x.timeouts;
     }
 
     boolean isReading() {
@@ -527,7 +555,7 @@ public abstract class Stream extends HandleBase {
     /** The shutdown that {@link #transportShutdown} started is done (or failed). */
     protected final void shutdownDone(boolean ok) {
         shutdownDone = true;
-        if (closing && ok && !readEnded && lingerMillis > 0) lingerUntilPeerEnds();
+        if (closing && ok && !readEnded && closeLingerMillis() > 0) lingerUntilPeerEnds();
         else if (closing || readEnded || !ok) closeNow();
     }
 
@@ -539,8 +567,9 @@ public abstract class Stream extends HandleBase {
      * we wrote. Apache's lingering close and Node's {@code end()} wait in the same way.
      */
     private void lingerUntilPeerEnds() {
-        if (timeouts != null) timeouts.close(); // the linger has its own bound
-        linger = new Deadline(core, lingerMillis, this::closeNow);
+        Extras x = extras();
+        if (x.timeouts != null) x.timeouts.close(); // the linger has its own bound
+        x.linger = new Deadline(core, x.lingerMillis, this::closeNow);
         startReading(); // also when paused: what arrives now is dropped
     }
 
@@ -554,7 +583,12 @@ public abstract class Stream extends HandleBase {
     public void closeLinger(Duration limit) {
         core.checkThread();
         if (isClosed()) throw Errors.socketClosed("stream"); // as the timeouts: set before closing
-        lingerMillis = Timer.millis(limit);
+        long millis = Timer.millis(limit);
+        if (extras != null || millis != DEFAULT_CLOSE_LINGER_MILLIS) extras().lingerMillis = millis;
+    }
+
+    private long closeLingerMillis() {
+        return extras == null ? DEFAULT_CLOSE_LINGER_MILLIS : extras.lingerMillis;
     }
 
     /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
@@ -610,10 +644,12 @@ public abstract class Stream extends HandleBase {
 
     @Override
     protected void beforeClose() {
-        if (timeouts != null) timeouts.close();
-        if (linger != null) linger.cancel();
-        if (input != null) input.fail(Errors.socketClosed("stream"));
-        if (output != null) output.closed();
+        Extras x = extras;
+        if (x == null) return;
+        if (x.timeouts != null) x.timeouts.close();
+        if (x.linger != null) x.linger.cancel();
+        if (x.input != null) x.input.fail(Errors.socketClosed("stream"));
+        if (x.output != null) x.output.closed();
     }
 
     @Override
@@ -642,13 +678,14 @@ public abstract class Stream extends HandleBase {
      */
     public InputStream inputStream(int capacity) {
         core.checkThread();
-        if (input == null) {
-            input = new BlockingInput(this, core, capacity);
+        Extras x = extras();
+        if (x.input == null) {
+            x.input = new BlockingInput(this, core, capacity);
             // Nothing more will arrive: a reader must not wait for it.
-            if (readEnded) input.end();
-            else if (isClosed()) input.fail(Errors.socketClosed("stream"));
+            if (readEnded) x.input.end();
+            else if (isClosed()) x.input.fail(Errors.socketClosed("stream"));
         }
-        return input;
+        return x.input;
     }
 
     public InputStream inputStream() {
@@ -662,8 +699,9 @@ public abstract class Stream extends HandleBase {
      */
     public OutputStream outputStream() {
         core.checkThread();
-        if (output == null) output = new BlockingOutput(this, core);
-        return output;
+        Extras x = extras();
+        if (x.output == null) x.output = new BlockingOutput(this, core);
+        return x.output;
     }
 
     final LoopCore core() {
@@ -709,6 +747,7 @@ public abstract class Stream extends HandleBase {
 
     /** Bytes for the program, from a layered transport (TLS's plaintext): a view valid during the call. */
     protected final void transportData(ByteBuffer data) {
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.readActivity();
         if (closing) return;
         deliver(data);
