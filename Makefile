@@ -24,7 +24,7 @@ CLASSES := target/classes
 # Examples and tools (src/examples/java) are compiled with the tests, never into the library jar.
 EXAMPLE_CLASSES := target/test-classes
 STAMP := $(EXAMPLE_CLASSES)/.built
-SOURCES := $(shell find src/main/java src/examples/java bindings/src -name '*.java' 2>/dev/null) pom.xml
+SOURCES := $(shell find src/main/java src/examples/java src/jmh/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
 .PHONY: run load example test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk \
@@ -296,6 +296,15 @@ bench-tools:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $(strip $(BENCH_PACKAGES))"; apt-get update -qq && apt-get install -y -qq $(BENCH_PACKAGES); \
 	  else echo "make bench needs: $(strip $(BENCH_PACKAGES)) (apt-get install $(strip $(BENCH_PACKAGES)))"; exit 1; fi; fi
+
+## alloc-report: the bytes the seed server's loop thread allocates per keep-alive request (wrk) and per
+## connection (conn_client), after a warm-up, with JFR's allocation sites (target/alloc/report.md);
+## ALLOC_ARGS='--warmup 20 --seconds 20 --connections 100'
+ALLOC_ARGS ?=
+.PHONY: alloc-report
+alloc-report: check-jdk check-libuv bench-tools $(STAMP)
+	@$(MAKE) --no-print-directory native
+	$(JAVA) --enable-native-access=ALL-UNNAMED -cp $(RUN_CP) io.juv.bench.AllocReport $(ALLOC_ARGS)
 
 clean:
 	rm -rf target

@@ -6,6 +6,8 @@
  *   --port N           port (9009)                 --concurrency C   in flight at once (100)
  *   --addresses K      spread over 127.0.0.1..127.0.0.K instead of --host (1)
  *   --duration S       start no new connection after S seconds (no limit)
+ *   --shutdown         half-close once the request is written (a keep-alive server then closes
+ *                      after its answer, as it would for a client that leaves)
  *
  * Prints one line, `connections=N replies=R errors=E seconds=T rate=R/T`, and the errors by
  * name on stderr; exits 1 if any connection failed.
@@ -22,6 +24,7 @@ typedef struct {
     uv_tcp_t tcp;
     uv_connect_t connect;
     uv_write_t write;
+    uv_shutdown_t shutdown;
     size_t received;
     int error;  /* the first libuv error of this connection; 0 while none */
 } slot;
@@ -29,6 +32,7 @@ typedef struct {
 static uv_loop_t *loop;
 static struct sockaddr_storage *destinations;
 static long addresses = 1;
+static int half_close;
 static long total = 1000;
 static long started, replies, errors;
 static uint64_t start_ns;
@@ -85,8 +89,20 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
         finish(s, (int)nread);
 }
 
-static void on_written(uv_write_t *req, int status) {
+static void on_shut_down(uv_shutdown_t *req, int status) {
     if (status < 0) finish((slot *)req->handle, status);
+}
+
+static void on_written(uv_write_t *req, int status) {
+    slot *s = (slot *)req->handle;
+    if (status < 0) {
+        finish(s, status);
+        return;
+    }
+    if (half_close) {
+        int rc = uv_shutdown(&s->shutdown, (uv_stream_t *)&s->tcp, on_shut_down);
+        if (rc < 0) finish(s, rc);
+    }
 }
 
 static void on_connected(uv_connect_t *req, int status) {
@@ -117,7 +133,7 @@ static void start_next(slot *s) {
 
 static void usage(const char *bad) {
     fprintf(stderr, "unknown option %s; options: --host ADDR --port N --connections N --concurrency C"
-                    " --addresses K --duration S\n", bad);
+                    " --addresses K --duration S --shutdown\n", bad);
     exit(2);
 }
 
@@ -135,7 +151,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(arg, "--concurrency")) concurrency = parse_long(arg, value, 1, 1000000);
         else if (!strcmp(arg, "--addresses")) addresses = parse_long(arg, value, 1, 254);
         else if (!strcmp(arg, "--duration")) duration = parse_seconds(arg, value);
-        else usage(arg);
+        else if (!strcmp(arg, "--shutdown")) {
+            half_close = 1;
+            continue;  /* takes no value */
+        } else usage(arg);
         i++;
     }
 

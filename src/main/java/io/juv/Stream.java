@@ -67,17 +67,36 @@ public abstract class Stream extends HandleBase {
     private boolean writeEnded;
     private boolean shutdownDone;
     private boolean closing;
-    /** Between a graceful close's shutdown and the peer's end of stream (or {@link #closeLinger}'s limit). */
-    private Deadline linger;
-    private long lingerMillis = DEFAULT_CLOSE_LINGER_MILLIS;
     private int queuedWrites;
     private long queuedBytes;
-    private long highWater = DEFAULT_HIGH_WATER_MARK;
-    private long lowWater = DEFAULT_LOW_WATER_MARK;
     private boolean writable = true;
-    private StreamTimeouts timeouts;
-    private BlockingInput input;
-    private BlockingOutput output;
+    /** What few streams set or use, made with the first of them: null for most, which saves every connection 32 bytes. */
+    private Extras extras;
+
+    /** A stream's rarely used state, apart: its defaults stand while {@link #extras} is null. */
+    private static final class Extras {
+        /** Between a graceful close's shutdown and the peer's end of stream (or {@link #closeLinger}'s limit). */
+        Deadline linger;
+        long lingerMillis = DEFAULT_CLOSE_LINGER_MILLIS;
+        long highWater = DEFAULT_HIGH_WATER_MARK;
+        long lowWater = DEFAULT_LOW_WATER_MARK;
+        StreamTimeouts timeouts;
+        BlockingInput input;
+        BlockingOutput output;
+    }
+
+    private Extras extras() {
+        if (extras == null) extras = new Extras();
+        return extras;
+    }
+
+    private StreamTimeouts timeoutsOrNull() {
+        return extras == null ? null : extras.timeouts;
+    }
+
+    private BlockingInput inputOrNull() {
+        return extras == null ? null : extras.input;
+    }
 
     @SuppressWarnings("unchecked")
     protected Stream(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
@@ -137,6 +156,7 @@ public abstract class Stream extends HandleBase {
         holdForCallbacks();
         transportReadStart();
         reading = true;
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.readResumed();
     }
 
@@ -149,6 +169,7 @@ public abstract class Stream extends HandleBase {
     @Override
     protected final void onRead(long nread) {
         if (nread > 0) {
+            StreamTimeouts timeouts = timeoutsOrNull();
             if (timeouts != null) timeouts.readActivity();
             beforeRead();
             if (closing) return; // close() was asked: what still arrives is dropped
@@ -156,10 +177,12 @@ public abstract class Stream extends HandleBase {
             return;
         }
         if (nread == 0) return; // EAGAIN: nothing to read after all
-        transportEnded(Errors.of(nread));
+        if (Errors.isEof(nread)) readEndedByPeer(); // every connection ends so: no exception (and stack trace) made for it
+        else transportEnded(Errors.of(nread));
     }
 
     private void deliver(ByteBuffer view) {
+        BlockingInput input = inputOrNull();
         if (input != null) input.offer(view);
         else handler.onData(this, view);
     }
@@ -169,6 +192,7 @@ public abstract class Stream extends HandleBase {
 
     private void peerEnded() {
         readEnded = true;
+        BlockingInput input = inputOrNull();
         if (input != null) input.end();
         if (closing) {
             if (shutdownDone) closeNow(); // the linger after close() is over
@@ -183,10 +207,11 @@ public abstract class Stream extends HandleBase {
     /** Reports an error once and closes at once. */
     private void fail(UvException e) {
         if (super.isClosed()) return;
-        if (linger != null) { // the program closed it and every write is done: a reset now ends the linger, quietly
+        if (extras != null && extras.linger != null) { // the program closed it and every write is done: a reset now ends the linger, quietly
             closeNow();
             return;
         }
+        BlockingInput input = inputOrNull();
         if (input != null) input.fail(e);
         try {
             handler.onError(this, e);
@@ -249,11 +274,18 @@ public abstract class Stream extends HandleBase {
 
     /** Writes the buffer's remaining bytes; its position is not changed. */
     public boolean write(ByteBuffer data) {
-        return write(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), null);
+        return write(data, null);
     }
 
     public boolean write(ByteBuffer data, WriteCallback callback) {
-        return write(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), callback);
+        if (core.isReadView(Objects.requireNonNull(data, "data"))) {
+            // The read view written back (an echo) goes from the loop's read buffer where it lies:
+            // no segment is made for it, which escape analysis removes only while this call site
+            // has seen few kinds of buffer (else 40 bytes a write).
+            core.checkThread();
+            return write(core.readSegment(), data.position(), data.remaining(), callback);
+        }
+        return write(MemorySegment.ofBuffer(data), callback);
     }
 
     public CompletableFuture<Void> writeAsync(ByteBuffer data) {
@@ -295,14 +327,18 @@ public abstract class Stream extends HandleBase {
     public boolean write(MemorySegment data, WriteCallback callback) {
         core.checkThread();
         if (!Objects.requireNonNull(data, "data").scope().isAlive()) throw new IllegalStateException("juv: writing a segment whose arena is closed");
+        return write(data, 0, data.byteSize(), callback);
+    }
+
+    /** Writes {@code n} bytes of a live segment from {@code offset}: tried at once, the rest queued. */
+    private boolean write(MemorySegment data, long offset, long n, WriteCallback callback) {
         if (isClosed() || writeEnded) {
             refused(callback);
             return false;
         }
-        long n = data.byteSize();
         long written = 0;
         if (queuedWrites == 0 && n <= LoopCore.IO_BUFFER_SIZE) {
-            int rc = transportTryWrite(data);
+            int rc = transportTryWrite(data, offset, n);
             if (rc < 0) {
                 writeFailed(Errors.of(rc), callback);
                 return false;
@@ -313,7 +349,7 @@ public abstract class Stream extends HandleBase {
                 return writable;
             }
         }
-        return queue(data.asSlice(written), null, callback);
+        return queue(data.asSlice(offset + written, n - written), null, callback);
     }
 
     /**
@@ -358,8 +394,9 @@ public abstract class Stream extends HandleBase {
             return false;
         }
         if (sent != null) sent.handedOver();
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (wasEmpty && queuedWrites > 0 && timeouts != null) timeouts.writeQueued();
-        if (queuedBytes > highWater) writable = false;
+        if (queuedBytes > highWaterMark()) writable = false;
         return writable;
     }
 
@@ -396,6 +433,7 @@ public abstract class Stream extends HandleBase {
             writeFailed(error, callback);
             return;
         }
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.writeActivity();
         if (callback != null) {
             try {
@@ -404,7 +442,7 @@ public abstract class Stream extends HandleBase {
                 core.handleError(t); // here, so that the drain below still happens
             }
         }
-        if (!writable && queuedBytes <= lowWater && !isClosed()) {
+        if (!writable && queuedBytes <= lowWaterMark() && !isClosed()) {
             writable = true;
             handler.onDrain(this);
         }
@@ -432,17 +470,18 @@ public abstract class Stream extends HandleBase {
     public void waterMarks(long low, long high) {
         core.checkThread();
         if (low < 0 || high < low) throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
-        lowWater = low;
-        highWater = high;
-        if (queuedBytes > highWater) writable = false;
+        Extras x = extras();
+        x.lowWater = low;
+        x.highWater = high;
+        if (queuedBytes > high) writable = false;
     }
 
     public long highWaterMark() {
-        return highWater;
+        return extras == null ? DEFAULT_HIGH_WATER_MARK : extras.highWater;
     }
 
     public long lowWaterMark() {
-        return lowWater;
+        return extras == null ? DEFAULT_LOW_WATER_MARK : extras.lowWater;
     }
 
     /** Writes queued and not yet taken by the kernel. */
@@ -483,8 +522,9 @@ public abstract class Stream extends HandleBase {
 
     private StreamTimeouts timeouts() {
         if (isClosed()) throw Errors.socketClosed("stream");
-        if (timeouts == null) timeouts = new StreamTimeouts(core, this);
-        return timeouts;
+        Extras x = extras();
+        if (x.timeouts == null) x.timeouts = new StreamTimeouts(core, this);
+        return x.timeouts;
     }
 
     boolean isReading() {
@@ -516,7 +556,7 @@ public abstract class Stream extends HandleBase {
     /** The shutdown that {@link #transportShutdown} started is done (or failed). */
     protected final void shutdownDone(boolean ok) {
         shutdownDone = true;
-        if (closing && ok && !readEnded && lingerMillis > 0) lingerUntilPeerEnds();
+        if (closing && ok && !readEnded && closeLingerMillis() > 0) lingerUntilPeerEnds();
         else if (closing || readEnded || !ok) closeNow();
     }
 
@@ -528,8 +568,9 @@ public abstract class Stream extends HandleBase {
      * we wrote. Apache's lingering close and Node's {@code end()} wait in the same way.
      */
     private void lingerUntilPeerEnds() {
-        if (timeouts != null) timeouts.close(); // the linger has its own bound
-        linger = new Deadline(core, lingerMillis, this::closeNow);
+        Extras x = extras();
+        if (x.timeouts != null) x.timeouts.close(); // the linger has its own bound
+        x.linger = new Deadline(core, x.lingerMillis, this::closeNow);
         startReading(); // also when paused: what arrives now is dropped
     }
 
@@ -543,7 +584,12 @@ public abstract class Stream extends HandleBase {
     public void closeLinger(Duration limit) {
         core.checkThread();
         if (isClosed()) throw Errors.socketClosed("stream"); // as the timeouts: set before closing
-        lingerMillis = Timer.millis(limit, "limit");
+        long millis = Timer.millis(limit, "limit");
+        if (extras != null || millis != DEFAULT_CLOSE_LINGER_MILLIS) extras().lingerMillis = millis;
+    }
+
+    private long closeLingerMillis() {
+        return extras == null ? DEFAULT_CLOSE_LINGER_MILLIS : extras.lingerMillis;
     }
 
     /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
@@ -569,6 +615,15 @@ public abstract class Stream extends HandleBase {
             return; // the shutdown under way closes it
         }
         writeEnded = true;
+        if (readEnded && queuedWrites == 0 && stream() != 0) {
+            // The peer has ended and nothing is queued: closing the socket sends what the kernel
+            // holds and then the end of stream, as a shutdown would, and there is no linger to
+            // wait for, so a shutdown request would cost an object and a round through the loop
+            // for nothing (the keep-alive server's close, each time a client leaves). A layered
+            // stream (handle 0) keeps its shutdown: TLS says close_notify there.
+            closeNow();
+            return;
+        }
         try {
             transportShutdown();
         } catch (UvException e) {
@@ -590,10 +645,12 @@ public abstract class Stream extends HandleBase {
 
     @Override
     protected void beforeClose() {
-        if (timeouts != null) timeouts.close();
-        if (linger != null) linger.cancel();
-        if (input != null) input.fail(Errors.socketClosed("stream"));
-        if (output != null) output.closed();
+        Extras x = extras;
+        if (x == null) return;
+        if (x.timeouts != null) x.timeouts.close();
+        if (x.linger != null) x.linger.cancel();
+        if (x.input != null) x.input.fail(Errors.socketClosed("stream"));
+        if (x.output != null) x.output.closed();
     }
 
     @Override
@@ -622,13 +679,14 @@ public abstract class Stream extends HandleBase {
      */
     public InputStream inputStream(int capacity) {
         core.checkThread();
-        if (input == null) {
-            input = new BlockingInput(this, core, capacity);
+        Extras x = extras();
+        if (x.input == null) {
+            x.input = new BlockingInput(this, core, capacity);
             // Nothing more will arrive: a reader must not wait for it.
-            if (readEnded) input.end();
-            else if (isClosed()) input.fail(Errors.socketClosed("stream"));
+            if (readEnded) x.input.end();
+            else if (isClosed()) x.input.fail(Errors.socketClosed("stream"));
         }
-        return input;
+        return x.input;
     }
 
     public InputStream inputStream() {
@@ -642,8 +700,9 @@ public abstract class Stream extends HandleBase {
      */
     public OutputStream outputStream() {
         core.checkThread();
-        if (output == null) output = new BlockingOutput(this, core);
-        return output;
+        Extras x = extras();
+        if (x.output == null) x.output = new BlockingOutput(this, core);
+        return x.output;
     }
 
     final LoopCore core() {
@@ -659,9 +718,9 @@ public abstract class Stream extends HandleBase {
     // analysis, or a monomorphic inline cache once a layered kind is loaded): the plain path keeps
     // its calls and allocations exactly as they were.
 
-    /** Sends what can go at once: the count taken, or a negative libuv code. */
-    protected int transportTryWrite(MemorySegment data) {
-        return core.tryWrite(handle, data);
+    /** Sends what can go at once of {@code n} bytes of {@code data} from {@code offset}: the count taken, or a negative libuv code. */
+    protected int transportTryWrite(MemorySegment data, long offset, long n) {
+        return core.tryWrite(handle, data, offset, n);
     }
 
     /** Starts a queued write of a copy of {@code data}; its end is told to {@link #queuedWriteDone}. */
@@ -689,6 +748,7 @@ public abstract class Stream extends HandleBase {
 
     /** Bytes for the program, from a layered transport (TLS's plaintext): a view valid during the call. */
     protected final void transportData(ByteBuffer data) {
+        StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.readActivity();
         if (closing) return;
         deliver(data);
@@ -696,8 +756,15 @@ public abstract class Stream extends HandleBase {
 
     /** The transport's reading ended: end of stream (the peer's) or an error. */
     protected final void transportEnded(UvException e) {
+        if (e.isEof()) readEndedByPeer();
+        else {
+            reading = false;
+            fail(e);
+        }
+    }
+
+    private void readEndedByPeer() {
         reading = false;
-        if (e.isEof()) peerEnded();
-        else fail(e);
+        peerEnded();
     }
 }

@@ -43,6 +43,8 @@ import java.util.concurrent.TimeoutException;
  * --loops N        N event loops on N threads share the port (SO_REUSEPORT; default 1)
  * --hand-off       with --loops: one loop accepts and hands the sockets to the others over IPC pipes
  * --reuse-port     listen with SO_REUSEPORT, so that other processes can share the port
+ * --alloc-report   print every second the bytes the loop thread allocated per request and per
+ *                  connection ({@link AllocMeter}; one loop only)
  * </pre>
  *
  * With {@code --loops N} each loop has its own server and handlers (a {@link TcpServerGroup}), and a
@@ -60,6 +62,8 @@ public final class SeedServer {
     private final Duration delay;
     private long finished;
     private long lastFinished;
+    /** Connections accepted, for the allocation report. */
+    private long connections;
 
     private SeedServer(EventLoop loop, Duration delay) {
         this.loop = loop;
@@ -76,6 +80,7 @@ public final class SeedServer {
         int loops = 1;
         TcpServerGroup.Sharing sharing = TcpServerGroup.Sharing.best();
         boolean reusePort = false;
+        boolean allocReport = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = args[++i];
@@ -88,9 +93,10 @@ public final class SeedServer {
                 case "--loops" -> loops = Integer.parseInt(args[++i]);
                 case "--hand-off" -> sharing = TcpServerGroup.Sharing.HAND_OFF;
                 case "--reuse-port" -> reusePort = true;
+                case "--alloc-report" -> allocReport = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N --delay MS"
-                            + " --keep-alive --no-stats --backlog N --loops N --hand-off --reuse-port");
+                            + " --keep-alive --no-stats --backlog N --loops N --hand-off --reuse-port --alloc-report");
                     System.exit(2);
                 }
             }
@@ -99,17 +105,25 @@ public final class SeedServer {
             System.err.println("--loops must be at least 1: " + loops);
             System.exit(2);
         }
+        if (allocReport && loops != 1) {
+            System.err.println("--alloc-report measures one loop: not with --loops " + loops);
+            System.exit(2);
+        }
         ListenOptions listen = ListenOptions.DEFAULT.backlog(backlog).reusePort(reusePort);
-        if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
+        if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen, allocReport);
         else runGroup(sharing, loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
         System.out.println("TCP server exited.");
     }
 
-    static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, ListenOptions listen) {
+    static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, ListenOptions listen,
+                    boolean allocReport) {
         EventLoop.start(loop -> {
             // A bad request must not take the server down: errors are logged, the loop goes on.
             loop.catchErrors(true);
             SeedServer server = new SeedServer(loop, delay);
+            if (allocReport) {
+                new AllocMeter(AllocMeter.opaque(server, "finished"), AllocMeter.opaque(server, "connections")).start();
+            }
             TcpServer listener = loop.listen(host, port, listen, server.handler(keepAlive));
             Timer statsTimer = printStats ? loop.interval(Duration.ofSeconds(1), t -> server.printStats()) : null;
             if (printStats) loop.onExit(server::printStats);
@@ -201,6 +215,7 @@ public final class SeedServer {
 
         @Override
         public void onConnect(TcpSocket socket) {
+            connections++;
             // A client may half-close once its request is sent: it is still owed its answer.
             socket.allowHalfOpen(true);
         }
@@ -229,13 +244,20 @@ public final class SeedServer {
         private final byte[] scratch = new byte[64 * 1024];
 
         @Override
+        public void onConnect(TcpSocket socket) {
+            connections++;
+        }
+
+        @Override
         public void onData(TcpSocket socket, ByteBuffer data) {
-            RequestEnds ends = (RequestEnds) socket.attachment();
-            if (ends == null) socket.attach(ends = new RequestEnds());
             int n = data.remaining();
             byte[] bytes = n <= scratch.length ? scratch : new byte[n];
             data.get(data.position(), bytes, 0, n); // one bulk copy; scanning an array is the JIT's best case
-            int requests = ends.count(bytes, n);
+            int scanned = RequestEnds.scan(bytes, n, socket.attachment() instanceof Integer m ? m : 0);
+            int requests = scanned >>> 2;
+            // What matched of the next request's end, 0 to 3, boxed: Integer caches those, so a
+            // connection costs no object of its own for it.
+            socket.attach(scanned & 3);
             boolean writable = true;
             for (int i = 0; i < requests; i++) writable = socket.write(NATIVE_RESPONSE, null);
             finished += requests;
@@ -255,11 +277,15 @@ public final class SeedServer {
         }
     }
 
-    /** Counts "\r\n\r\n" across reads: a request may arrive split anywhere. */
+    /**
+     * Counts "\r\n\r\n" across reads: a request may arrive split anywhere, so what carries from
+     * one read to the next is how much of it matched, 0 to 3.
+     */
     static final class RequestEnds {
-        private int matched;
+        private RequestEnds() {}
 
-        int count(byte[] data, int length) {
+        /** Scans {@code length} bytes, {@code matched} bytes of an end already seen: the ends found times 4, plus what matched after the last. */
+        static int scan(byte[] data, int length, int matched) {
             int found = 0;
             for (int i = 0; i < length; i++) {
                 byte b = data[i];
@@ -272,7 +298,7 @@ public final class SeedServer {
                     matched = b == '\r' ? 1 : 0;
                 }
             }
-            return found;
+            return found << 2 | matched;
         }
     }
 }

@@ -50,6 +50,11 @@ public final class Errors {
         return describe((int) code).kind;
     }
 
+    /** UV_EOF, told apart without making an exception: a stream's end is no error. */
+    public static boolean isEof(long code) {
+        return describe((int) code).kind == ErrorKind.END_OF_STREAM;
+    }
+
     /** EAGAIN: "try again later", which is no error for a non-blocking write. */
     static boolean isAgain(int code) {
         return describe(code).name.equals("EAGAIN");

@@ -22,6 +22,8 @@ final class IoBuffers {
     private final Arena arena = Arena.ofConfined();
     /** libuv reads into this. */
     final long readAddress;
+    /** The read buffer as a segment, for writing a read view back without a segment per write; juv's only. */
+    final MemorySegment readSegment;
     private final ByteBuffer readView;
     /** A uv_buf_t followed by {@link #SIZE} bytes, for uv_try_write. */
     private final long writeScratch;
@@ -32,6 +34,7 @@ final class IoBuffers {
     IoBuffers() {
         MemorySegment read = arena.allocate(SIZE, 16);
         readAddress = read.address();
+        readSegment = read;
         readView = read.asByteBuffer().asReadOnlyBuffer();
         MemorySegment scratch = arena.allocate(Platform.BUF_SIZE + SIZE, 16);
         writeScratch = scratch.address();
@@ -44,18 +47,21 @@ final class IoBuffers {
         return readView.clear().limit(n);
     }
 
+    boolean isReadView(ByteBuffer b) {
+        return b == readView;
+    }
+
     /**
-     * Tries to write bytes at once, without a request or a callback: native bytes from where they
-     * are, heap bytes through the scratch buffer. Returns the count the kernel took (0 when it
-     * would block), or a negative libuv code.
+     * Tries to write n bytes from offset at once (n at most {@link #SIZE}), without a request or a
+     * callback: native bytes from where they are, heap bytes through the scratch buffer. Returns
+     * the count the kernel took (0 when it would block), or a negative libuv code.
      */
-    int tryWrite(long stream, MemorySegment bytes) {
-        long n = bytes.byteSize();
+    int tryWrite(long stream, MemorySegment bytes, long offset, long n) {
         if (bytes.isNative()) {
             // The kernel copies during uv_try_write: native bytes can be handed over where they are.
-            Platform.setBuf(writeScratch, bytes.address(), n);
+            Platform.setBuf(writeScratch, bytes.address() + offset, n);
         } else {
-            MemorySegment.copy(bytes, 0, writeData, 0, n);
+            MemorySegment.copy(bytes, offset, writeData, 0, n);
             Platform.setBuf(writeScratch, writeData.address(), n);
         }
         int rc = Uv.tryWrite(stream, writeScratch, 1);

@@ -294,9 +294,19 @@ public final class LoopCore {
         return buffers.sockaddr;
     }
 
-    /** Tries to write bytes at once (see {@link IoBuffers#tryWrite}): the count taken, 0, or a negative code. */
-    public int tryWrite(long stream, MemorySegment bytes) {
-        return buffers.tryWrite(stream, bytes);
+    /** Tries to write n bytes from offset at once (see {@link IoBuffers#tryWrite}): the count taken, 0, or a negative code. */
+    public int tryWrite(long stream, MemorySegment bytes, long offset, long n) {
+        return buffers.tryWrite(stream, bytes, offset, n);
+    }
+
+    /** True if the buffer is this loop's read view: what a stream may write from {@link #readSegment} without a segment of its own. */
+    public boolean isReadView(ByteBuffer b) {
+        return buffers.isReadView(b);
+    }
+
+    /** The whole read buffer, for writing a read view back; never handed to user code. */
+    public MemorySegment readSegment() {
+        return buffers.readSegment;
     }
 
     // ------------------------------------------------------------------ errors

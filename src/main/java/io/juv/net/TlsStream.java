@@ -526,15 +526,15 @@ public final class TlsStream extends Stream {
     }
 
     @Override
-    protected int transportTryWrite(MemorySegment data) {
+    protected int transportTryWrite(MemorySegment data, long offset, long n) {
         if (engineBusy() || shutdownWanted || !pending.isEmpty() || transport.queuedWrites() > 0) return 0;
         try {
-            encrypt(data.asByteBuffer(), null);
+            encrypt(data.asSlice(offset, n).asByteBuffer(), null);
         } catch (SSLException e) {
             sslFailed(e);
             return 0; // the queued write that follows is refused
         }
-        return (int) data.byteSize();
+        return (int) n;
     }
 
     @Override

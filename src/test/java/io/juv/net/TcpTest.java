@@ -110,13 +110,31 @@ class TcpTest {
         assertEquals("ping", got.get());
     }
 
+    /**
+     * An echo that writes the read view itself back (no copy of its own), each read in two halves
+     * so that the second starts inside the buffer: what the kernel does not take at once is queued
+     * as a copy from the loop's read buffer, before the next read reuses it.
+     */
+    @Test
+    void echoOfTheReadViewItselfKeepsEveryByte() {
+        echoTenMegabytes(true, loop -> loop.listen("127.0.0.1", 0, (s, data) -> {
+            int end = data.limit(), mid = data.position() + data.remaining() / 2;
+            s.write(data.limit(mid));
+            s.write(data.limit(end).position(mid));
+        }));
+    }
+
     private static void echoTenMegabytes(boolean inChunks) {
+        echoTenMegabytes(inChunks, Loops::echoServer);
+    }
+
+    private static void echoTenMegabytes(boolean inChunks, java.util.function.Function<EventLoop, TcpServer> echo) {
         byte[] data = Loops.random(TEN_MB, 7);
         Collecting[] client = new Collecting[1];
         Loops.Watchdog[] wd = new Loops.Watchdog[1];
         Loops.run(loop -> {
             wd[0] = Loops.watchdog(loop, Duration.ofSeconds(20));
-            TcpServer server = Loops.echoServer(loop);
+            TcpServer server = echo.apply(loop);
             client[0] = new Collecting(TEN_MB, false, s -> {
                 if (!inChunks) {
                     s.write(data);
