@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * that spare frees nothing an accept may use), and one greeted connection lets the server take
  * its own spare below the limit before every fd is taken again. {@code resources PATH}: file
  * opens and spawns out of fds (see {@link #resources}). Commands on standard input: {@code cpu}
- * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler).
+ * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler),
+ * {@code close} (closes the server, every connection it holds and the loop, then prints "closed ok"
+ * if the loop left nothing behind and the process holds the fds it held before the loop was made,
+ * or "closed failed: ...").
  */
 public final class FdExhaustionMain {
 
@@ -50,6 +53,8 @@ public final class FdExhaustionMain {
     private static final long START = System.nanoTime();
     private static volatile long held;
     private static volatile CompletableFuture<Void> serverUp;
+    /** The connections the greeter holds open, touched on the loop thread only. */
+    private static final List<TcpSocket> connections = new ArrayList<>();
 
     private FdExhaustionMain() {}
 
@@ -61,27 +66,12 @@ public final class FdExhaustionMain {
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         CompletableFuture<EventLoop> made = new CompletableFuture<>();
+        CompletableFuture<io.juv.Timer> keepAlive = new CompletableFuture<>();
+        CompletableFuture<String> loopEnd = new CompletableFuture<>();
         serverUp = new CompletableFuture<>();
-        // The loop runs until the JVM ends; an interval keeps it alive while the server is not up yet.
-        Thread loopThread = new Thread(() -> EventLoop.start(loop -> {
-            loop.interval(java.time.Duration.ofHours(1), t -> { });
-            made.complete(loop);
-        }), "juv-loop");
-        loopThread.setDaemon(true);
-        loopThread.start();
-        EventLoop loop = made.get();
-        warmUp(threads, loopThread);
-
-        Runnable listen = () -> loop.execute(() -> {
-            try {
-                server = TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
-                serverUp.complete(null);
-            } catch (Throwable e) {
-                serverUp.completeExceptionally(e);
-            }
-        });
         // A first server and connection, on a loop of their own (libuv keeps its reserve fd per
-        // loop, from the loop's first stream), load every class the real one uses: loading a class opens its file.
+        // loop, from the loop's first stream), load every class the real one uses (loading a
+        // class opens its file), and open what the JVM opens lazily before the fds are counted.
         EventLoop.start(warm -> {
             TcpServer first = TcpServer.listen(warm, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
             warm.connect("127.0.0.1", first.port(), new SocketHandler() {
@@ -91,6 +81,39 @@ public final class FdExhaustionMain {
                     first.close();
                 }
             });
+        });
+        // The JDK's sockets keep a descriptor of their own from their first use (a socket to "pre-close" with).
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, loopback); java.net.Socket c = new java.net.Socket(loopback, ss.getLocalPort())) {
+            c.getLocalPort();
+        }
+        long fdsBefore = LeakGate.openFds();
+        String fdTargetsBefore = openFdTargets();
+        // The loop runs until "close"; an interval keeps it alive while the server is not up yet.
+        Thread loopThread = new Thread(() -> {
+            try {
+                EventLoop.start(loop -> {
+                    keepAlive.complete(loop.interval(java.time.Duration.ofHours(1), t -> { }));
+                    made.complete(loop);
+                });
+                loopEnd.complete("");
+            } catch (Throwable e) {
+                loopEnd.complete("the loop failed: " + e);
+            }
+        }, "juv-loop");
+        loopThread.setDaemon(true);
+        loopThread.start();
+        EventLoop loop = made.get();
+        warmUp(threads, loopThread);
+        say("libuv " + EventLoop.libuvVersion());
+
+        Runnable listen = () -> loop.execute(() -> {
+            try {
+                server = TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+                serverUp.complete(null);
+            } catch (Throwable e) {
+                serverUp.completeExceptionally(e);
+            }
         });
 
         if (mode.equals("reserve")) {
@@ -133,6 +156,23 @@ public final class FdExhaustionMain {
                 case "release" -> {
                     while (!fillers.isEmpty()) fillers.pop().close();
                     say("released");
+                }
+                case "close" -> {
+                    loop.execute(() -> {
+                        server.close();
+                        for (TcpSocket s : List.copyOf(connections)) s.close();
+                        keepAlive.join().cancel();
+                    });
+                    String failure = loopEnd.get();
+                    LeakGate after = LeakGate.of(loop);
+                    long fds = LeakGate.openFds();
+                    List<String> problems = new ArrayList<>();
+                    if (!failure.isEmpty()) problems.add(failure);
+                    if (after.handles() != 0 || after.requests() != 0 || after.tableEntries() != 0 || after.nativeBytes() != 0) {
+                        problems.add("the loop left " + after);
+                    }
+                    if (fds != fdsBefore) problems.add(fds + " fds open against " + fdsBefore + " before the loop: " + openFdTargets() + " against " + fdTargetsBefore);
+                    say(problems.isEmpty() ? "closed ok" : "closed failed: " + problems);
                 }
                 default -> say("unknown command " + line);
             }
@@ -257,8 +297,14 @@ public final class FdExhaustionMain {
             }
 
             @Override
+            public void onClose(TcpSocket s) {
+                connections.remove(s);
+            }
+
+            @Override
             public void onConnect(TcpSocket s) {
                 held++;
+                connections.add(s);
                 s.write("hi\n");
             }
 
@@ -272,6 +318,21 @@ public final class FdExhaustionMain {
                 }
             }
         };
+    }
+
+    /** What each open fd is (Linux's /proc), for a failure's message. */
+    private static String openFdTargets() {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return fd.getFileName() + "=" + java.nio.file.Files.readSymbolicLink(fd);
+                } catch (IOException e) {
+                    return fd.getFileName() + "=?";
+                }
+            }).sorted().toList().toString();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** Opens /dev/null until the process has no fd left. */

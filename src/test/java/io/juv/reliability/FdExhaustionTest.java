@@ -54,7 +54,7 @@ class FdExhaustionTest {
      * reported over the whole time the server was out of fds, and how long after the fds came
      * back a new connection was served.
      */
-    record Figures(int connected, int failed, double stormCpu, double quietCpu, long reports, long exhaustedMillis,
+    record Figures(String libuv, int connected, int failed, double stormCpu, double quietCpu, long reports, long exhaustedMillis,
                    long reacceptMillis, String stats) {}
 
     private Programs.Running start(String... args) throws IOException {
@@ -72,6 +72,7 @@ class FdExhaustionTest {
 
     private Figures storm(String... args) throws Exception {
         Programs.Running server = start(args);
+        String libuv = server.awaitContaining("libuv ").substring("libuv ".length());
         server.awaitContaining("filled");
         int port = Programs.listeningPort(server);
         long cpuBefore = number(server, "cpu", "cpu ");
@@ -128,48 +129,65 @@ class FdExhaustionTest {
                 Thread.sleep(20);
             }
         }
-        Figures f = new Figures(connected.get(), failed.get(), (double) (cpuAfter - cpuBefore) / wall,
+        // Everything closed, the loop too: no handle, request, key or native byte left, and the fds the process had before it.
+        server.write("close\n");
+        String closed = server.await(l -> l.startsWith("closed "), "closing");
+        assertEquals("closed ok", closed, () -> String.join("\n", server.transcript));
+        Figures f = new Figures(libuv, connected.get(), failed.get(), (double) (cpuAfter - cpuBefore) / wall,
                 (double) (cpuQuiet - cpuAfter) / quietWall, Long.parseLong(m.group(1)), exhaustedMillis, reaccept, stats);
         System.out.println("fd exhaustion " + String.join(" ", args) + ": " + f);
         return f;
     }
 
-    /** The figures every storm must show: listening, not spinning, reporting at most once per back-off (100 ms at the least), serving again within 2 s. */
-    private static void assertWithstood(Figures f) {
+    private static final Pattern REPORT_TIME = Pattern.compile("@(\\d+)");
+
+    /**
+     * The figures every storm must show: listening, not spinning (the loop thread under
+     * {@code stormCpuBound} of a core over the storm and 2% over the quiet second after it),
+     * reporting at most once per back-off (100 ms at the least), serving again within 2 s.
+     */
+    private static void assertWithstood(Figures f, double stormCpuBound) {
         assertTrue(f.connected > 0, f::toString);
-        // A spinning loop takes a whole core on a quiet machine and a third of one on this loaded one.
-        assertTrue(f.stormCpu < 0.5, () -> "the loop thread spun during the storm: " + f);
-        assertTrue(f.quietCpu < 0.1, () -> "the loop thread spun while out of fds: " + f);
+        assertEquals(io.juv.EventLoop.libuvVersion(), f.libuv, "the forked server runs the libuv the suite runs");
+        assertTrue(f.stormCpu < stormCpuBound, () -> "the loop thread spun during the storm: " + f);
+        assertTrue(f.quietCpu < 0.02, () -> "the loop thread spun while out of fds: " + f);
         assertTrue(f.reports <= 2 + f.exhaustedMillis / 100, () -> "more than one report per back-off: " + f);
+        // Each report starts a back-off or ends one that failed: two never come closer than the shortest back-off.
+        Matcher t = REPORT_TIME.matcher(f.stats);
+        for (long previous = -1; t.find(); ) {
+            long at = Long.parseLong(t.group(1));
+            long gap = at - previous;
+            assertTrue(previous < 0 || gap >= 90, () -> "two reports " + gap + " ms apart: " + f);
+            previous = at;
+        }
         assertTrue(f.reacceptMillis >= 0 && f.reacceptMillis < 2000, () -> "not serving within 2 s of the fds coming back: " + f);
     }
 
-    /** libuv's emfile trick: each connection is accepted and closed at once by libuv, which reports nothing. */
+    /**
+     * libuv's emfile trick: each connection is accepted and closed at once by libuv, which reports
+     * nothing. Shedding some 14,000 connects is real work: 3 to 10% of a core measured here.
+     */
     @Test
     void withLibuvsSpareTheConnectionsAreShed() throws Exception {
         Figures f = storm("reserve", "5");
-        assertWithstood(f);
+        assertWithstood(f, 0.5);
         assertTrue(f.stats.contains("accepted=5 "), f::toString);
     }
 
     /**
      * Without libuv's spare (another thread took the fd its trick freed), libuv 1.44 calls back
-     * with EMFILE in a loop that does not return: juv backs off, reports once, and pauses the
-     * listener until fds are back. libuv 1.45 and later never call back with the error.
+     * with EMFILE in a loop that does not return, and libuv 1.45 and later return to the loop and
+     * try again at once, reporting nothing (the loop spun at 12 to 36% of a core here, all of one on
+     * a quiet machine): on both, juv backs off, reports once per back-off, and pauses the listener
+     * until fds are back. The loop thread measured 0.1 to 0.3% of a core over the storm, so 5% is
+     * far from both.
      */
     @Test
     void withoutLibuvsSpareTheServerBacksOff() throws Exception {
         Figures f = storm("noreserve");
-        String version = io.juv.EventLoop.libuvVersion();
-        if (version.startsWith("1.44.")) {
-            assertWithstood(f);
-            assertTrue(f.reports >= 1, () -> "out of fds and nothing reported: " + f);
-            assertTrue(f.stats.contains("TOO_MANY_OPEN_FILES"), f::toString);
-        } else {
-            // libuv polls the listener at each turn of the loop until an fd is free, and says nothing: upstream, out of juv's reach.
-            assertEquals(0, f.reports, f::toString);
-            assertTrue(f.reacceptMillis >= 0 && f.reacceptMillis < 2000, f::toString);
-        }
+        assertWithstood(f, 0.05);
+        assertTrue(f.reports >= 1, () -> "out of fds and nothing reported: " + f);
+        assertTrue(f.stats.contains("TOO_MANY_OPEN_FILES"), f::toString);
     }
 
     /** A file open and spawns out of fds: TOO_MANY_OPEN_FILES, nothing left behind (leak gate), and each works again once fds are back. */
