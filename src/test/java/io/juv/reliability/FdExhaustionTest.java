@@ -28,11 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link FdExhaustionMain}) started under {@code prlimit --nofile}: a storm of connects while no
  * fd is left; the server keeps listening, its loop thread does not spin, it reports the condition
  * at most once per back-off, and it accepts again within 2 s of the fds coming back; and file
- * opens and spawns out of fds fail typed, leak nothing and work again. Figures on this 2-core VM
- * under load: the loop thread took about 5% of a core over a storm of some 14,000 connects while
- * libuv shed them, and 0.1% while backing off; served again 1 to 600 ms after the fds came
- * back. Without the back-off, libuv 1.44 without its spare made 354,919 reports in 3 s and spun
- * (30% of a core here, all of one on a quiet machine). Linux only
+ * opens and spawns out of fds fail typed, leak nothing and work again; each storm ends with the
+ * server, its connections and the loop closed, nothing left (a leak gate, fds included). Figures
+ * on this 2-core VM under load, the same on libuv 1.44 and 1.50: the loop thread took 3 to 10% of
+ * a core over a storm of some 14,000 connects while libuv shed them with its spare; with that
+ * spare lost, 0.1 to 0.4% over the storm and 0.05% while backing off, 6 or 7 reports in 3 s,
+ * served again 0.5 to 0.6 s after the fds came back (the back-off had reached 1 s). Without the
+ * back-off, libuv 1.44 without its spare made 354,919 reports in 3 s and spun (30% of a core
+ * here, all of one on a quiet machine); without the watch for it, libuv 1.50 reported nothing
+ * and spun (25 to 38% of a core over the storm, 34 to 58% while out of fds). Linux only
  * (the forked main reads RLIMIT_NOFILE through libc; /proc for fds). Each storm lasts
  * {@code juv.fd.storm.millis} (2 s) plus a quiet second; the class takes about 12 s.
  */
