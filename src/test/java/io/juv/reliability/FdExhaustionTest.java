@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A juv TCP server out of file descriptors (issue 9, item 5), in a JVM of its own
+ * A juv TCP server (and a pipe server) out of file descriptors (issue 9, item 5), in a JVM of its own
  * ({@link FdExhaustionMain}) started under {@code prlimit --nofile}: a storm of connects while no
  * fd is left; the server keeps listening, its loop thread does not spin, it reports the condition
  * at most once per back-off, and it accepts again within 2 s of the fds coming back; and file
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * here, all of one on a quiet machine); without the watch for it, libuv 1.50 reported nothing
  * and spun (25 to 38% of a core over the storm, 34 to 58% while out of fds). Linux only
  * (the forked main reads RLIMIT_NOFILE through libc; /proc for fds). Each storm lasts
- * {@code juv.fd.storm.millis} (2 s) plus a quiet second; the class takes about 12 s.
+ * {@code juv.fd.storm.millis} (2 s) plus a quiet second; the class takes about 17 s.
  */
 @Reliability
 @EnabledOnOs(OS.LINUX)
@@ -78,27 +78,20 @@ class FdExhaustionTest {
         Programs.Running server = start(args);
         String libuv = server.awaitContaining("libuv ").substring("libuv ".length());
         server.awaitContaining("filled");
-        int port = Programs.listeningPort(server);
+        Target target = Target.of(server);
         long cpuBefore = number(server, "cpu", "cpu ");
         long t0 = System.nanoTime();
         AtomicInteger connected = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        List<Socket> clients = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.io.Closeable> clients = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> stormers = Stream.generate(() -> Thread.ofPlatform().start(() -> {
             long end = t0 + STORM_MILLIS * 1_000_000;
             while (System.nanoTime() < end) {
-                Socket s = new Socket();
                 try {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    clients.add(s);
+                    clients.add(target.connect());
                     connected.incrementAndGet();
                 } catch (IOException e) {
                     failed.incrementAndGet();
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // nothing held
-                    }
                 }
             }
         })).limit(4).toList();
@@ -113,7 +106,7 @@ class FdExhaustionTest {
         long exhaustedMillis = (System.nanoTime() - t0) / 1_000_000;
         server.write("stats\n");
         String stats = server.awaitContaining("stats ");
-        for (Socket s : clients) s.close();
+        for (java.io.Closeable c : clients) c.close();
         Matcher m = REPORTS.matcher(stats);
         assertTrue(m.find(), stats);
         server.write("release\n");
@@ -121,11 +114,8 @@ class FdExhaustionTest {
         long released = System.nanoTime();
         long reaccept = -1;
         while (System.nanoTime() - released < 10_000_000_000L) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                s.setSoTimeout(500);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-                if ("hi".equals(line)) {
+            try {
+                if (target.greeted()) {
                     reaccept = (System.nanoTime() - released) / 1_000_000;
                     break;
                 }
@@ -141,6 +131,70 @@ class FdExhaustionTest {
                 (double) (cpuQuiet - cpuAfter) / quietWall, Long.parseLong(m.group(1)), exhaustedMillis, reaccept, stats);
         System.out.println("fd exhaustion " + String.join(" ", args) + ": " + f);
         return f;
+    }
+
+    /** How the clients reach the server: TCP on loopback, or the Unix socket of a pipe server. */
+    private interface Target {
+        /** A connection for the storm; fails at once (or after 200 ms on TCP) when the server's backlog is full. */
+        java.io.Closeable connect() throws IOException;
+
+        /** Whether a new connection is greeted with "hi" within 500 ms. */
+        boolean greeted() throws IOException, InterruptedException;
+
+        static Target of(Programs.Running server) throws InterruptedException {
+            String line = server.awaitContaining("listening on ");
+            String where = line.substring(line.indexOf("listening on ") + "listening on ".length());
+            if (where.startsWith("pipe ")) return new Unix(java.net.UnixDomainSocketAddress.of(where.substring("pipe ".length())));
+            return new Tcp(Integer.parseInt(where.substring(where.lastIndexOf(':') + 1).trim()));
+        }
+    }
+
+    private record Tcp(int port) implements Target {
+        public java.io.Closeable connect() throws IOException {
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return s;
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        public boolean greeted() throws IOException {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                s.setSoTimeout(500);
+                return "hi".equals(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine());
+            }
+        }
+    }
+
+    /** Non-blocking connects: a blocking one to a Unix socket waits as long as the backlog is full. */
+    private record Unix(java.net.UnixDomainSocketAddress address) implements Target {
+        public java.io.Closeable connect() throws IOException {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            try {
+                c.configureBlocking(false);
+                if (!c.connect(address)) throw new IOException("connect in progress");
+                return c;
+            } catch (IOException e) {
+                c.close();
+                throw e;
+            }
+        }
+
+        public boolean greeted() throws IOException, InterruptedException {
+            try (java.nio.channels.SocketChannel c = (java.nio.channels.SocketChannel) connect()) {
+                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(3);
+                long end = System.nanoTime() + 500_000_000L;
+                while (in.hasRemaining() && System.nanoTime() < end) {
+                    if (c.read(in) < 0) return false;
+                    if (in.hasRemaining()) Thread.sleep(5);
+                }
+                return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).equals("hi\n");
+            }
+        }
     }
 
     private static final Pattern REPORT_TIME = Pattern.compile("@(\\d+)");
@@ -190,6 +244,15 @@ class FdExhaustionTest {
     @Test
     void withoutLibuvsSpareTheServerBacksOff() throws Exception {
         Figures f = storm("noreserve");
+        assertWithstood(f, 0.05);
+        assertTrue(f.reports >= 1, () -> "out of fds and nothing reported: " + f);
+        assertTrue(f.stats.contains("TOO_MANY_OPEN_FILES"), f::toString);
+    }
+
+    /** The same with a pipe server on a Unix socket: the watch and the back-off serve every kind of listening stream. */
+    @Test
+    void withoutLibuvsSpareAPipeServerBacksOff(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Figures f = storm("noreserve", "pipe", dir.resolve("fd.sock").toString());
         assertWithstood(f, 0.05);
         assertTrue(f.reports >= 1, () -> "out of fds and nothing reported: " + f);
         assertTrue(f.stats.contains("TOO_MANY_OPEN_FILES"), f::toString);
