@@ -4,7 +4,9 @@ import io.juv.internal.Errors;
 import io.juv.internal.HandleBase;
 import io.juv.internal.InternalTimer;
 import io.juv.internal.LoopCore;
+import io.juv.internal.Platform;
 import io.juv.internal.ReserveFd;
+import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
 /**
@@ -25,15 +27,22 @@ import io.juv.internal.Uv;
  * New connections wait in the kernel's backlog meanwhile. After 100 ms it opens its spare again:
  * if that works, descriptors are back and it accepts the waiting connection, which resumes
  * listening; if not, it reports again and waits twice as long, up to 1 s. A server that could
- * not open its spare tries again at each connection it accepts. From libuv 1.45 (one accept per
- * wakeup, libuv PR 3696) accept errors are never reported: libuv sheds the connection with its
- * spare, and without its spare tries again at the next turn of the loop until a descriptor is
- * free, which juv cannot see.
+ * not open its spare tries again at each connection it accepts.
+ *
+ * <p>From libuv 1.45 (one accept per wakeup, libuv PR 3696) accept errors are never reported:
+ * libuv sheds the connection with its spare, and without its spare returns to the loop, which
+ * finds the listener readable again at once and tries again: the loop spins, silently, until a
+ * descriptor is free (libuv takes its spare again only when a stream is initialised). There each
+ * server watches for that spin itself (its {@code AcceptWatch}): a connection that stays waiting for
+ * some turns of the loop in a row while none is accepted, and no descriptor to be had, is that
+ * case, and the server backs off as above, so that the loop stops watching the listener.
  */
 public abstract class StreamServer extends HandleBase {
 
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 1000;
+    /** libuv 1.45 and later never report an accept error (see the class comment); on Windows libuv has no spare to lose. */
+    private static final boolean SILENT_ACCEPT_ERRORS = Platform.SOCKETS_ARE_FDS && Uv.atLeast(1, 45);
 
     private long accepted;
     private long acceptErrors;
@@ -45,11 +54,21 @@ public abstract class StreamServer extends HandleBase {
     private boolean backingOff;
     /** libuv holds an accepted connection juv has not taken, and watches the listener no more meanwhile. */
     private boolean holding;
+    /** Sees libuv spin on the listener where it reports nothing; null where libuv reports accept errors. */
+    private final AcceptWatch watch;
 
     protected StreamServer(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
         super(core, kind, init);
         this.handler = handler;
         this.spareFd = ReserveFd.open(core.loop);
+        AcceptWatch w = null;
+        try {
+            if (SILENT_ACCEPT_ERRORS) w = new AcceptWatch(core);
+        } catch (RuntimeException e) {
+            closeNow(); // the kind's constructor never gets to close what it made
+            throw e;
+        }
+        this.watch = w;
     }
 
     /** The listening handle, for the kinds' own calls. */
@@ -126,9 +145,95 @@ public abstract class StreamServer extends HandleBase {
     protected void beforeClose() {
         // libuv closes a connection it holds for us with the listener.
         if (backoff != null) backoff.close();
+        if (watch != null) watch.close();
         ReserveFd.close(core.loop, spareFd);
         spareFd = -1;
         super.beforeClose();
+    }
+
+    /**
+     * The spin libuv 1.45 and later fall into without their spare, seen from juv: a check handle
+     * runs at each turn of the loop (a spinning loop turns some 100,000 times a second, an idle one
+     * not at all). After {@link #QUIET_TURNS} turns without an accept it asks the kernel whether a
+     * connection waits on the listener (poll, without waiting), and after {@link #WAITING_TURNS}
+     * turns in a row with one waiting and none accepted libuv is failing to accept: libuv 1.45+
+     * accepts one waiting connection at each turn, or sheds them all with its spare, so a healthy
+     * loop never shows a connection waiting that long. If no descriptor can be opened either, the
+     * process is out of them and the server backs off, as when libuv 1.44 reports EMFILE: its
+     * spare freed, libuv's next accept succeeds, the server holds that connection and libuv stops
+     * watching the listener. Anything else that keeps libuv from accepting (ENOBUFS, say) leaves
+     * the server alone: juv can do nothing for it, nor for a server that has no spare to free.
+     * It costs an upcall per turn, as libuv 1.44's iteration counter does ({@code LoopMetrics}),
+     * and a poll(2) every {@code QUIET_TURNS} turns without an accept; while the server backs off
+     * it does nothing.
+     */
+    private final class AcceptWatch extends HandleBase {
+        static final int QUIET_TURNS = 128;
+        static final int WAITING_TURNS = 8;
+
+        private long seenAccepted;
+        private int quietTurns;
+        private int waitingTurns;
+        private int listenerFd = -1;
+
+        AcceptWatch(LoopCore core) {
+            super(core, HandleKind.CHECK, true, Uv::checkInit);
+            int rc = Uv.checkStart(handle, Upcalls.CHECK);
+            if (rc < 0) {
+                closeNow();
+                throw Errors.of(rc);
+            }
+            Uv.unref(handle);
+            // Once now, with descriptors to spare: from a class directory, loading the classes
+            // this needs opens their files, which the process may not be able to when it probes.
+            Platform.connectionWaiting(listenerFd());
+        }
+
+        @Override
+        protected void onCheck() {
+            if (accepted != seenAccepted || backingOff) {
+                seenAccepted = accepted;
+                quietTurns = 0;
+                waitingTurns = 0;
+                return;
+            }
+            if (waitingTurns == 0 && ++quietTurns < QUIET_TURNS) return;
+            if (!Platform.connectionWaiting(listenerFd())) {
+                quietTurns = 0;
+                waitingTurns = 0;
+                return;
+            }
+            if (++waitingTurns < WAITING_TURNS) return;
+            quietTurns = 0;
+            waitingTurns = 0;
+            int fd = ReserveFd.open(core.loop);
+            if (fd >= 0) {
+                // Descriptors to be had: not the spin this watch is for. Keep it as the spare if there is none.
+                if (spareFd < 0) spareFd = fd;
+                else ReserveFd.close(core.loop, fd);
+                return;
+            }
+            UvException error = Errors.of(fd);
+            if (error.kind() == ErrorKind.TOO_MANY_OPEN_FILES) {
+                acceptErrors++;
+                outOfDescriptors(error);
+            }
+        }
+
+        /** The listening socket's descriptor, asked until there is one (a pipe's socket is made by its bind). */
+        private int listenerFd() {
+            if (listenerFd < 0 && !StreamServer.this.isClosed()) {
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    java.lang.foreign.MemorySegment fd = arena.allocate(java.lang.foreign.ValueLayout.JAVA_LONG);
+                    if (Uv.fileno(server(), fd) == 0) listenerFd = fd.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+                }
+            }
+            return listenerFd;
+        }
+
+        void close() {
+            closeNow();
+        }
     }
 
     /** Connections accepted so far. */

@@ -357,6 +357,34 @@ public final class Platform {
         }
     }
 
+    // ---------------------------------------------------------------- readiness libuv does not tell (StreamServer)
+
+    /** poll(2); its nfds_t is an unsigned long in glibc, an unsigned int on macOS and the BSDs. */
+    private static final boolean POLL_NFDS_LONG = OS == Os.LINUX;
+    private static final MethodHandle POLL = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().findOrThrow("poll"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, POLL_NFDS_LONG ? ValueLayout.JAVA_LONG : JAVA_INT, JAVA_INT));
+    /** struct pollfd { int fd; short events; short revents; }, and POLLIN: the same on Linux, macOS and the BSDs. */
+    private static final long POLLFD_SIZE = 8;
+    private static final short POLLIN = 1;
+
+    /**
+     * Whether a connection waits on a listening socket (it polls readable), asked of the kernel
+     * without waiting; false on Windows, where libuv accepts otherwise, and on any error.
+     */
+    public static boolean connectionWaiting(int fd) {
+        if (POLL == null || fd < 0) return false;
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment pollfd = arena.allocate(POLLFD_SIZE, 4);
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+            int rc = POLL_NFDS_LONG ? (int) POLL.invokeExact(pollfd, 1L, 0) : (int) POLL.invokeExact(pollfd, 1, 0);
+            return rc > 0 && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll failed", t);
+        }
+    }
+
     /** ai_addr and ai_next: glibc puts ai_addr before ai_canonname, BSD and Windows after it. */
     public static MemorySegment addrinfoAddr(MemorySegment ai) {
         return ai.reinterpret(ADDRINFO_SIZE).get(ADDRESS, OS == Os.LINUX || OS == Os.OTHER ? 24 : 32);

@@ -37,19 +37,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * leaves libuv's spare useless, as when another thread takes the fd its emfile trick frees:
  * libuv's spare and the socket get the two highest fds, the soft limit goes below them (closing
  * that spare frees nothing an accept may use), and one greeted connection lets the server take
- * its own spare below the limit before every fd is taken again. {@code resources PATH}: file
+ * its own spare below the limit before every fd is taken again ({@code noreserve pipe PATH}: the
+ * same with a pipe server on a Unix socket at PATH, libuv's spare placed above the limit first). {@code resources PATH}: file
  * opens and spawns out of fds (see {@link #resources}). Commands on standard input: {@code cpu}
- * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler).
+ * (the loop thread's CPU time so far, in ns), {@code stats}, {@code release} (closes every filler),
+ * {@code close} (closes the server, every connection it holds and the loop, then prints "closed ok"
+ * if the loop left nothing behind and the process holds the fds it held before the loop was made,
+ * or "closed failed: ...").
  */
 public final class FdExhaustionMain {
 
     private static final Deque<FileInputStream> fillers = new ArrayDeque<>();
     private static final AtomicLong reports = new AtomicLong();
     private static final List<String> reportTimes = new ArrayList<>();
-    private static volatile TcpServer server;
+    private static volatile StreamServer server;
     private static final long START = System.nanoTime();
     private static volatile long held;
     private static volatile CompletableFuture<Void> serverUp;
+    /** The connections the greeter holds open, touched on the loop thread only. */
+    private static final List<io.juv.Stream> connections = new ArrayList<>();
 
     private FdExhaustionMain() {}
 
@@ -59,29 +65,15 @@ public final class FdExhaustionMain {
             resources(java.nio.file.Path.of(args[1]));
             return;
         }
+        String pipePath = args.length > 2 && args[1].equals("pipe") ? args[2] : null;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         CompletableFuture<EventLoop> made = new CompletableFuture<>();
+        CompletableFuture<io.juv.Timer> keepAlive = new CompletableFuture<>();
+        CompletableFuture<String> loopEnd = new CompletableFuture<>();
         serverUp = new CompletableFuture<>();
-        // The loop runs until the JVM ends; an interval keeps it alive while the server is not up yet.
-        Thread loopThread = new Thread(() -> EventLoop.start(loop -> {
-            loop.interval(java.time.Duration.ofHours(1), t -> { });
-            made.complete(loop);
-        }), "juv-loop");
-        loopThread.setDaemon(true);
-        loopThread.start();
-        EventLoop loop = made.get();
-        warmUp(threads, loopThread);
-
-        Runnable listen = () -> loop.execute(() -> {
-            try {
-                server = TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
-                serverUp.complete(null);
-            } catch (Throwable e) {
-                serverUp.completeExceptionally(e);
-            }
-        });
         // A first server and connection, on a loop of their own (libuv keeps its reserve fd per
-        // loop, from the loop's first stream), load every class the real one uses: loading a class opens its file.
+        // loop, from the loop's first stream), load every class the real one uses (loading a
+        // class opens its file), and open what the JVM opens lazily before the fds are counted.
         EventLoop.start(warm -> {
             TcpServer first = TcpServer.listen(warm, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
             warm.connect("127.0.0.1", first.port(), new SocketHandler() {
@@ -91,6 +83,59 @@ public final class FdExhaustionMain {
                     first.close();
                 }
             });
+            if (pipePath == null) return;
+            io.juv.net.PipeServer firstPipe = io.juv.net.PipeServer.listen(warm, pipePath + ".warm", greeter());
+            warm.connectPipe(pipePath + ".warm", new io.juv.StreamHandler<io.juv.net.Pipe>() {
+                @Override
+                public void onData(io.juv.net.Pipe p, java.nio.ByteBuffer data) {
+                    p.close();
+                    firstPipe.close();
+                }
+            });
+        });
+        // The JDK's sockets keep a descriptor of their own from their first use (a socket to
+        // "pre-close" with), and its Unix sockets the random devices.
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, loopback); java.net.Socket c = new java.net.Socket(loopback, ss.getLocalPort())) {
+            c.getLocalPort();
+        }
+        if (pipePath != null) {
+            java.net.UnixDomainSocketAddress warmAddress = java.net.UnixDomainSocketAddress.of(pipePath + ".jdk");
+            try (java.nio.channels.ServerSocketChannel ss = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX).bind(warmAddress);
+                 java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(warmAddress)) {
+                c.isConnected();
+            } finally {
+                java.nio.file.Files.deleteIfExists(warmAddress.getPath());
+            }
+        }
+        long fdsBefore = LeakGate.openFds();
+        String fdTargetsBefore = openFdTargets();
+        // The loop runs until "close"; an interval keeps it alive while the server is not up yet.
+        Thread loopThread = new Thread(() -> {
+            try {
+                EventLoop.start(loop -> {
+                    keepAlive.complete(loop.interval(java.time.Duration.ofHours(1), t -> { }));
+                    made.complete(loop);
+                });
+                loopEnd.complete("");
+            } catch (Throwable e) {
+                loopEnd.complete("the loop failed: " + e);
+            }
+        }, "juv-loop");
+        loopThread.setDaemon(true);
+        loopThread.start();
+        EventLoop loop = made.get();
+        warmUp(threads, loopThread);
+        say("libuv " + EventLoop.libuvVersion());
+
+        Runnable listen = () -> loop.execute(() -> {
+            try {
+                server = pipePath != null ? io.juv.net.PipeServer.listen(loop, pipePath, greeter())
+                        : TcpServer.listen(loop, "127.0.0.1", 0, io.juv.net.ListenOptions.DEFAULT, greeter());
+                serverUp.complete(null);
+            } catch (Throwable e) {
+                serverUp.completeExceptionally(e);
+            }
         });
 
         if (mode.equals("reserve")) {
@@ -98,6 +143,34 @@ public final class FdExhaustionMain {
             serverUp.get();
             fill();
             for (int i = Integer.parseInt(args[1]); i > 0 && !fillers.isEmpty(); i--) fillers.pop().close();
+        } else if (pipePath != null) {
+            // A pipe server opens its socket after juv's spare (at bind), so libuv's spare is put
+            // above the limit first, alone: a connect with one fd free initialises a stream (libuv
+            // takes its spare, the highest fd) and fails for want of a socket. Then the server,
+            // juv's spare and the greeted connection get fds below the limit.
+            fill();
+            fillers.pop().close();
+            CompletableFuture<Void> seeded = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    loop.connect("127.0.0.1", 9, new SocketHandler() {
+                        @Override
+                        public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+                            // never connects
+                        }
+                    }).whenComplete((s, e) -> seeded.complete(null));
+                } catch (RuntimeException e) {
+                    seeded.complete(null);
+                }
+            });
+            seeded.get();
+            setSoftLimit(softLimit() - 1);
+            for (int i = 0; i < 8; i++) fillers.removeLast().close(); // more than it takes: libuv 1.50 opens io_uring's fds lazily
+            listen.run();
+            serverUp.get();
+            greeted(pipePath);
+            Thread.sleep(200); // the server sees the end and closes its side
+            fill();
         } else {
             // libuv's spare (opened with the loop's first stream) and the socket take the two
             // highest descriptors, and the soft limit goes below them: closing that spare frees
@@ -110,14 +183,12 @@ public final class FdExhaustionMain {
             serverUp.get();
             setSoftLimit(softLimit() - 2);
             for (int i = 0; i < 3; i++) fillers.removeLast().close();
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
-                if (!"hi".equals(new BufferedReader(new InputStreamReader(s.getInputStream())).readLine())) throw new IllegalStateException("no greeting");
-            }
+            greeted(pipePath);
             Thread.sleep(200); // the server sees the end and closes its side
             fill();
         }
         say("filled " + fillers.size() + " limit " + softLimit());
-        say("listening on 127.0.0.1:" + server.port());
+        say(pipePath != null ? "listening on pipe " + pipePath : "listening on 127.0.0.1:" + ((TcpServer) server).port());
         say("loop thread " + loopThread.threadId());
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
@@ -133,6 +204,23 @@ public final class FdExhaustionMain {
                 case "release" -> {
                     while (!fillers.isEmpty()) fillers.pop().close();
                     say("released");
+                }
+                case "close" -> {
+                    loop.execute(() -> {
+                        server.close();
+                        for (io.juv.Stream s : List.copyOf(connections)) s.close();
+                        keepAlive.join().cancel();
+                    });
+                    String failure = loopEnd.get();
+                    LeakGate after = LeakGate.of(loop);
+                    long fds = LeakGate.openFds();
+                    List<String> problems = new ArrayList<>();
+                    if (!failure.isEmpty()) problems.add(failure);
+                    if (after.handles() != 0 || after.requests() != 0 || after.tableEntries() != 0 || after.nativeBytes() != 0) {
+                        problems.add("the loop left " + after);
+                    }
+                    if (fds != fdsBefore) problems.add(fds + " fds open against " + fdsBefore + " before the loop: " + openFdTargets() + " against " + fdTargetsBefore);
+                    say(problems.isEmpty() ? "closed ok" : "closed failed: " + problems);
                 }
                 default -> say("unknown command " + line);
             }
@@ -243,22 +331,43 @@ public final class FdExhaustionMain {
         }
     }
 
-    /** Greets each connection with "hi" and keeps it; counts the accept errors reported. */
-    private static SocketHandler greeter() {
-        return new SocketHandler() {
+    /** One connection to the server, greeted with "hi" (a client socket of the JDK's, TCP or Unix). */
+    private static void greeted(String pipePath) throws IOException {
+        if (pipePath == null) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", ((TcpServer) server).port())) {
+                if (!"hi".equals(new BufferedReader(new InputStreamReader(s.getInputStream())).readLine())) throw new IllegalStateException("no greeting");
+            }
+            return;
+        }
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(pipePath))) {
+            if (!"hi".equals(new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(c))).readLine())) {
+                throw new IllegalStateException("no greeting");
+            }
+        }
+    }
+
+    /** Greets each connection with "hi" and keeps it; counts the accept errors reported. Serves TCP and pipes alike. */
+    private static io.juv.StreamHandler<io.juv.Stream> greeter() {
+        return new io.juv.StreamHandler<io.juv.Stream>() {
             @Override
-            public void onData(TcpSocket s, java.nio.ByteBuffer data) {
+            public void onData(io.juv.Stream s, java.nio.ByteBuffer data) {
                 // a client says nothing here
             }
 
             @Override
-            public void onEnd(TcpSocket s) {
+            public void onEnd(io.juv.Stream s) {
                 s.close();
             }
 
             @Override
-            public void onConnect(TcpSocket s) {
+            public void onClose(io.juv.Stream s) {
+                connections.remove(s);
+            }
+
+            @Override
+            public void onConnect(io.juv.Stream s) {
                 held++;
+                connections.add(s);
                 s.write("hi\n");
             }
 
@@ -272,6 +381,21 @@ public final class FdExhaustionMain {
                 }
             }
         };
+    }
+
+    /** What each open fd is (Linux's /proc), for a failure's message. */
+    private static String openFdTargets() {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return fd.getFileName() + "=" + java.nio.file.Files.readSymbolicLink(fd);
+                } catch (IOException e) {
+                    return fd.getFileName() + "=?";
+                }
+            }).sorted().toList().toString();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** Opens /dev/null until the process has no fd left. */
