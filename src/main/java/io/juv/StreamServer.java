@@ -175,6 +175,8 @@ public abstract class StreamServer extends HandleBase {
         private int quietTurns;
         private int waitingTurns;
         private int listenerFd = -1;
+        /** The pollfd the question is asked with, in the watch's own memory (freed in its close callback). */
+        private final java.lang.foreign.MemorySegment pollfd;
 
         AcceptWatch(LoopCore core) {
             super(core, HandleKind.CHECK, true, Uv::checkInit);
@@ -184,9 +186,10 @@ public abstract class StreamServer extends HandleBase {
                 throw Errors.of(rc);
             }
             Uv.unref(handle);
+            pollfd = ownMemory(Platform.POLLFD_SIZE);
             // Once now, with descriptors to spare: from a class directory, loading the classes
             // this needs opens their files, which the process may not be able to when it probes.
-            Platform.connectionWaiting(listenerFd());
+            Platform.connectionWaiting(pollfd, listenerFd());
         }
 
         @Override
@@ -198,7 +201,7 @@ public abstract class StreamServer extends HandleBase {
                 return;
             }
             if (waitingTurns == 0 && ++quietTurns < QUIET_TURNS) return;
-            if (!Platform.connectionWaiting(listenerFd())) {
+            if (!Platform.connectionWaiting(pollfd, listenerFd())) {
                 quietTurns = 0;
                 waitingTurns = 0;
                 return;

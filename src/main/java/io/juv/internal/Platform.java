@@ -365,19 +365,23 @@ public final class Platform {
             Linker.nativeLinker().defaultLookup().findOrThrow("poll"),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, POLL_NFDS_LONG ? ValueLayout.JAVA_LONG : JAVA_INT, JAVA_INT));
     /** struct pollfd { int fd; short events; short revents; }, and POLLIN: the same on Linux, macOS and the BSDs. */
-    private static final long POLLFD_SIZE = 8;
     private static final short POLLIN = 1;
+
+    /** A struct pollfd (int fd, short events, short revents): the memory {@link #connectionWaiting} asks with. */
+    public static final long POLLFD_SIZE = 8;
 
     /**
      * Whether a connection waits on a listening socket (it polls readable), asked of the kernel
-     * without waiting; false on Windows, where libuv accepts otherwise, and on any error.
+     * without waiting; false on Windows, where libuv accepts otherwise, and on any error. The
+     * caller's {@code pollfd} ({@link #POLLFD_SIZE} bytes, kept from one call to the next) makes
+     * the question allocate nothing: it is asked on a busy loop's turns.
      */
-    public static boolean connectionWaiting(int fd) {
+    public static boolean connectionWaiting(MemorySegment pollfd, int fd) {
         if (POLL == null || fd < 0) return false;
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment pollfd = arena.allocate(POLLFD_SIZE, 4);
+        try {
             pollfd.set(JAVA_INT, 0, fd);
             pollfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+            pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             int rc = POLL_NFDS_LONG ? (int) POLL.invokeExact(pollfd, 1L, 0) : (int) POLL.invokeExact(pollfd, 1, 0);
             return rc > 0 && (pollfd.get(ValueLayout.JAVA_SHORT, 6) & POLLIN) != 0;
         } catch (Throwable t) {
