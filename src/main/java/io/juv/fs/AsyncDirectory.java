@@ -20,6 +20,18 @@ import java.util.concurrent.CompletableFuture;
  * in the directory's own order, without "." and "..". One read at a time; after {@link #close()}
  * every read is refused with {@link io.juv.ErrorKind#FILE_CLOSED}, and the directory is closed
  * once a read under way is done. Used from the loop's thread only.
+ *
+ * <pre>{@code
+ * loop.fs().openDirectory(Path.of("/var/spool/big")).thenAccept(dir -> next(dir));
+ *
+ * void next(AsyncDirectory dir) {
+ *     dir.read(256, (entries, error) -> {
+ *         if (error != null || entries.isEmpty()) { dir.close(); return; } // done: close it
+ *         entries.forEach(e -> System.out.println(e.name() + " " + e.kind()));
+ *         next(dir);
+ *     });
+ * }
+ * }</pre>
  */
 public final class AsyncDirectory {
 
@@ -38,22 +50,37 @@ public final class AsyncDirectory {
                 (loop, req, a) -> Uv.fsClosedir(loop, req.address(), dir, Upcalls.FS), FsRequest.none(), done, null));
     }
 
+    /** {@return the path it was opened with} */
     public Path path() {
         return path;
     }
 
+    /** {@return true once {@link #close()} was called (the directory itself may close a little later)} */
     public boolean isClosed() {
         return closing.isClosing();
     }
 
-    /** Up to max entries; none once every entry was read. */
+    /**
+     * Reads the next entries, as {@link #read(int, FsCallback)}.
+     *
+     * @param max the most entries to read, positive
+     * @return a future of up to {@code max} entries, none once every entry was read;
+     *         exceptionally FILE_CLOSED once closed
+     * @throws IllegalArgumentException if max is not positive
+     * @throws IllegalStateException    if a read of this directory is under way, or the loop is closed
+     */
     public CompletableFuture<List<DirEntry>> read(int max) {
         return Fs.future(core, cb -> read(max, cb));
     }
 
     /**
+     * Reads the next entries (uv_fs_readdir); once closed, the callback gets
+     * {@link io.juv.ErrorKind#FILE_CLOSED} at once.
+     *
+     * @param max      the most entries to read, positive
+     * @param callback gets up to {@code max} entries, none once every entry was read
      * @throws IllegalArgumentException if max is not positive
-     * @throws IllegalStateException if a read of this directory is under way
+     * @throws IllegalStateException    if a read of this directory is under way, or the loop is closed
      */
     public void read(int max, FsCallback<List<DirEntry>> callback) {
         Objects.requireNonNull(callback, "callback");
@@ -89,11 +116,22 @@ public final class AsyncDirectory {
         closing.operationDone();
     }
 
-    /** Closes the directory once a read under way is done; later calls give the same future. */
+    /**
+     * Closes the directory (uv_fs_closedir) once a read under way is done; later calls give the
+     * same future.
+     *
+     * @return a future that completes once the directory is closed
+     */
     public CompletableFuture<Void> close() {
         return closing.close();
     }
 
+    /**
+     * Closes the directory once a read under way is done; the callback hears of it then (at once
+     * when it is closed already).
+     *
+     * @param callback told when the directory is closed
+     */
     public void close(FsCallback<Void> callback) {
         closing.close(callback);
     }

@@ -4,7 +4,20 @@ import io.juv.internal.Uv;
 
 /** What a directory entry or a stat result is. */
 public enum FileKind {
-    FILE, DIRECTORY, SYMLINK, FIFO, SOCKET, CHARACTER_DEVICE, BLOCK_DEVICE,
+    /** A regular file. */
+    FILE,
+    /** A directory. */
+    DIRECTORY,
+    /** A symbolic link (seen by lstat and in listings; stat follows it). */
+    SYMLINK,
+    /** A named pipe. */
+    FIFO,
+    /** A Unix domain socket's file. */
+    SOCKET,
+    /** A character device (a terminal, {@code /dev/null}). */
+    CHARACTER_DEVICE,
+    /** A block device (a disk). */
+    BLOCK_DEVICE,
     /** The file system did not say (scandir on some file systems), or a type juv does not know. */
     UNKNOWN;
 

@@ -30,7 +30,17 @@ import java.util.Set;
  * those systems asking for it is refused with {@link UnsupportedOperationException}
  * ({@link #recursiveSupported()} tells beforehand). Watch each subdirectory instead.
  *
- * <p>A started watcher keeps the loop alive. Every method must be called on the loop's thread.
+ * <pre>{@code
+ * FileWatcher watcher = loop.watch(Path.of("/etc/app"), (w, name, events) -> {
+ *     if (events.contains(FileWatchEvent.RENAME)) rescan();           // appeared, went, or renamed
+ *     else System.out.println(name + " changed");
+ * });
+ * }</pre>
+ *
+ * <p>A started watcher keeps the loop alive; {@code stop()} and {@code start()} pause and resume
+ * it (what happens while it is stopped is not reported later), and {@code close()} ends it: after
+ * that nothing more is reported, and {@link #path()} and {@link #isRecursive()} still answer.
+ * Every method must be called on the loop's thread, except {@link #recursiveSupported()}.
  */
 public final class FileWatcher extends StartableHandle {
 
@@ -45,14 +55,21 @@ public final class FileWatcher extends StartableHandle {
         this.handler = handler;
     }
 
-    /** True where the system can watch a directory's subdirectories too (macOS, Windows). */
+    /** {@return true where the system can watch a directory's subdirectories too (macOS, Windows)} Any thread. */
     public static boolean recursiveSupported() {
         return Platform.OS == Platform.Os.MAC || Platform.OS == Platform.Os.WINDOWS;
     }
 
     /**
-     * Starts watching {@code path}, a file or a directory.
+     * Starts watching {@code path}, a file or a directory. {@code loop.watch(path, handler)} is the
+     * same, not recursive.
      *
+     * @param loop      the loop it belongs to; call on its thread
+     * @param path      the file or directory to watch
+     * @param recursive whether a directory's subdirectories are watched too
+     * @param handler   hears of every event and error
+     * @return the started watcher
+     * @throws IllegalStateException if the loop is closed
      * @throws io.juv.UvException if it cannot be watched (ENOENT when it does not exist, say); nothing is left open
      * @throws UnsupportedOperationException for {@code recursive} where the system cannot do it (Linux)
      */
@@ -73,11 +90,23 @@ public final class FileWatcher extends StartableHandle {
         return w;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * watcher's name for an error.
+     *
+     * @return "the watcher of" and the path
+     */
     @Override
     protected String describe() {
         return "the watcher of " + path;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): starts
+     * libuv's watch (uv_fs_event_start).
+     *
+     * @throws io.juv.UvException when the path cannot be watched
+     */
     @Override
     protected void startNative() {
         try (Arena arena = Arena.ofConfined()) {
@@ -88,20 +117,33 @@ public final class FileWatcher extends StartableHandle {
         }
     }
 
-    /** Events that come while stopped are not reported later. */
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): stops
+     * libuv's watch (uv_fs_event_stop). Events that come while stopped are not reported later.
+     */
     @Override
     protected void stopNative() {
         Uv.fsEventStop(handle);
     }
 
+    /** {@return the path watched} */
     public Path path() {
         return path;
     }
 
+    /** {@return whether subdirectories are watched too} */
     public boolean isRecursive() {
         return recursive;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): libuv's
+     * callback, which hands each event to {@link FileWatchHandler#onEvent}.
+     *
+     * @param filename the entry's name (a C string valid during the call), or 0
+     * @param events   libuv's UV_RENAME and UV_CHANGE bits
+     * @param status   0, or a negative libuv error
+     */
     @Override
     protected void onFsEvent(long filename, int events, int status) {
         if (isClosed()) return;

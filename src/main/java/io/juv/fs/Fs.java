@@ -48,8 +48,10 @@ public final class Fs {
     }
 
     /**
-     * The file operations of a loop.
+     * The file operations of a loop: the same as {@code loop.fs()}.
      *
+     * @param loop the loop whose thread the operations complete on
+     * @return the loop's file operations
      * @throws IllegalStateException if the loop is closed
      * @throws WrongThreadException off the loop's thread, as every method of the loop
      */
@@ -69,7 +71,11 @@ public final class Fs {
     /**
      * Native memory for reads and writes that libuv uses in place, with no copy: it cannot be
      * closed, only collected once unreachable, and an operation holds it until it is done. Any
-     * other segment or buffer works too, through a copy.
+     * other segment or buffer works too, through a copy. Any thread may call it.
+     *
+     * @param size the size in bytes (the memory starts at a multiple of 4096)
+     * @return zeroed native memory of that size
+     * @throws IllegalArgumentException for a negative size
      */
     public static MemorySegment buffer(long size) {
         if (size < 0) throw new IllegalArgumentException("size must not be negative: " + size);
@@ -92,16 +98,37 @@ public final class Fs {
      * when writing; SPARSE is a hint and ignored) and {@link LinkOption#NOFOLLOW_LINKS}; a new
      * file gets mode 0666 less the umask.
      *
+     * @param path    the file
+     * @param options how to open it
+     * @return a future of the open file; close it when done
      * @throws UnsupportedOperationException for DELETE_ON_CLOSE or an option juv does not know
      */
     public CompletableFuture<AsyncFile> open(Path path, OpenOption... options) {
         return open(path, Set.of(Objects.requireNonNull(options, "options")), 0666);
     }
 
+    /**
+     * Opens a file as {@link #open(Path, OpenOption...)} does, with the mode a new file gets.
+     *
+     * @param path    the file
+     * @param options how to open it
+     * @param mode    the permission bits of a new file (0644), less the umask
+     * @return a future of the open file; close it when done
+     * @throws UnsupportedOperationException for DELETE_ON_CLOSE or an option juv does not know
+     */
     public CompletableFuture<AsyncFile> open(Path path, Set<? extends OpenOption> options, int mode) {
         return future(core, cb -> open(path, options, mode, cb));
     }
 
+    /**
+     * Opens a file (open(2)); the callback form of {@link #open(Path, Set, int)}.
+     *
+     * @param path     the file
+     * @param options  how to open it
+     * @param mode     the permission bits of a new file (0644), less the umask
+     * @param callback gets the open file; close it when done
+     * @throws UnsupportedOperationException for DELETE_ON_CLOSE or an option juv does not know
+     */
     public void open(Path path, Set<? extends OpenOption> options, int mode, FsCallback<AsyncFile> callback) {
         String p = cPath(path, "path");
         int flags = openFlags(Objects.requireNonNull(options, "options"));
@@ -132,6 +159,9 @@ public final class Fs {
     /**
      * The whole file as bytes: open, read in blocks until a read gives 0, close (Node's
      * fs.readFile). The file is closed whatever happened.
+     *
+     * @param path the file
+     * @return a future of its bytes; exceptionally the first error (the open's, a read's, or the close's)
      */
     public CompletableFuture<byte[]> readFile(Path path) {
         return open(path).thenCompose(file -> {
@@ -157,7 +187,14 @@ public final class Fs {
         });
     }
 
-    /** Writes the bytes as the whole file, creating it (mode 0666 less the umask) or truncating it, then closes it. */
+    /**
+     * Writes the bytes as the whole file, creating it (mode 0666 less the umask) or truncating it,
+     * then closes it (Node's fs.writeFile). The file is closed whatever happened.
+     *
+     * @param path the file
+     * @param data its new contents (not copied: leave them alone until the future completes)
+     * @return a future that completes once every byte is written and the file closed
+     */
     public CompletableFuture<Void> writeFile(Path path, byte[] data) {
         Objects.requireNonNull(data, "data");
         ByteBuffer rest = ByteBuffer.wrap(data);
@@ -193,22 +230,42 @@ public final class Fs {
     /**
      * mkstemp(3): creates and opens a new file named prefix plus six random characters, readable
      * and writable by its owner only; {@link AsyncFile#path()} is its name.
+     *
+     * @param prefix the new file's path without the random part ({@code /tmp/app-})
+     * @return a future of the open file; close (and delete) it when done
      */
     public CompletableFuture<AsyncFile> createTempFile(Path prefix) {
         return future(core, cb -> createTempFile(prefix, cb));
     }
 
+    /**
+     * mkstemp(3); the callback form.
+     *
+     * @param prefix   the new file's path without the random part
+     * @param callback gets the open file
+     */
     public void createTempFile(Path prefix, FsCallback<AsyncFile> callback) {
         String template = cPath(prefix, "prefix") + "XXXXXX";
         run("creating a file " + template, (loop, req, a) -> Uv.fsMkstemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
                 (req, fd) -> new AsyncFile(core, (int) fd, req.resultPath()), callback);
     }
 
-    /** mkdtemp(3): creates a new directory named prefix plus six random characters (mode 0700); gives its path. */
+    /**
+     * mkdtemp(3): creates a new directory named prefix plus six random characters (mode 0700).
+     *
+     * @param prefix the new directory's path without the random part ({@code /tmp/app-})
+     * @return a future of its path
+     */
     public CompletableFuture<Path> createTempDirectory(Path prefix) {
         return future(core, cb -> createTempDirectory(prefix, cb));
     }
 
+    /**
+     * mkdtemp(3); the callback form.
+     *
+     * @param prefix   the new directory's path without the random part
+     * @param callback gets its path
+     */
     public void createTempDirectory(Path prefix, FsCallback<Path> callback) {
         String template = cPath(prefix, "prefix") + "XXXXXX";
         run("creating a directory " + template, (loop, req, a) -> Uv.fsMkdtemp(loop, req.address(), a.allocateFrom(template), Upcalls.FS),
@@ -217,41 +274,88 @@ public final class Fs {
 
     // ------------------------------------------------------------------ status
 
-    /** stat(2), following symbolic links. */
+    /**
+     * stat(2), following symbolic links.
+     *
+     * @param path the file
+     * @return a future of its status
+     */
     public CompletableFuture<FileStat> stat(Path path) {
         return future(core, cb -> stat(path, cb));
     }
 
+    /**
+     * stat(2); the callback form.
+     *
+     * @param path     the file
+     * @param callback gets its status
+     */
     public void stat(Path path, FsCallback<FileStat> callback) {
         String p = cPath(path, "path");
         run("stat of " + p, (loop, req, a) -> Uv.fsStat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
     }
 
-    /** lstat(2): a symbolic link's own status. */
+    /**
+     * lstat(2): a symbolic link's own status.
+     *
+     * @param path the file or link
+     * @return a future of its status
+     */
     public CompletableFuture<FileStat> lstat(Path path) {
         return future(core, cb -> lstat(path, cb));
     }
 
+    /**
+     * lstat(2); the callback form.
+     *
+     * @param path     the file or link
+     * @param callback gets its status
+     */
     public void lstat(Path path, FsCallback<FileStat> callback) {
         String p = cPath(path, "path");
         run("lstat of " + p, (loop, req, a) -> Uv.fsLstat(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.stat(), callback);
     }
 
-    /** statfs(2) of the file system that holds the path. */
+    /**
+     * statfs(2) of the file system that holds the path.
+     *
+     * @param path any path on it
+     * @return a future of the file system's figures
+     */
     public CompletableFuture<FileSystemStats> statfs(Path path) {
         return future(core, cb -> statfs(path, cb));
     }
 
+    /**
+     * statfs(2); the callback form.
+     *
+     * @param path     any path on the file system
+     * @param callback gets the file system's figures
+     */
     public void statfs(Path path, FsCallback<FileSystemStats> callback) {
         String p = cPath(path, "path");
         run("statfs of " + p, (loop, req, a) -> Uv.fsStatfs(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.statfs(), callback);
     }
 
-    /** access(2): completes normally if the process may access the file in every mode given (none: that it exists). */
+    /**
+     * access(2): whether the process may access the file in every mode given (none: whether it exists).
+     *
+     * @param path  the file
+     * @param modes READ, WRITE, EXECUTE
+     * @return a future that completes normally if it may; exceptionally NOT_FOUND,
+     *         PERMISSION_DENIED, ...
+     */
     public CompletableFuture<Void> access(Path path, AccessMode... modes) {
         return future(core, cb -> access(path, Set.of(Objects.requireNonNull(modes, "modes")), cb));
     }
 
+    /**
+     * access(2); the callback form.
+     *
+     * @param path     the file
+     * @param modes    READ, WRITE, EXECUTE; none: whether it exists
+     * @param callback gets a null error if the process may
+     */
     public void access(Path path, Set<AccessMode> modes, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         // R_OK, W_OK, X_OK and F_OK are 4, 2, 1 and 0 on every platform libuv runs on (libuv defines them on Windows).
@@ -263,79 +367,170 @@ public final class Fs {
 
     // ------------------------------------------------------------------ names
 
-    /** rename(2): replaces to if it exists (a directory only by an empty one). */
+    /**
+     * rename(2): replaces to if it exists (a directory only by an empty one).
+     *
+     * @param from the existing name
+     * @param to   the new name
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> rename(Path from, Path to) {
         return future(core, cb -> rename(from, to, cb));
     }
 
+    /**
+     * rename(2); the callback form.
+     *
+     * @param from     the existing name
+     * @param to       the new name
+     * @param callback told when it is done
+     */
     public void rename(Path from, Path to, FsCallback<Void> callback) {
         String f = cPath(from, "from"), t = cPath(to, "to");
         run("renaming " + f + " to " + t, (loop, req, a) -> Uv.fsRename(loop, req.address(), a.allocateFrom(f), a.allocateFrom(t), Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
-    /** unlink(2): removes a file's name (not a directory's: see {@link #rmdir}). */
+    /**
+     * unlink(2): removes a file's name (not a directory's: see {@link #rmdir}).
+     *
+     * @param path the name to remove
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> unlink(Path path) {
         return future(core, cb -> unlink(path, cb));
     }
 
+    /**
+     * unlink(2); the callback form.
+     *
+     * @param path     the name to remove
+     * @param callback told when it is done
+     */
     public void unlink(Path path, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("unlinking " + p, (loop, req, a) -> Uv.fsUnlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), FsRequest.none(), callback);
     }
 
-    /** mkdir(2) with mode 0777 less the umask. */
+    /**
+     * mkdir(2) with mode 0777 less the umask.
+     *
+     * @param path the new directory (its parent must exist)
+     * @return a future that completes when it is made; exceptionally ALREADY_EXISTS, NOT_FOUND, ...
+     */
     public CompletableFuture<Void> mkdir(Path path) {
         return mkdir(path, 0777);
     }
 
+    /**
+     * mkdir(2).
+     *
+     * @param path the new directory (its parent must exist)
+     * @param mode its permission bits (0755), less the umask
+     * @return a future that completes when it is made
+     */
     public CompletableFuture<Void> mkdir(Path path, int mode) {
         return future(core, cb -> mkdir(path, mode, cb));
     }
 
+    /**
+     * mkdir(2); the callback form.
+     *
+     * @param path     the new directory
+     * @param mode     its permission bits (0755), less the umask
+     * @param callback told when it is done
+     */
     public void mkdir(Path path, int mode, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("creating the directory " + p, (loop, req, a) -> Uv.fsMkdir(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
-    /** rmdir(2): removes an empty directory. */
+    /**
+     * rmdir(2): removes an empty directory.
+     *
+     * @param path the directory
+     * @return a future that completes when it is removed; exceptionally DIRECTORY_NOT_EMPTY, ...
+     */
     public CompletableFuture<Void> rmdir(Path path) {
         return future(core, cb -> rmdir(path, cb));
     }
 
+    /**
+     * rmdir(2); the callback form.
+     *
+     * @param path     the directory
+     * @param callback told when it is done
+     */
     public void rmdir(Path path, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("removing the directory " + p, (loop, req, a) -> Uv.fsRmdir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
-    /** scandir(3): a directory's entries, without "." and "..", in libuv's order (sorted by name on Unix). */
+    /**
+     * scandir(3): a directory's entries, without "." and "..", in libuv's order (sorted by name on Unix).
+     *
+     * @param directory the directory
+     * @return a future of its entries
+     */
     public CompletableFuture<List<DirEntry>> list(Path directory) {
         return future(core, cb -> list(directory, cb));
     }
 
+    /**
+     * scandir(3); the callback form.
+     *
+     * @param directory the directory
+     * @param callback  gets its entries
+     */
     public void list(Path directory, FsCallback<List<DirEntry>> callback) {
         String p = cPath(directory, "directory");
         run("listing " + p, (loop, req, a) -> Uv.fsScandir(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, n) -> req.scandir(), callback);
     }
 
-    /** opendir(3): a directory to read a batch of entries at a time ({@link AsyncDirectory}); close it when done. */
+    /**
+     * opendir(3): a directory to read a batch of entries at a time ({@link AsyncDirectory}); close it when done.
+     *
+     * @param directory the directory
+     * @return a future of the open directory
+     */
     public CompletableFuture<AsyncDirectory> openDirectory(Path directory) {
         return future(core, cb -> openDirectory(directory, cb));
     }
 
+    /**
+     * opendir(3); the callback form.
+     *
+     * @param directory the directory
+     * @param callback  gets the open directory; close it when done
+     */
     public void openDirectory(Path directory, FsCallback<AsyncDirectory> callback) {
         String p = cPath(directory, "directory");
         run("opening the directory " + p, (loop, req, a) -> Uv.fsOpendir(loop, req.address(), a.allocateFrom(p), Upcalls.FS),
                 (req, r) -> new AsyncDirectory(core, directory, req.ptr()), callback);
     }
 
-    /** Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced. */
+    /**
+     * Copies a file's bytes and mode (uv_fs_copyfile); without EXCLUSIVE an existing destination is replaced.
+     *
+     * @param from  the file to copy
+     * @param to    the copy
+     * @param flags how to copy
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> copyFile(Path from, Path to, CopyFlag... flags) {
         return future(core, cb -> copyFile(from, to, Set.of(Objects.requireNonNull(flags, "flags")), cb));
     }
 
+    /**
+     * Copies a file's bytes and mode; the callback form.
+     *
+     * @param from     the file to copy
+     * @param to       the copy
+     * @param flags    how to copy
+     * @param callback told when it is done
+     */
     public void copyFile(Path from, Path to, Set<CopyFlag> flags, FsCallback<Void> callback) {
         String f = cPath(from, "from"), t = cPath(to, "to");
         int bits = 0;
@@ -349,43 +544,91 @@ public final class Fs {
                 FsRequest.none(), callback);
     }
 
-    /** symlink(2): link becomes a symbolic link holding target (which need not exist). */
+    /**
+     * symlink(2): link becomes a symbolic link holding target (which need not exist).
+     *
+     * @param target what the link holds
+     * @param link   the new link
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> symlink(Path target, Path link) {
         return future(core, cb -> symlink(target, link, cb));
     }
 
+    /**
+     * symlink(2); the callback form.
+     *
+     * @param target   what the link holds
+     * @param link     the new link
+     * @param callback told when it is done
+     */
     public void symlink(Path target, Path link, FsCallback<Void> callback) {
         String t = cPath(target, "target"), l = cPath(link, "link");
         run("linking " + l + " to " + t, (loop, req, a) -> Uv.fsSymlink(loop, req.address(), a.allocateFrom(t), a.allocateFrom(l), 0, Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
-    /** link(2): a second name for an existing file. */
+    /**
+     * link(2): a second name for an existing file.
+     *
+     * @param existing the file
+     * @param link     its new name
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> link(Path existing, Path link) {
         return future(core, cb -> link(existing, link, cb));
     }
 
+    /**
+     * link(2); the callback form.
+     *
+     * @param existing the file
+     * @param link     its new name
+     * @param callback told when it is done
+     */
     public void link(Path existing, Path link, FsCallback<Void> callback) {
         String e = cPath(existing, "existing"), l = cPath(link, "link");
         run("linking " + l + " to " + e, (loop, req, a) -> Uv.fsLink(loop, req.address(), a.allocateFrom(e), a.allocateFrom(l), Upcalls.FS),
                 FsRequest.none(), callback);
     }
 
-    /** readlink(2): what a symbolic link holds. */
+    /**
+     * readlink(2): what a symbolic link holds.
+     *
+     * @param link the link
+     * @return a future of what it holds, as it is (not resolved)
+     */
     public CompletableFuture<Path> readlink(Path link) {
         return future(core, cb -> readlink(link, cb));
     }
 
+    /**
+     * readlink(2); the callback form.
+     *
+     * @param link     the link
+     * @param callback gets what it holds
+     */
     public void readlink(Path link, FsCallback<Path> callback) {
         String p = cPath(link, "link");
         run("reading the link " + p, (loop, req, a) -> Uv.fsReadlink(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
     }
 
-    /** realpath(3): the absolute path with every link, "." and ".." resolved. */
+    /**
+     * realpath(3): the absolute path with every link, "." and ".." resolved.
+     *
+     * @param path the path
+     * @return a future of the resolved path; exceptionally NOT_FOUND if any part does not exist
+     */
     public CompletableFuture<Path> realpath(Path path) {
         return future(core, cb -> realpath(path, cb));
     }
 
+    /**
+     * realpath(3); the callback form.
+     *
+     * @param path     the path
+     * @param callback gets the resolved path
+     */
     public void realpath(Path path, FsCallback<Path> callback) {
         String p = cPath(path, "path");
         run("resolving " + p, (loop, req, a) -> Uv.fsRealpath(loop, req.address(), a.allocateFrom(p), Upcalls.FS), (req, r) -> req.ptrPath(), callback);
@@ -393,41 +636,99 @@ public final class Fs {
 
     // ------------------------------------------------------------------ attributes
 
-    /** chmod(2), mode as octal bits (0644). */
+    /**
+     * chmod(2).
+     *
+     * @param path the file
+     * @param mode as octal bits (0644)
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> chmod(Path path, int mode) {
         return future(core, cb -> chmod(path, mode, cb));
     }
 
+    /**
+     * chmod(2); the callback form.
+     *
+     * @param path     the file
+     * @param mode     as octal bits (0644)
+     * @param callback told when it is done
+     */
     public void chmod(Path path, int mode, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("chmod of " + p, (loop, req, a) -> Uv.fsChmod(loop, req.address(), a.allocateFrom(p), mode, Upcalls.FS), FsRequest.none(), callback);
     }
 
-    /** chown(2); -1 leaves the owner or the group as it is. */
+    /**
+     * chown(2), following symbolic links.
+     *
+     * @param path the file
+     * @param uid  the user id, or -1 to leave it
+     * @param gid  the group id, or -1 to leave it
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> chown(Path path, int uid, int gid) {
         return future(core, cb -> chown(path, uid, gid, cb));
     }
 
+    /**
+     * chown(2); the callback form.
+     *
+     * @param path     the file
+     * @param uid      the user id, or -1 to leave it
+     * @param gid      the group id, or -1 to leave it
+     * @param callback told when it is done
+     */
     public void chown(Path path, int uid, int gid, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("chown of " + p, (loop, req, a) -> Uv.fsChown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
     }
 
-    /** lchown(2): a symbolic link's own owner. */
+    /**
+     * lchown(2): a symbolic link's own owner.
+     *
+     * @param path the link
+     * @param uid  the user id, or -1 to leave it
+     * @param gid  the group id, or -1 to leave it
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> lchown(Path path, int uid, int gid) {
         return future(core, cb -> lchown(path, uid, gid, cb));
     }
 
+    /**
+     * lchown(2); the callback form.
+     *
+     * @param path     the link
+     * @param uid      the user id, or -1 to leave it
+     * @param gid      the group id, or -1 to leave it
+     * @param callback told when it is done
+     */
     public void lchown(Path path, int uid, int gid, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         run("lchown of " + p, (loop, req, a) -> Uv.fsLchown(loop, req.address(), a.allocateFrom(p), uid, gid, Upcalls.FS), FsRequest.none(), callback);
     }
 
-    /** utime(2): the access and modification times (to the microsecond or so: libuv takes seconds as a double). */
+    /**
+     * utime(2): the access and modification times (to the microsecond or so: libuv takes seconds as a double).
+     *
+     * @param path         the file
+     * @param accessTime   the new access time
+     * @param modifiedTime the new modification time
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> setTimes(Path path, Instant accessTime, Instant modifiedTime) {
         return future(core, cb -> setTimes(path, accessTime, modifiedTime, cb));
     }
 
+    /**
+     * utime(2); the callback form.
+     *
+     * @param path         the file
+     * @param accessTime   the new access time
+     * @param modifiedTime the new modification time
+     * @param callback     told when it is done
+     */
     public void setTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         double at = seconds(accessTime, "accessTime"), mt = seconds(modifiedTime, "modifiedTime");
@@ -435,11 +736,26 @@ public final class Fs {
                 FsRequest.none(), callback);
     }
 
-    /** lutimes(3): a symbolic link's own times, not its target's. */
+    /**
+     * lutimes(3): a symbolic link's own times, not its target's.
+     *
+     * @param path         the link
+     * @param accessTime   the new access time
+     * @param modifiedTime the new modification time
+     * @return a future that completes when it is done
+     */
     public CompletableFuture<Void> setLinkTimes(Path path, Instant accessTime, Instant modifiedTime) {
         return future(core, cb -> setLinkTimes(path, accessTime, modifiedTime, cb));
     }
 
+    /**
+     * lutimes(3); the callback form.
+     *
+     * @param path         the link
+     * @param accessTime   the new access time
+     * @param modifiedTime the new modification time
+     * @param callback     told when it is done
+     */
     public void setLinkTimes(Path path, Instant accessTime, Instant modifiedTime, FsCallback<Void> callback) {
         String p = cPath(path, "path");
         double at = seconds(accessTime, "accessTime"), mt = seconds(modifiedTime, "modifiedTime");

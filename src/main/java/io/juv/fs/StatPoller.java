@@ -25,13 +25,32 @@ import java.util.Objects;
  * libuv's thread pool; nothing is reported until something differs from the poll before (libuv
  * compares size, times, mode, owner, inode and more).
  *
- * <p>A started poller keeps the loop alive. Every method must be called on the loop's thread.
+ * <pre>{@code
+ * StatPoller poller = loop.pollStat(Path.of("/mnt/share/report.csv"), Duration.ofSeconds(2),
+ *         (p, previous, current) -> {
+ *             if (!previous.exists() && current.exists()) System.out.println("it appeared");
+ *             else if (!current.exists()) System.out.println("it has gone");
+ *             else System.out.println("changed: " + current.size() + " bytes");
+ *         });
+ * }</pre>
+ *
+ * <p>A started poller keeps the loop alive; {@code stop()} and {@code start()} pause and resume
+ * it (a start compares with a fresh first poll), and {@code close()} ends it: after that nothing
+ * more is reported, and {@link #path()} and {@link #interval()} still answer. Every method must be
+ * called on the loop's thread.
  */
 public final class StatPoller extends StartableHandle {
 
     /** What kind of entry a path names. */
     public enum Kind {
-        FILE, DIRECTORY, SYMBOLIC_LINK, OTHER,
+        /** A regular file. */
+        FILE,
+        /** A directory. */
+        DIRECTORY,
+        /** A symbolic link. */
+        SYMBOLIC_LINK,
+        /** Anything else that exists (a device, a pipe, a socket). */
+        OTHER,
         /** Nothing: the path did not exist (or had not been examined yet). */
         NONE
     }
@@ -46,6 +65,7 @@ public final class StatPoller extends StartableHandle {
      * @param inode    its inode number (or the system's equivalent)
      */
     public record Stat(Kind kind, long size, Instant modified, int mode, long inode) {
+        /** {@return true unless the kind is {@link Kind#NONE}} */
         public boolean exists() {
             return kind != Kind.NONE;
         }
@@ -64,7 +84,16 @@ public final class StatPoller extends StartableHandle {
 
     /**
      * Starts polling {@code path} every {@code interval} (at least a millisecond). The path need
-     * not exist: its appearing is a change.
+     * not exist: its appearing is a change. The same as {@code loop.pollStat(path, interval, handler)}.
+     *
+     * @param loop     the loop it belongs to; call on its thread
+     * @param path     the path to examine
+     * @param interval the time between polls, a millisecond to 24 days
+     * @param handler  hears of every change and error
+     * @return the started poller
+     * @throws IllegalArgumentException for an interval out of range
+     * @throws io.juv.UvException       when libuv cannot start polling; nothing is left open
+     * @throws IllegalStateException    if the loop is closed
      */
     public static StatPoller start(EventLoop loop, Path path, Duration interval, StatPollHandler handler) {
         Objects.requireNonNull(path, "path");
@@ -82,12 +111,23 @@ public final class StatPoller extends StartableHandle {
         return p;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * poller's name for an error.
+     *
+     * @return "the stat poller of" and the path
+     */
     @Override
     protected String describe() {
         return "the stat poller of " + path;
     }
 
-    /** A start (again) compares with a fresh first poll. */
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): starts
+     * libuv's polling (uv_fs_poll_start). A start (again) compares with a fresh first poll.
+     *
+     * @throws io.juv.UvException when libuv cannot start it
+     */
     @Override
     protected void startNative() {
         try (Arena arena = Arena.ofConfined()) {
@@ -97,19 +137,33 @@ public final class StatPoller extends StartableHandle {
         }
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): stops
+     * libuv's polling (uv_fs_poll_stop).
+     */
     @Override
     protected void stopNative() {
         Uv.fsPollStop(handle);
     }
 
+    /** {@return the path polled} */
     public Path path() {
         return path;
     }
 
+    /** {@return the time between polls} */
     public Duration interval() {
         return interval;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): libuv's
+     * callback, which hands each change to {@link StatPollHandler#onChange}.
+     *
+     * @param status 0, or a negative libuv error
+     * @param prev   the uv_stat_t of the poll before
+     * @param curr   the uv_stat_t now
+     */
     @Override
     protected void onFsPoll(int status, long prev, long curr) {
         if (isClosed()) return;

@@ -19,6 +19,16 @@ import java.util.concurrent.CompletableFuture;
  * with file operations and queued work; its size is set with {@link EventLoop#threadPoolSize(int)}
  * before the first use. A pending lookup keeps the loop running until it completes, even after
  * {@link EventLoop#exit()}: a resolver call cannot be interrupted.
+ *
+ * <pre>{@code
+ * loop.lookup("localhost").thenAccept(addresses -> System.out.println(addresses));
+ * Dns.lookup(loop, "example.org", IpFamily.IPV6)
+ *         .thenCompose(addresses -> Dns.reverse(loop, addresses.getFirst()))
+ *         .whenComplete((name, error) -> System.out.println(error != null ? error : name));
+ * }</pre>
+ *
+ * <p>Both methods are called on the loop's thread (off it: {@link WrongThreadException}), and
+ * their futures complete there.
  */
 public final class Dns {
 
@@ -26,9 +36,16 @@ public final class Dns {
 
     /**
      * Every address of a name, of the family asked for, in the resolver's order, each once. An IP
-     * literal (IPv6 with or without brackets) gives itself, if it is of that family.
+     * literal (IPv6 with or without brackets) gives itself, if it is of that family. The same as
+     * {@code loop.lookup(host, family)}.
      *
+     * @param loop   the loop whose thread the future completes on; call on that thread
+     * @param host   a host name or an IP literal
+     * @param family which addresses are wanted
+     * @return a future of the addresses, never an empty list; exceptionally HOST_NOT_FOUND or
+     *         DNS_FAILURE (or libuv's error for a name it refuses, a name too long for it, say)
      * @throws IllegalArgumentException for an empty name or one with a NUL character
+     * @throws IllegalStateException    if the loop is closed
      */
     public static CompletableFuture<List<InetAddress>> lookup(EventLoop loop, String host, IpFamily family) {
         Objects.requireNonNull(host, "host");
@@ -51,7 +68,15 @@ public final class Dns {
         return result;
     }
 
-    /** The name of an address (reverse lookup); its numeric form when it has none. */
+    /**
+     * The name of an address (reverse lookup, getnameinfo); its numeric form when it has none.
+     * The same as {@code loop.reverseLookup(address)}.
+     *
+     * @param loop    the loop whose thread the future completes on; call on that thread
+     * @param address the address to name
+     * @return a future of the name; exceptionally with a {@link UvException} when the resolver fails
+     * @throws IllegalStateException if the loop is closed
+     */
     public static CompletableFuture<String> reverse(EventLoop loop, InetAddress address) {
         Objects.requireNonNull(address, "address");
         LoopCore core = LoopCore.of(loop);

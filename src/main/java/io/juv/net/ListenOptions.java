@@ -1,7 +1,7 @@
 package io.juv.net;
 
 /**
- * How a TCP server listens.
+ * How a TCP server listens. Immutable; each setter returns a changed copy.
  *
  * @param backlog             the listen queue's length
  * @param reusePort           SO_REUSEPORT: several sockets (in several loops or processes of one
@@ -15,24 +15,55 @@ package io.juv.net;
  */
 public record ListenOptions(int backlog, boolean reusePort, boolean ipv6Only, boolean simultaneousAccepts) {
 
+    /** A backlog of 1024, no SO_REUSEPORT, dual stack, simultaneous accepts on. */
     public static final ListenOptions DEFAULT = new ListenOptions(1024, false, false, true);
 
+    /**
+     * Checks the options.
+     *
+     * @param backlog             the listen queue's length
+     * @param reusePort           SO_REUSEPORT
+     * @param ipv6Only            no dual stack
+     * @param simultaneousAccepts libuv's uv_tcp_simultaneous_accepts
+     * @throws IllegalArgumentException for a backlog that is not positive
+     */
     public ListenOptions {
         if (backlog <= 0) throw new IllegalArgumentException("backlog must be positive: " + backlog);
     }
 
+    /**
+     * {@return these options with another backlog}
+     *
+     * @param n the listen queue's length, positive
+     * @throws IllegalArgumentException for a backlog that is not positive
+     */
     public ListenOptions backlog(int n) {
         return new ListenOptions(n, reusePort, ipv6Only, simultaneousAccepts);
     }
 
+    /**
+     * {@return these options with SO_REUSEPORT on or off}
+     *
+     * @param on whether several sockets may listen on the port (see {@link #reusePort()})
+     */
     public ListenOptions reusePort(boolean on) {
         return new ListenOptions(backlog, on, ipv6Only, simultaneousAccepts);
     }
 
+    /**
+     * {@return these options with dual stack off or on}
+     *
+     * @param on whether an IPv6 server refuses IPv4 connections
+     */
     public ListenOptions ipv6Only(boolean on) {
         return new ListenOptions(backlog, reusePort, on, simultaneousAccepts);
     }
 
+    /**
+     * {@return these options with simultaneous accepts on or off}
+     *
+     * @param on libuv's uv_tcp_simultaneous_accepts (Windows only)
+     */
     public ListenOptions simultaneousAccepts(boolean on) {
         return new ListenOptions(backlog, reusePort, ipv6Only, on);
     }

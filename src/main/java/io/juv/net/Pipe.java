@@ -33,6 +33,21 @@ import java.util.concurrent.CompletableFuture;
  * {@link #socketPair()}) can carry TCP sockets: {@link #sendHandle} on one side, and on the other
  * {@link #acceptHandles} names the handler that serves the sockets that arrive. Each socket travels
  * with one byte, {@link #HANDLE_BYTE}, which the receiving pipe's handler reads as data.
+ *
+ * <pre>{@code
+ * int[] pair = Pipe.socketPair();
+ * Pipe parent = Pipe.open(loop, pair[0], true, (p, data) -> { }); // the marker bytes: nothing to read
+ * otherLoop.execute(() -> Pipe.open(otherLoop, pair[1], true, (p, data) -> { })
+ *         .acceptHandles((socket, data) -> socket.write(data)));  // serves what arrives
+ * TcpServer server = loop.listen("0.0.0.0", 8080, new SocketHandler() {
+ *     public void onConnect(TcpSocket s) { parent.sendHandle(s, null); } // served by otherLoop now
+ *     public void onData(TcpSocket s, ByteBuffer data) { }
+ * });
+ * }</pre>
+ *
+ * <p>Used from the loop's thread only, except the static {@link #socketPair()}. Once closed, the
+ * names are refused with {@link io.juv.ErrorKind#SOCKET_CLOSED}; {@link #isIncoming()},
+ * {@link #isIpc()} and {@link #handlesReceived()} answer from Java state.
  */
 public final class Pipe extends Stream {
 
@@ -75,6 +90,10 @@ public final class Pipe extends Stream {
      * {@link io.juv.ErrorKind#CONNECTION_REFUSED} when a socket file is there but nobody listens.
      * The same as {@code loop.connectPipe(name, handler)}.
      *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param name    the server's path, or an abstract name
+     * @param handler hears of the pipe's events
+     * @return a future of the connected pipe
      * @throws IllegalArgumentException for a name that is empty, too long or holds a NUL byte
      * @throws UnsupportedOperationException for an abstract name where they do not exist
      */
@@ -120,7 +139,13 @@ public final class Pipe extends Stream {
      * {@link #socketPair()}): from now on libuv owns and closes it. With {@code ipc} the pipe can
      * send and receive handles; both ends must agree on it. onConnect runs before this returns.
      *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param fd      the descriptor, handed over to libuv
+     * @param ipc     whether the pipe carries handles
+     * @param handler hears of the pipe's events
+     * @return the open pipe, reading already
      * @throws IllegalArgumentException if {@code fd} is not an open pipe or Unix domain socket
+     * @throws io.juv.UvException       when libuv refuses to adopt it
      */
     public static Pipe open(EventLoop loop, int fd, boolean ipc, StreamHandler<? super Pipe> handler) {
         Objects.requireNonNull(handler, "handler");
@@ -141,7 +166,11 @@ public final class Pipe extends Stream {
     /**
      * A pair of connected Unix domain sockets (libuv's uv_socketpair), for {@link #open} on two
      * loops of this process (with {@code ipc = true} to pass sockets between them) or for a child
-     * process. Each descriptor belongs to the caller until a pipe adopts it.
+     * process. Each descriptor belongs to the caller until a pipe adopts it. Touches no loop:
+     * any thread may call it.
+     *
+     * @return the two descriptors
+     * @throws io.juv.UvException when the system has no descriptors to give (EMFILE, say)
      */
     public static int[] socketPair() {
         try (Arena arena = Arena.ofConfined()) {
@@ -153,22 +182,32 @@ public final class Pipe extends Stream {
 
     // ------------------------------------------------------------------ names
 
-    /** True for a connection a server accepted, false for one this program opened or adopted. */
+    /** {@return true for a connection a server accepted, false for one this program opened or adopted} */
     public boolean isIncoming() {
         return incoming;
     }
 
-    /** True if the pipe was opened to carry handles. */
+    /** {@return true if the pipe was opened to carry handles} */
     public boolean isIpc() {
         return ipc;
     }
 
-    /** The name this end is bound to: a server's path on an accepted pipe, "" on a client or an unnamed socket. */
+    /**
+     * {@return the name this end is bound to} A server's path on an accepted pipe, "" on a client
+     * or an unnamed socket (uv_pipe_getsockname).
+     *
+     * @throws io.juv.UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public String localName() {
         return name(false);
     }
 
-    /** The name of the other end: the server's path on a client, "" on an accepted pipe or an unnamed socket. */
+    /**
+     * {@return the name of the other end} The server's path on a client, "" on an accepted pipe
+     * or an unnamed socket (uv_pipe_getpeername).
+     *
+     * @throws io.juv.UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public String peerName() {
         return name(true);
     }
@@ -197,6 +236,9 @@ public final class Pipe extends Stream {
      * and {@link #queuedWrites()} count it; the callback tells when it is done. A pipe that is
      * closed or shut down refuses it ({@link io.juv.ErrorKind#SOCKET_CLOSED}, the socket untouched).
      *
+     * @param socket   the socket to hand over, of this pipe's loop
+     * @param callback told once the write is done or refused, or null, as for any
+     *                 {@link Stream} write
      * @return {@link #writable()}
      * @throws IllegalStateException if the pipe is not an IPC pipe, or the socket has writes queued
      * @throws IllegalArgumentException if the socket belongs to another loop
@@ -208,7 +250,14 @@ public final class Pipe extends Stream {
         return writeWithHandle(HANDLE_PAYLOAD, socket, callback);
     }
 
-    /** {@link #sendHandle(TcpSocket, WriteCallback)}, completing once the write is done. */
+    /**
+     * {@link #sendHandle(TcpSocket, WriteCallback)}, as a future.
+     *
+     * @param socket the socket to hand over
+     * @return a future that completes once the write is done, or exceptionally with its error
+     * @throws IllegalStateException    if the pipe is not an IPC pipe, or the socket has writes queued
+     * @throws IllegalArgumentException if the socket belongs to another loop
+     */
     public CompletableFuture<Void> sendHandleAsync(TcpSocket socket) {
         CompletableFuture<Void> done = core.newFuture();
         sendHandle(socket, (s, error) -> {
@@ -224,6 +273,7 @@ public final class Pipe extends Stream {
      * before the other side sends: handles that arrive while no handler is set, and handles of
      * other kinds, are closed. {@code null} stops accepting.
      *
+     * @param handler serves the sockets that arrive, or null
      * @throws IllegalStateException if the pipe is not an IPC pipe
      */
     public void acceptHandles(StreamHandler<? super TcpSocket> handler) {
@@ -232,7 +282,7 @@ public final class Pipe extends Stream {
         handleAcceptor = handler;
     }
 
-    /** Handles received over this pipe so far, accepted or not. */
+    /** {@return the number of handles received over this pipe so far, accepted or not} */
     public long handlesReceived() {
         return handlesReceived;
     }

@@ -18,6 +18,15 @@ import java.util.Objects;
  * {@code EventLoop.listenPipe}. Every accepted connection becomes a {@link Pipe} served by the
  * server's handler. Binding creates the socket file; closing the server removes it (libuv unlinks
  * it), while a failed bind leaves whatever was at the path alone.
+ *
+ * <pre>{@code
+ * PipeServer server = loop.listenPipe("/run/user/1000/app.sock", (pipe, data) -> pipe.write(data));
+ * server.chmod(true, true); // let other users connect
+ * loop.connectPipe("/run/user/1000/app.sock", (pipe, data) -> ...);
+ * }</pre>
+ *
+ * <p>Used from the loop's thread only. Closing the server stops accepting; pipes already accepted
+ * stay open.
  */
 public final class PipeServer extends StreamServer {
 
@@ -46,6 +55,10 @@ public final class PipeServer extends StreamServer {
      * {@code '\0'}), with a backlog of {@value #DEFAULT_BACKLOG}. The same as
      * {@code loop.listenPipe(name, handler)}.
      *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param name    the path, or an abstract name
+     * @param handler serves every accepted {@link Pipe}
+     * @return the server, listening
      * @throws io.juv.UvException {@link io.juv.ErrorKind#ADDRESS_IN_USE} if something is at the
      *         path already (a stale socket file too: remove it first); {@code EACCES} if the
      *         directory does not exist or may not be written
@@ -56,6 +69,18 @@ public final class PipeServer extends StreamServer {
         return listen(loop, name, DEFAULT_BACKLOG, handler);
     }
 
+    /**
+     * A pipe server at {@code name}, with the backlog given; as
+     * {@link #listen(EventLoop, String, StreamHandler)} otherwise.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param name    the path, or an abstract name
+     * @param backlog the listen queue's length, positive
+     * @param handler serves every accepted {@link Pipe}
+     * @return the server, listening
+     * @throws IllegalArgumentException for a backlog that is not positive, or a bad name
+     * @throws io.juv.UvException       as {@link #listen(EventLoop, String, StreamHandler)}
+     */
     public static PipeServer listen(EventLoop loop, String name, int backlog, StreamHandler<? super Pipe> handler) {
         Objects.requireNonNull(handler, "handler");
         LoopCore core = LoopCore.of(loop);
@@ -63,12 +88,18 @@ public final class PipeServer extends StreamServer {
         return new PipeServer(core, PipeName.of(name), backlog, handler);
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): a new
+     * pipe for uv_accept to fill, served by the server's handler.
+     *
+     * @return the pipe, open and not yet connected
+     */
     @Override
     protected Stream newConnection() {
         return new Pipe(core, false, handler, true);
     }
 
-    /** The name the server was asked to listen on. */
+    /** {@return the name the server was asked to listen on} Java state: readable after close too. */
     public String name() {
         return name.name();
     }
@@ -78,6 +109,8 @@ public final class PipeServer extends StreamServer {
      * users may connect (libuv's uv_pipe_chmod). It only adds permissions, never removes any; a
      * client needs write permission to connect.
      *
+     * @param readable whether everyone may read the socket file
+     * @param writable whether everyone may write it (and so connect)
      * @throws IllegalArgumentException if neither is asked for
      * @throws io.juv.UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once the server is closed;
      *         libuv's error if the file's mode cannot be changed (an abstract name has no file)

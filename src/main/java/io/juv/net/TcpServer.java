@@ -19,7 +19,23 @@ import java.net.InetSocketAddress;
 
 /**
  * A listening TCP socket (cl-async's {@code tcp-server}), made by {@code EventLoop.listen}. Every
- * accepted connection becomes a {@link TcpSocket} served by the server's handler.
+ * accepted connection becomes a {@link TcpSocket} served by the server's handler: its onConnect
+ * runs as it is accepted, and it reads from then on.
+ *
+ * <pre>{@code
+ * TcpServer server = loop.listen("0.0.0.0", 8080, ListenOptions.DEFAULT.backlog(4096), new SocketHandler() {
+ *     public void onConnect(TcpSocket s) { s.noDelay(true); }
+ *     public void onData(TcpSocket s, ByteBuffer data) {
+ *         if (!s.write(data)) s.pause();             // echo; stop reading over the high water mark
+ *     }
+ *     public void onDrain(TcpSocket s) { s.resume(); }
+ * });
+ * System.out.println("listening on " + server.address());
+ * }</pre>
+ *
+ * <p>Used from the loop's thread only. {@link #close()} stops listening and leaves the accepted
+ * connections open; {@link #port()} and {@link #address()} answer from Java state after it too.
+ * The loop's exit closes the server with everything else.
  */
 public final class TcpServer extends StreamServer {
 
@@ -53,6 +69,19 @@ public final class TcpServer extends StreamServer {
      * A TCP server on {@code host} (an IPv4 or IPv6 literal such as "0.0.0.0" or "::", or
      * "localhost"); port 0 lets the system choose ({@link #port()} tells which). The same as
      * {@code loop.listen(host, port, options, handler)}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param host    the address to listen on
+     * @param port    the port, 0 to 65535
+     * @param options backlog, SO_REUSEPORT, dual stack
+     * @param handler serves every accepted {@link TcpSocket}
+     * @return the server, listening
+     * @throws IllegalArgumentException      for a host that is no IP literal (nor "localhost"), a
+     *                                       port out of range, or ipv6Only with an IPv4 address
+     * @throws io.juv.UvException            when the system refuses the address
+     *                                       ({@link io.juv.ErrorKind#ADDRESS_IN_USE}, say); nothing stays open
+     * @throws UnsupportedOperationException for reusePort where the system cannot balance connections
+     * @throws IllegalStateException         if the loop is closed
      */
     public static TcpServer listen(EventLoop loop, String host, int port, ListenOptions options,
                                    StreamHandler<? super TcpSocket> handler) {
@@ -97,16 +126,23 @@ public final class TcpServer extends StreamServer {
         return server();
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): a new
+     * socket for uv_accept to fill, served by the server's handler.
+     *
+     * @return the socket, open and not yet connected
+     */
     @Override
     protected Stream newConnection() {
         return new TcpSocket(core, handler, true);
     }
 
-    /** The port the server listens on: the one the system chose, if it was asked for port 0. */
+    /** {@return the port the server listens on: the one the system chose, if it was asked for port 0} */
     public int port() {
         return address.getPort();
     }
 
+    /** {@return the address and port the server listens on, as the system reports it} */
     public InetSocketAddress address() {
         return address;
     }

@@ -36,6 +36,11 @@ import java.util.function.Function;
  * {@code loop.catchErrors(...)} keeps its loop running instead.
  *
  * <p>How the loops share the port is a {@link Sharing}.
+ *
+ * <p>The group's own methods are safe from any thread; the loops and everything on them are not
+ * (see above). After {@link #close()}, {@link #port()} and {@link #loops()} still answer,
+ * {@link #onEachLoop} and {@link #acceptedCounts()} give the loops' final state or fail with
+ * {@link RejectedExecutionException}, and a second close does nothing.
  */
 public final class TcpServerGroup implements AutoCloseable {
 
@@ -57,7 +62,7 @@ public final class TcpServerGroup implements AutoCloseable {
          */
         HAND_OFF;
 
-        /** REUSE_PORT where the kernel balances it (Linux), else HAND_OFF. */
+        /** {@return REUSE_PORT where the kernel balances it (Linux), else HAND_OFF} */
         public static Sharing best() {
             return io.juv.internal.Platform.OS == io.juv.internal.Platform.Os.LINUX ? REUSE_PORT : HAND_OFF;
         }
@@ -91,7 +96,19 @@ public final class TcpServerGroup implements AutoCloseable {
         this.running = new AtomicInteger(loops + 1);
     }
 
-    /** {@link #start(Sharing, int, String, int, ListenOptions, Function)} with {@link Sharing#REUSE_PORT}. */
+    /**
+     * {@link #start(Sharing, int, String, int, ListenOptions, Function)} with {@link Sharing#REUSE_PORT}.
+     *
+     * @param loops          how many loops, at least one
+     * @param host           the address to listen on (an IP literal, or "localhost")
+     * @param port           the port, 0 to 65535 (0: one the system chooses)
+     * @param options        how each loop listens
+     * @param handlerPerLoop makes each loop's handler, on that loop's thread
+     * @return the group, every loop listening
+     * @throws IllegalArgumentException      for fewer than one loop, a bad port or host
+     * @throws io.juv.UvException            when a loop cannot listen (ADDRESS_IN_USE, say)
+     * @throws UnsupportedOperationException where SO_REUSEPORT does not balance (macOS, Windows)
+     */
     public static TcpServerGroup start(int loops, String host, int port, ListenOptions options,
                                        Function<? super EventLoop, ? extends StreamHandler<? super TcpSocket>> handlerPerLoop) {
         return start(Sharing.REUSE_PORT, loops, host, port, options, handlerPerLoop);
@@ -102,8 +119,16 @@ public final class TcpServerGroup implements AutoCloseable {
      * one the system chooses for the first loop, {@link #port()} tells which) with the handler
      * {@code handlerPerLoop} gives it on its own thread. Returns once every loop is listening.
      * When one cannot, every loop started is ended first, then what stopped it is thrown here:
-     * what {@code handlerPerLoop} threw, or one of these.
+     * what {@code handlerPerLoop} threw, or one of these. It waits for the loops to listen, so
+     * call it from a thread that may block (not a loop's).
      *
+     * @param sharing        how the loops share the port
+     * @param loops          how many loops, at least one
+     * @param host           the address to listen on (an IP literal, or "localhost")
+     * @param port           the port, 0 to 65535 (0: one the system chooses)
+     * @param options        how each loop listens
+     * @param handlerPerLoop makes each loop's handler, on that loop's thread
+     * @return the group, every loop listening
      * @throws IllegalArgumentException      for fewer than one loop, a bad port or host
      * @throws io.juv.UvException            when a loop cannot listen (ADDRESS_IN_USE, say)
      * @throws UnsupportedOperationException where the sharing is not available
@@ -166,17 +191,23 @@ public final class TcpServerGroup implements AutoCloseable {
 
     // ------------------------------------------------------------------ what it serves
 
-    /** The port every loop serves: the one the system chose, if the group was started on port 0. */
+    /** {@return the port every loop serves: the one the system chose, if the group was started on port 0} */
     public int port() {
         return port;
     }
 
-    /** How many loops the group has. */
+    /** {@return how many loops the group has} */
     public int loops() {
         return workers.length;
     }
 
-    /** Loop {@code index} (0 to loops() - 1), for {@code execute}: like every loop, used from its own thread only. */
+    /**
+     * {@return loop {@code index}, for {@code execute}} Like every loop, it is used from its own
+     * thread only; after the group ended it is closed and refuses tasks.
+     *
+     * @param index 0 to {@code loops() - 1}
+     * @throws IndexOutOfBoundsException for another index
+     */
     public EventLoop loop(int index) {
         Objects.checkIndex(index, workers.length);
         return workers[index].loop;
@@ -186,6 +217,10 @@ public final class TcpServerGroup implements AutoCloseable {
      * Runs {@code task} on every loop, each on its own thread, and completes with their answers in
      * loop order; exceptionally if a task threw, or a loop had already ended
      * ({@link RejectedExecutionException}). Never blocks; safe from any thread, a loop's included.
+     *
+     * @param <T>  the type of the answers
+     * @param task runs once on each loop, on its thread
+     * @return a future of the answers, in loop order
      */
     public <T> CompletableFuture<List<T>> onEachLoop(Function<? super EventLoop, ? extends T> task) {
         Objects.requireNonNull(task, "task");
@@ -198,6 +233,9 @@ public final class TcpServerGroup implements AutoCloseable {
     /**
      * How many connections each loop has accepted, in loop order: asked of each loop on its own
      * thread (the counts are its plain fields); for a loop that has ended, its final count.
+     * Safe from any thread.
+     *
+     * @return a future of the counts, in loop order
      */
     public CompletableFuture<long[]> acceptedCounts() {
         List<CompletableFuture<Long>> each = new ArrayList<>(workers.length);
@@ -212,6 +250,8 @@ public final class TcpServerGroup implements AutoCloseable {
      * Completes once every loop has ended and been closed: after {@link #close()}, after a loop's
      * failure ended the group (exceptionally, with that failure), or when every loop ran out of
      * work by itself.
+     *
+     * @return a new future each call (completing it does not touch the group's own)
      */
     public CompletableFuture<Void> terminated() {
         return terminated.copy();

@@ -40,6 +40,7 @@ public final class TlsException extends UvException {
         OTHER
     }
 
+    /** Why it failed, as far as the JDK's exception tells. */
     private final Reason reason;
 
     TlsException(ErrorKind kind, Reason reason, String message, Throwable cause) {
@@ -48,6 +49,7 @@ public final class TlsException extends UvException {
         if (cause != null) initCause(cause);
     }
 
+    /** {@return why it failed, as far as the JDK's exception (the cause) tells} {@link Reason#OTHER} when nothing did. */
     public Reason reason() {
         return reason;
     }

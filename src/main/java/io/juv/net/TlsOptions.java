@@ -40,13 +40,26 @@ import java.util.concurrent.Executors;
  *
  * <pre>{@code
  * loop.connectTls("example.org", 443, TlsOptions.client().withApplicationProtocols("http/1.1"), handler);
- * loop.listenTls("0.0.0.0", 8443, TlsOptions.server(KeyStore ks, password), handler);
+ *
+ * KeyStore keys = TlsOptions.pemKeyStore(Path.of("cert.pem"), Path.of("key.pem"), password);
+ * loop.listenTls("0.0.0.0", 8443, TlsOptions.server(keys, password), handler);
  * }</pre>
+ *
+ * <p>The context is built from the options on first use, once per options object: a key store
+ * that does not work fails the {@code connect} or {@code accepting} call that first needs it with
+ * an {@link IllegalArgumentException}. Options objects are safe to share between threads and loops.
  */
 public final class TlsOptions implements Cloneable {
 
     /** Whether a server asks for client certificates (mutual TLS). */
-    public enum ClientAuth { NONE, OPTIONAL, REQUIRED }
+    public enum ClientAuth {
+        /** The server asks for no certificate (the default). */
+        NONE,
+        /** The server asks for one, and goes on without it if the client sends none. */
+        OPTIONAL,
+        /** The server requires one: the handshake fails without it ({@link TlsException.Reason#CLIENT_CERTIFICATE_REFUSED}). */
+        REQUIRED
+    }
 
     /** Delegated tasks (certificate checks, key exchange) run here by default: one virtual thread each. */
     private static final Executor VIRTUAL_THREADS =
@@ -70,17 +83,26 @@ public final class TlsOptions implements Cloneable {
 
     private TlsOptions() {}
 
-    /** A client's options: the JDK's default trust (cacerts), verification on. */
+    /** {@return a client's options: the JDK's default trust (cacerts), verification on} */
     public static TlsOptions client() {
         return new TlsOptions();
     }
 
-    /** A server's options on the certificate and key in a key store (PKCS#12 or JKS). */
+    /**
+     * {@return a server's options on the certificate and key in a key store (PKCS#12 or JKS)}
+     *
+     * @param keyStore the store with the server's private key and certificate chain
+     * @param password the key's password (copied; null: none)
+     */
     public static TlsOptions server(KeyStore keyStore, char[] password) {
         return new TlsOptions().withKeyStore(keyStore, password);
     }
 
-    /** A server's or client's options on the caller's context. */
+    /**
+     * {@return a server's or client's options on the caller's context}
+     *
+     * @param context the context to make engines with, as it is
+     */
     public static TlsOptions of(SSLContext context) {
         return new TlsOptions().withContext(context);
     }
@@ -95,14 +117,25 @@ public final class TlsOptions implements Cloneable {
         }
     }
 
-    /** Uses this context as it is: key store and trust store settings are then ignored. */
+    /**
+     * {@return a copy that uses this context as it is} Key store and trust store settings are
+     * then ignored; with {@link #insecureTrustAll()} as well, the context itself is not used.
+     *
+     * @param context the context to make engines with
+     */
     public TlsOptions withContext(SSLContext context) {
         TlsOptions o = copy();
         o.context = Objects.requireNonNull(context, "context");
         return o;
     }
 
-    /** The certificate (chain) and private key to present: a server's, or a client's for mutual TLS. */
+    /**
+     * {@return a copy with the certificate (chain) and private key to present} A server's, or a
+     * client's for mutual TLS.
+     *
+     * @param keyStore the store with the private key and certificate chain
+     * @param password the key's password (copied; null: none)
+     */
     public TlsOptions withKeyStore(KeyStore keyStore, char[] password) {
         TlsOptions o = copy();
         o.keyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -110,7 +143,14 @@ public final class TlsOptions implements Cloneable {
         return o;
     }
 
-    /** Reads a PKCS#12 or JKS key store file (the type is detected). */
+    /**
+     * Reads a PKCS#12 or JKS key store file (the type is detected).
+     *
+     * @param file     the key store file
+     * @param password the store's password
+     * @return the loaded store
+     * @throws IllegalArgumentException when the file cannot be read or is no key store (the cause says why)
+     */
     public static KeyStore loadKeyStore(Path file, char[] password) {
         try {
             return KeyStore.getInstance(Objects.requireNonNull(file, "file").toFile(), password);
@@ -123,6 +163,13 @@ public final class TlsOptions implements Cloneable {
      * A key store holding the certificate chain of a PEM file (leaf first) and the unencrypted
      * PKCS#8 private key ("BEGIN PRIVATE KEY", RSA or EC) of another, under the alias "key" and
      * the given password.
+     *
+     * @param certificates the PEM file of the certificate chain, leaf first
+     * @param privateKey   the PEM file of the unencrypted PKCS#8 key
+     * @param password     the password to store the key under
+     * @return a PKCS#12 store in memory
+     * @throws IllegalArgumentException when a file cannot be read, holds no certificate or no such
+     *                                  key, or the key does not suit the certificate's algorithm
      */
     public static KeyStore pemKeyStore(Path certificates, Path privateKey, char[] password) {
         Objects.requireNonNull(certificates, "certificates");
@@ -149,14 +196,22 @@ public final class TlsOptions implements Cloneable {
         }
     }
 
-    /** Trusts the certificates of this store instead of the JDK's default ones. */
+    /**
+     * {@return a copy that trusts the certificates of this store instead of the JDK's default ones}
+     *
+     * @param trustStore the trusted certificates
+     */
     public TlsOptions withTrustStore(KeyStore trustStore) {
         TlsOptions o = copy();
         o.trustStore = Objects.requireNonNull(trustStore, "trustStore");
         return o;
     }
 
-    /** Trusts these certificates (a private CA, say) instead of the JDK's default ones. */
+    /**
+     * {@return a copy that trusts these certificates (a private CA, say) instead of the JDK's default ones}
+     *
+     * @param certificates the trusted certificates, none null
+     */
     public TlsOptions withTrustedCertificates(X509Certificate... certificates) {
         nonNullElements(certificates, "certificates");
         try {
@@ -172,6 +227,8 @@ public final class TlsOptions implements Cloneable {
     /**
      * INSECURE: accepts any certificate for any name, so anyone on the path can read and change
      * the traffic. For tests and for talking to a known host by a pinned route only.
+     *
+     * @return a copy that trusts every certificate and checks no host name
      */
     public TlsOptions insecureTrustAll() {
         TlsOptions o = copy();
@@ -183,6 +240,10 @@ public final class TlsOptions implements Cloneable {
      * A server: presents the certificate of {@code keyStore} to clients asking for
      * {@code hostName} by SNI (exact, case-insensitive); others get {@link #withKeyStore}'s.
      * Every store's key password is the one given to {@link #withKeyStore} (or empty).
+     *
+     * @param hostName the name a client asks for
+     * @param keyStore the private key and certificate chain to present for it
+     * @return a copy with that name added (or replaced)
      */
     public TlsOptions withSniKeyStore(String hostName, KeyStore keyStore) {
         TlsOptions o = copy();
@@ -192,20 +253,36 @@ public final class TlsOptions implements Cloneable {
         return o;
     }
 
-    /** Protocol versions allowed, such as {@code "TLSv1.3", "TLSv1.2"} (default: the JDK's). */
+    /**
+     * {@return a copy that allows only these protocol versions} Such as {@code "TLSv1.3", "TLSv1.2"}
+     * (default: the JDK's).
+     *
+     * @param protocols the versions, by the JDK's names
+     */
     public TlsOptions withProtocols(String... protocols) {
         TlsOptions o = copy();
         o.protocols = nonNullElements(protocols, "protocols").clone();
         return o;
     }
 
+    /**
+     * {@return a copy that allows only these cipher suites} By the JDK's names (default: the JDK's).
+     *
+     * @param cipherSuites the suites, such as {@code "TLS_AES_128_GCM_SHA256"}
+     */
     public TlsOptions withCipherSuites(String... cipherSuites) {
         TlsOptions o = copy();
         o.cipherSuites = nonNullElements(cipherSuites, "cipherSuites").clone();
         return o;
     }
 
-    /** ALPN: a client's offer in order of preference, or the protocols a server takes. */
+    /**
+     * {@return a copy with these application protocols (ALPN)} A client's offer in order of
+     * preference, or the protocols a server takes; {@link TlsStream#applicationProtocol()} tells
+     * which was agreed.
+     *
+     * @param applicationProtocols the protocols, such as {@code "h2", "http/1.1"}
+     */
     public TlsOptions withApplicationProtocols(String... applicationProtocols) {
         TlsOptions o = copy();
         o.applicationProtocols = nonNullElements(applicationProtocols, "applicationProtocols").clone();
@@ -219,21 +296,37 @@ public final class TlsOptions implements Cloneable {
         return a;
     }
 
-    /** A server: whether it asks clients for certificates (checked against the trust store). */
+    /**
+     * {@return a copy in which a server asks clients for certificates, or not} The certificates are
+     * checked against the trust store.
+     *
+     * @param clientAuth whether it asks, and whether it requires one
+     */
     public TlsOptions withClientAuth(ClientAuth clientAuth) {
         TlsOptions o = copy();
         o.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
         return o;
     }
 
-    /** A client: the name sent by SNI and checked against the certificate, instead of the host connected to. */
+    /**
+     * {@return a copy in which a client sends this name by SNI and checks the certificate against
+     * it, instead of the host connected to}
+     *
+     * @param serverName the server's host name
+     */
     public TlsOptions withServerName(String serverName) {
         TlsOptions o = copy();
         o.serverName = Objects.requireNonNull(serverName, "serverName");
         return o;
     }
 
-    /** The handshake fails with TIMED_OUT after this (from the connection's start); zero: no limit. Default 10 s. */
+    /**
+     * {@return a copy with another handshake timeout} The handshake fails with TIMED_OUT after
+     * this (from the connection's start); zero: no limit. Default 10 s.
+     *
+     * @param timeout the limit, not negative
+     * @throws IllegalArgumentException for a negative timeout
+     */
     public TlsOptions withHandshakeTimeout(Duration timeout) {
         if (Objects.requireNonNull(timeout, "timeout").isNegative()) throw new IllegalArgumentException("negative timeout: " + timeout);
         TlsOptions o = copy();
@@ -241,7 +334,12 @@ public final class TlsOptions implements Cloneable {
         return o;
     }
 
-    /** Where the engine's delegated tasks run (never on the loop); default: a virtual thread each. */
+    /**
+     * {@return a copy whose engines' delegated tasks run on this executor} Never on the loop;
+     * default: a virtual thread each.
+     *
+     * @param executor runs the certificate checks and key exchanges
+     */
     public TlsOptions withExecutor(Executor executor) {
         TlsOptions o = copy();
         o.executor = Objects.requireNonNull(executor, "executor");

@@ -41,6 +41,30 @@ import java.util.function.Function;
  * {@link #shutdown()} send close_notify; the peer's close_notify is {@link StreamHandler#onEnd};
  * the connection ending without it is {@link ErrorKind#TLS_TRUNCATED}. The engine's delegated
  * tasks, and a client's first flight (its key shares), run on the options' executor, never on the loop.
+ *
+ * <pre>{@code
+ * // A server on a PEM certificate, and a client that trusts it.
+ * KeyStore keys = TlsOptions.pemKeyStore(Path.of("cert.pem"), Path.of("key.pem"), password);
+ * loop.listenTls("127.0.0.1", 8443, TlsOptions.server(keys, password), (tls, data) -> tls.write(data));
+ *
+ * TlsOptions trust = TlsOptions.client().withTrustedCertificates(ca); // the CA that signed cert.pem
+ * loop.connectTls("localhost", 8443, trust, new StreamHandler<TlsStream>() {
+ *     public void onConnect(TlsStream tls) { tls.write("hello over " + tls.protocol()); }
+ *     public void onData(TlsStream tls, ByteBuffer data) { tls.close(); } // sends close_notify
+ *     public void onError(TlsStream tls, UvException e) {
+ *         if (e instanceof TlsException t) System.err.println(t.reason()); // HOSTNAME_MISMATCH, ...
+ *     }
+ * });
+ *
+ * // TLS over a pipe: any stream server takes the accepting handler, any connect the transport function.
+ * loop.listenPipe("/tmp/app.sock", TlsStream.accepting(loop, TlsOptions.server(keys, password), handler));
+ * TlsStream.connect(loop, "localhost", 0, trust, handler, h -> loop.connectPipe("/tmp/app.sock", h));
+ * }</pre>
+ *
+ * <p>Used from the loop's thread only, as its transport is. Once closed, the session's
+ * properties ({@link #session()}, {@link #protocol()}, {@link #peerCertificates()}) still answer
+ * from the engine's Java state; {@link #remoteAddress()} is refused with
+ * {@link ErrorKind#SOCKET_CLOSED}, as writes are.
  */
 public final class TlsStream extends Stream {
 
@@ -90,6 +114,15 @@ public final class TlsStream extends Stream {
      * Connects by TCP and shakes hands as a client; the future completes with the stream once the
      * handshake is done, or exceptionally (after {@link StreamHandler#onError}).
      * The same as {@code loop.connectTls(host, port, options, handler)}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param host    the server's name or address: connected to, and checked against its certificate
+     * @param port    the server's port
+     * @param options the keys, trust and protocols
+     * @param handler hears of the TLS stream's events, plaintext in and out
+     * @return a future of the stream once the handshake is done; exceptionally a
+     *         {@link TlsException}, TIMED_OUT, or the TCP connect's error
+     * @throws IllegalArgumentException when the options' key or trust store cannot make a context
      */
     public static CompletableFuture<TlsStream> connect(EventLoop loop, String host, int port, TlsOptions options,
                                                        StreamHandler<? super TlsStream> handler) {
@@ -106,6 +139,16 @@ public final class TlsStream extends Stream {
      * from this call: a transport that never opens fails the connect with
      * {@link io.juv.ErrorKind#TIMED_OUT} then (and the loop is kept alive until it does); one that
      * yields a closed stream fails it at once with {@link io.juv.ErrorKind#SOCKET_CLOSED}.
+     *
+     * @param loop      the loop it belongs to; call on its thread
+     * @param host      the server's name for verification and SNI, or null for none
+     * @param port      the server's port, as a session-cache hint; 0 if none
+     * @param options   the keys, trust and protocols
+     * @param handler   hears of the TLS stream's events, plaintext in and out
+     * @param transport opens the stream under it with the handler it is given; returns it, or a
+     *                  {@link CompletionStage} of it
+     * @return a future of the stream once the handshake is done
+     * @throws IllegalArgumentException when the options' key or trust store cannot make a context
      */
     public static CompletableFuture<TlsStream> connect(EventLoop loop, String host, int port, TlsOptions options,
                                                        StreamHandler<? super TlsStream> handler,
@@ -155,7 +198,19 @@ public final class TlsStream extends Stream {
         }
     }
 
-    /** Listens by TCP; each accepted connection shakes hands as a server before onConnect. */
+    /**
+     * Listens by TCP; each accepted connection shakes hands as a server before onConnect. The
+     * same as {@code loop.listenTls(host, port, options, handler)}, with {@link ListenOptions#DEFAULT}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param host    the address to listen on, as {@link TcpServer#listen}
+     * @param port    the port (0: one the system chooses)
+     * @param options the server's key and the protocols
+     * @param handler hears of each TLS stream's events once its handshake is done
+     * @return the TCP server; closing it stops accepting
+     * @throws IllegalArgumentException when the options' key store cannot make a context, or as
+     *                                  {@link TcpServer#listen}
+     */
     public static TcpServer listen(EventLoop loop, String host, int port, TlsOptions options,
                                    StreamHandler<? super TlsStream> handler) {
         return TcpServer.listen(loop, host, port, ListenOptions.DEFAULT, accepting(loop, options, handler));
@@ -164,6 +219,12 @@ public final class TlsStream extends Stream {
     /**
      * The handler to give any stream server ({@code loop.listenPipe(name, TlsStream.accepting(...))}):
      * it makes each accepted stream a TLS server session for {@code handler}.
+     *
+     * @param loop    the loop of the server it is given to
+     * @param options the server's key and the protocols
+     * @param handler hears of each TLS stream's events once its handshake is done
+     * @return a handler for the server's accepted streams
+     * @throws IllegalArgumentException when the options' key store cannot make a context
      */
     public static StreamHandler<Stream> accepting(EventLoop loop, TlsOptions options, StreamHandler<? super TlsStream> handler) {
         Objects.requireNonNull(options, "options");
@@ -525,6 +586,15 @@ public final class TlsStream extends Stream {
         return handshaking || taskRunning || engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): encrypts
+     * what a try-write may send at once, when nothing waits before it.
+     *
+     * @param data   the plaintext
+     * @param offset where in {@code data} it starts
+     * @param n      how many bytes
+     * @return the bytes taken: all of them, or 0 when they must be queued
+     */
     @Override
     protected int transportTryWrite(MemorySegment data, long offset, long n) {
         if (engineBusy() || shutdownWanted || !pending.isEmpty() || transport.queuedWrites() > 0) return 0;
@@ -537,6 +607,14 @@ public final class TlsStream extends Stream {
         return (int) n;
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): encrypts
+     * a queued write, or keeps a copy while the handshake or a delegated task runs.
+     *
+     * @param data     the plaintext
+     * @param sent     a handle to send with it: always null (TLS sends none)
+     * @param callback told once the ciphertext has gone to the transport's kernel, or null
+     */
     @Override
     protected void transportWrite(MemorySegment data, Stream sent, WriteCallback callback) {
         if (sent != null) throw new UnsupportedOperationException("juv: a TLS stream cannot send handles");
@@ -586,6 +664,9 @@ public final class TlsStream extends Stream {
         if (shutdownWanted && pending.isEmpty() && !shutdownSent) sendShutdown();
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): reading starts: the transport reads.
+     */
     @Override
     protected void transportReadStart() {
         appReading = true;
@@ -593,12 +674,19 @@ public final class TlsStream extends Stream {
         if (netIn.position() > 0) core.execute(this::pump); // what arrived while paused
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): reading pauses: the transport pauses.
+     */
     @Override
     protected void transportReadStop() {
         appReading = false;
         if (transport != null) transport.pause();
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): sends
+     * close_notify once the queued writes are out, then shuts the transport down.
+     */
     @Override
     protected void transportShutdown() {
         shutdownWanted = true;
@@ -632,6 +720,12 @@ public final class TlsStream extends Stream {
         shutdownDone(true);
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * plaintext waiting here plus the ciphertext the transport holds.
+     *
+     * @return the bytes queued
+     */
     @Override
     protected long transportQueueSize() {
         long p = 0;
@@ -639,6 +733,10 @@ public final class TlsStream extends Stream {
         return p + (transport == null ? 0 : transport.writeQueueSize());
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * close: the transport closes, gracefully when nothing of this session waits in it, else at once.
+     */
     @Override
     protected void closeNative() {
         core.exitStopNotNeeded(closeOnExit);
@@ -688,31 +786,32 @@ public final class TlsStream extends Stream {
         return new UvException(0, "EOF", "end of stream (TLS close_notify)", ErrorKind.END_OF_STREAM);
     }
 
-    /** True for the side that connected. */
+    /** {@return true for the side that connected} */
     public boolean isClient() {
         return engine.getUseClientMode();
     }
 
-    /** The session (protocol, cipher suite, peer's certificates); answered from Java state, also after close. */
+    /** {@return the session (protocol, cipher suite, peer's certificates)} Answered from Java state, also after close. */
     public SSLSession session() {
         return engine.getSession();
     }
 
-    /** The negotiated protocol version ("TLSv1.3"), or "NONE" before the handshake. */
+    /** {@return the negotiated protocol version ("TLSv1.3"), or "NONE" before the handshake} */
     public String protocol() {
         return engine.getSession().getProtocol();
     }
 
+    /** {@return the negotiated cipher suite, or "SSL_NULL_WITH_NULL_NULL" before the handshake} */
     public String cipherSuite() {
         return engine.getSession().getCipherSuite();
     }
 
-    /** The protocol agreed by ALPN; empty when none was (null before the handshake). */
+    /** {@return the protocol agreed by ALPN; empty when none was (null before the handshake)} */
     public String applicationProtocol() {
         return engine.getApplicationProtocol();
     }
 
-    /** The peer's certificate chain, leaf first; empty when the peer sent none (a client without mutual TLS). */
+    /** {@return the peer's certificate chain, leaf first; empty when the peer sent none (a client without mutual TLS)} */
     public List<Certificate> peerCertificates() {
         try {
             return List.of(engine.getSession().getPeerCertificates());
@@ -721,29 +820,40 @@ public final class TlsStream extends Stream {
         }
     }
 
-    /** The stream under this one (a {@link TcpSocket}, a {@link Pipe}), or null before it connected; its handler is TLS's. */
+    /**
+     * {@return the stream under this one (a {@link TcpSocket}, a {@link Pipe}), or null before it connected}
+     * Its handler is TLS's: write to this stream, not to it.
+     */
     public Stream transport() {
         return transport;
     }
 
-    /** The peer's address when the transport is TCP. */
+    /**
+     * {@return the peer's address when the transport is TCP}
+     *
+     * @throws UvException {@link ErrorKind#SOCKET_CLOSED} before the handshake is done, once
+     *         closed, or over a transport that is no TCP socket
+     */
     public InetSocketAddress remoteAddress() {
         core.checkThread();
         if (!isConnected() || !(transport instanceof TcpSocket t)) throw Errors.socketClosed("TLS stream");
         return t.remoteAddress();
     }
 
+    /** {@return whether the transport keeps the loop alive} False before the transport connected. */
     @Override
     public boolean hasRef() {
         core.checkThread();
         return transport != null && transport.hasRef();
     }
 
+    /** Lets the transport keep the loop alive again (libuv's ref); nothing before it connected. */
     @Override
     public void ref() {
         if (transport != null) transport.ref();
     }
 
+    /** Lets the loop end while the transport is open (libuv's unref); nothing before it connected. */
     @Override
     public void unref() {
         if (transport != null) transport.unref();

@@ -36,6 +36,18 @@ import java.util.concurrent.CompletableFuture;
  * buffer of the socket's own (libuv gives each datagram a 64 KiB slot, so a loop-wide buffer
  * would cost every loop that memory). Either way the handler sees one datagram a call, in a
  * read-only view valid during the call.
+ *
+ * <pre>{@code
+ * Udp echo = loop.udp("127.0.0.1", 0, (udp, data, sender) -> udp.send(data, sender)); // send copies what it queues
+ * Udp client = loop.udp("127.0.0.1", 0, (udp, data, sender) ->
+ *         System.out.println(StandardCharsets.UTF_8.decode(data) + " from " + sender));
+ * client.send("ping", echo.localAddress(), (udp, error) -> { if (error != null) System.err.println(error); });
+ * }</pre>
+ *
+ * <p>Used from the loop's thread only. Once closed, a send is refused with
+ * {@link io.juv.ErrorKind#SOCKET_CLOSED} (to its callback, future or {@code false}), the send
+ * queue reads 0, and the addresses and options throw that error; {@link UdpHandler#onClose}
+ * runs once libuv has freed the socket.
  */
 public final class Udp extends HandleBase {
 
@@ -64,7 +76,15 @@ public final class Udp extends HandleBase {
      * "localhost") and {@code port} (0: the system chooses; {@link #localAddress()} tells which),
      * receiving into {@code handler} at once. The same as {@code loop.udp(host, port, options, handler)}.
      *
-     * @throws IllegalArgumentException      for a host that is not an IP literal, or ipv6Only with an IPv4 one
+     * @param loop    the loop it belongs to; call on its thread
+     * @param host    the address to bind
+     * @param port    the port, 0 to 65535
+     * @param options dual stack, address and port sharing, receive batches
+     * @param handler hears of every datagram, of errors and of the close
+     * @return the bound socket, receiving
+     * @throws IllegalStateException         if the loop is closed
+     * @throws IllegalArgumentException      for a host that is not an IP literal, a port out of
+     *                                       range, or ipv6Only with an IPv4 host
      * @throws UvException                   when the system refuses the address (ADDRESS_IN_USE, ADDRESS_NOT_AVAILABLE)
      * @throws UnsupportedOperationException for reusePort where the system cannot balance datagrams
      */
@@ -126,17 +146,35 @@ public final class Udp extends HandleBase {
 
     // ------------------------------------------------------------------ receiving
 
-    /** Whether libuv takes several datagrams a system call (recvmmsg) for this socket: receiveBatch above 1, where the OS has it. */
+    /**
+     * {@return whether libuv takes several datagrams a system call (recvmmsg) for this socket}
+     * True for receiveBatch above 1, where the OS has it.
+     */
     public boolean batchesReceives() {
         core.checkThread();
         return batchBuffer != null && isAlive() && Uv.udpUsingRecvmmsg(handle);
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): libuv
+     * asks for a receive buffer: with receiveBatch above 1, the socket's own.
+     *
+     * @param buf the uv_buf_t to fill
+     */
     @Override
     protected void onAlloc(long buf) {
         Platform.setBuf(buf, batchBuffer.address(), batchBuffer.byteSize());
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): libuv's
+     * receive callback, which hands each datagram to {@link UdpHandler#onDatagram}.
+     *
+     * @param nread the datagram's length, or a negative libuv error
+     * @param buf   the uv_buf_t read into
+     * @param addr  the sender's sockaddr, or 0 when nothing more is to be read
+     * @param flags libuv's UV_UDP_* flags
+     */
     @Override
     protected void onRecv(long nread, long buf, long addr, int flags) {
         if (isClosed()) return; // close() was asked: what still arrives is dropped
@@ -163,58 +201,150 @@ public final class Udp extends HandleBase {
 
     // ------------------------------------------------------------------ sending
 
+    /**
+     * Sends the bytes as one datagram to {@code to}, as {@link #send(MemorySegment, InetSocketAddress, UdpSendCallback)}
+     * does; a failure goes to {@link UdpHandler#onError}.
+     *
+     * @param data the datagram (copied if it must wait)
+     * @param to   where to send it
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(byte[] data, InetSocketAddress to) {
         return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to, null);
     }
 
+    /**
+     * Sends the bytes as one datagram to {@code to}, as {@link #send(MemorySegment, InetSocketAddress, UdpSendCallback)}.
+     *
+     * @param data     the datagram (copied if it must wait)
+     * @param to       where to send it; null on a connected socket
+     * @param callback told when it was sent or refused, or null (a failure then goes to onError)
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(byte[] data, InetSocketAddress to, UdpSendCallback callback) {
         return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to, callback);
     }
 
-    /** Sends the buffer's remaining bytes; its position is not changed. */
+    /**
+     * Sends the buffer's remaining bytes as one datagram to {@code to}; its position is not
+     * changed. A failure goes to {@link UdpHandler#onError}.
+     *
+     * @param data the datagram (copied if it must wait)
+     * @param to   where to send it
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(ByteBuffer data, InetSocketAddress to) {
         return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to, null);
     }
 
+    /**
+     * Sends the buffer's remaining bytes as one datagram to {@code to}; its position is not changed.
+     *
+     * @param data     the datagram (copied if it must wait)
+     * @param to       where to send it; null on a connected socket
+     * @param callback told when it was sent or refused, or null (a failure then goes to onError)
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(ByteBuffer data, InetSocketAddress to, UdpSendCallback callback) {
         return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to, callback);
     }
 
-    /** Sends the string as UTF-8. */
+    /**
+     * Sends the string, as UTF-8, as one datagram to {@code to}. A failure goes to {@link UdpHandler#onError}.
+     *
+     * @param data the datagram's text
+     * @param to   where to send it
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(String data, InetSocketAddress to) {
         return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to, null);
     }
 
+    /**
+     * Sends the string, as UTF-8, as one datagram to {@code to}.
+     *
+     * @param data     the datagram's text
+     * @param to       where to send it; null on a connected socket
+     * @param callback told when it was sent or refused, or null (a failure then goes to onError)
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(String data, InetSocketAddress to, UdpSendCallback callback) {
         return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to, callback);
     }
 
-    /** On a connected socket ({@link #connect}): to its peer. */
+    /**
+     * On a connected socket ({@link #connect}): sends the bytes as one datagram to its peer. A
+     * failure goes to {@link UdpHandler#onError}.
+     *
+     * @param data the datagram (copied if it must wait)
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(byte[] data) {
         return send(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), null, null);
     }
 
+    /**
+     * On a connected socket: sends the buffer's remaining bytes to its peer; the position is not changed.
+     *
+     * @param data the datagram (copied if it must wait)
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(ByteBuffer data) {
         return send(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), null, null);
     }
 
+    /**
+     * On a connected socket: sends the string, as UTF-8, to its peer.
+     *
+     * @param data the datagram's text
+     * @return true when it was sent or queued, false when it was refused
+     */
     public boolean send(String data) {
         return send(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), null, null);
     }
 
+    /**
+     * {@link #send(byte[], InetSocketAddress, UdpSendCallback)}, as a future.
+     *
+     * @param data the datagram
+     * @param to   where to send it; null on a connected socket
+     * @return a future that completes once the kernel has the datagram, or exceptionally with a {@link UvException}
+     */
     public CompletableFuture<Void> sendAsync(byte[] data, InetSocketAddress to) {
         return sendAsync(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), to);
     }
 
+    /**
+     * {@link #send(ByteBuffer, InetSocketAddress, UdpSendCallback)}, as a future.
+     *
+     * @param data the datagram: the buffer's remaining bytes
+     * @param to   where to send it; null on a connected socket
+     * @return a future that completes once the kernel has the datagram, or exceptionally with a {@link UvException}
+     */
     public CompletableFuture<Void> sendAsync(ByteBuffer data, InetSocketAddress to) {
         return sendAsync(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")), to);
     }
 
+    /**
+     * {@link #send(String, InetSocketAddress, UdpSendCallback)}, as a future.
+     *
+     * @param data the datagram's text, sent as UTF-8
+     * @param to   where to send it; null on a connected socket
+     * @return a future that completes once the kernel has the datagram, or exceptionally with a {@link UvException}
+     */
     public CompletableFuture<Void> sendAsync(String data, InetSocketAddress to) {
         return sendAsync(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), to);
     }
 
-    /** Completes once the kernel has the datagram, or exceptionally with a {@link UvException}; {@code to} null on a connected socket. */
+    /**
+     * {@link #send(MemorySegment, InetSocketAddress, UdpSendCallback)}, as a future.
+     *
+     * @param data the datagram: the segment's bytes
+     * @param to   where to send it; null on a connected socket
+     * @return a future that completes once the kernel has the datagram, or exceptionally with a {@link UvException}
+     * @throws IllegalArgumentException for an unresolved address
+     * @throws IllegalStateException    if the segment's arena is already closed
+     */
     public CompletableFuture<Void> sendAsync(MemorySegment data, InetSocketAddress to) {
         CompletableFuture<Void> done = core.newFuture();
         send(data, to, (u, error) -> {
@@ -230,6 +360,9 @@ public final class Udp extends HandleBase {
      * so the segment may go as soon as this returns. The callback runs before this returns when
      * the kernel took the datagram at once or refused it, else from the loop.
      *
+     * @param data     the datagram
+     * @param to       where to send it; null on a connected socket
+     * @param callback told when it was sent or refused, or null (a failure then goes to onError)
      * @return true when the datagram was sent or queued; false when it was refused (closed,
      *         too large, unreachable: the callback says which)
      * @throws IllegalArgumentException for an unresolved address
@@ -280,13 +413,13 @@ public final class Udp extends HandleBase {
         else if (callback != null) callback.sent(this, null);
     }
 
-    /** Bytes queued for the kernel (uv_udp_get_send_queue_size); 0 once closed. */
+    /** {@return the bytes queued for the kernel (uv_udp_get_send_queue_size); 0 once closed} */
     public long sendQueueSize() {
         core.checkThread();
         return isAlive() ? Uv.udpSendQueueSize(handle) : 0;
     }
 
-    /** Datagrams queued for the kernel (uv_udp_get_send_queue_count); 0 once closed. */
+    /** {@return the datagrams queued for the kernel (uv_udp_get_send_queue_count); 0 once closed} */
     public long sendQueueCount() {
         core.checkThread();
         return isAlive() ? Uv.udpSendQueueCount(handle) : 0;
@@ -297,6 +430,11 @@ public final class Udp extends HandleBase {
     /**
      * Associates the socket with one peer (uv_udp_connect): sends without an address go to it,
      * and only its datagrams are received. A send with an address is then refused (EISCONN).
+     *
+     * @param peer the peer's address
+     * @throws IllegalArgumentException for an unresolved address
+     * @throws UvException              {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the
+     *                                  system's error (EISCONN when connected already)
      */
     public void connect(InetSocketAddress peer) {
         checkOpen();
@@ -309,7 +447,12 @@ public final class Udp extends HandleBase {
         connected = true;
     }
 
-    /** Dissolves the association of {@link #connect}. On Linux a socket bound to port 0 is unbound by it: its port goes back to the system. */
+    /**
+     * Dissolves the association of {@link #connect}; nothing if not connected. On Linux a socket
+     * bound to port 0 is unbound by it: its port goes back to the system.
+     *
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public void disconnect() {
         checkOpen();
         if (!connected) return;
@@ -317,16 +460,25 @@ public final class Udp extends HandleBase {
         connected = false;
     }
 
+    /** {@return true while the socket is associated with a peer ({@link #connect}) and open} */
     public boolean isConnected() {
         return connected && !isClosed();
     }
 
-    /** The peer of {@link #connect}. @throws UvException (ENOTCONN) if not connected */
+    /**
+     * {@return the peer of {@link #connect}}
+     *
+     * @throws UvException ENOTCONN if not connected; {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public InetSocketAddress remoteAddress() {
         return address(true);
     }
 
-    /** The address and port the socket is bound to. */
+    /**
+     * {@return the address and port the socket is bound to}
+     *
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public InetSocketAddress localAddress() {
         return address(false);
     }
@@ -348,31 +500,56 @@ public final class Udp extends HandleBase {
         if (isClosed()) throw Errors.socketClosed("UDP socket");
     }
 
-    /** SO_BROADCAST: may send to broadcast addresses. */
+    /**
+     * SO_BROADCAST: whether the socket may send to broadcast addresses.
+     *
+     * @param on true to allow it
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void broadcast(boolean on) {
         checkOpen();
         Errors.check(Uv.udpSetBroadcast(handle, on));
     }
 
-    /** The unicast time to live (IP_TTL / IPV6_UNICAST_HOPS), 1 to 255. */
+    /**
+     * Sets the unicast time to live (IP_TTL / IPV6_UNICAST_HOPS).
+     *
+     * @param ttl 1 to 255
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error (EINVAL out of range)
+     */
     public void ttl(int ttl) {
         checkOpen();
         Errors.check(Uv.udpSetTtl(handle, ttl));
     }
 
-    /** The multicast time to live, 1 to 255 (0 keeps datagrams on this host). */
+    /**
+     * Sets the multicast time to live.
+     *
+     * @param ttl 1 to 255, or 0 to keep datagrams on this host
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error (EINVAL out of range)
+     */
     public void multicastTtl(int ttl) {
         checkOpen();
         Errors.check(Uv.udpSetMulticastTtl(handle, ttl));
     }
 
-    /** Whether multicast datagrams this socket sends loop back to this host's receivers. */
+    /**
+     * Sets whether multicast datagrams this socket sends loop back to this host's receivers.
+     *
+     * @param on true to loop them back
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void multicastLoop(boolean on) {
         checkOpen();
         Errors.check(Uv.udpSetMulticastLoop(handle, on));
     }
 
-    /** The interface multicast datagrams leave by: an address of it (an IPv4 literal, or an IPv6 one with its scope). */
+    /**
+     * Sets the interface multicast datagrams leave by.
+     *
+     * @param interfaceAddress an address of it: an IPv4 literal, or an IPv6 one with its scope
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void multicastInterface(String interfaceAddress) {
         checkOpen();
         Objects.requireNonNull(interfaceAddress, "interfaceAddress");
@@ -381,20 +558,48 @@ public final class Udp extends HandleBase {
         }
     }
 
-    /** Joins a multicast group on an interface (its address; null: the system chooses). */
+    /**
+     * Joins a multicast group on an interface.
+     *
+     * @param group            the group's address
+     * @param interfaceAddress the interface's address, or null: the system chooses
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void joinGroup(String group, String interfaceAddress) {
         membership(group, interfaceAddress, null, true);
     }
 
+    /**
+     * Leaves a multicast group joined with {@link #joinGroup}.
+     *
+     * @param group            the group's address
+     * @param interfaceAddress the interface's address, or null as when joining
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void leaveGroup(String group, String interfaceAddress) {
         membership(group, interfaceAddress, null, false);
     }
 
-    /** Source-specific membership: datagrams to the group from {@code source} only. */
+    /**
+     * Joins a group for datagrams from {@code source} only (source-specific multicast).
+     *
+     * @param group            the group's address
+     * @param interfaceAddress the interface's address, or null: the system chooses
+     * @param source           the sender whose datagrams are wanted
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void joinSourceGroup(String group, String interfaceAddress, String source) {
         membership(group, interfaceAddress, Objects.requireNonNull(source, "source"), true);
     }
 
+    /**
+     * Leaves a source-specific membership joined with {@link #joinSourceGroup}.
+     *
+     * @param group            the group's address
+     * @param interfaceAddress the interface's address, or null as when joining
+     * @param source           the sender given when joining
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void leaveSourceGroup(String group, String interfaceAddress, String source) {
         membership(group, interfaceAddress, Objects.requireNonNull(source, "source"), false);
     }
@@ -411,23 +616,45 @@ public final class Udp extends HandleBase {
         }
     }
 
-    /** SO_SNDBUF as the kernel reports it (on Linux twice what was set). */
+    /**
+     * {@return SO_SNDBUF as the kernel reports it (on Linux twice what was set)}
+     *
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public int sendBufferSize() {
         checkOpen();
         return socketBufferSize(true, false, 0);
     }
 
+    /**
+     * Asks for a send buffer of {@code bytes} (SO_SNDBUF).
+     *
+     * @param bytes the size asked for
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     * @throws UvException              {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void sendBufferSize(int bytes) {
         checkOpen();
         socketBufferSize(true, true, bytes);
     }
 
-    /** SO_RCVBUF as the kernel reports it (on Linux twice what was set). */
+    /**
+     * {@return SO_RCVBUF as the kernel reports it (on Linux twice what was set)}
+     *
+     * @throws UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
+     */
     public int receiveBufferSize() {
         checkOpen();
         return socketBufferSize(false, false, 0);
     }
 
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUF).
+     *
+     * @param bytes the size asked for
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     * @throws UvException              {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; the system's error
+     */
     public void receiveBufferSize(int bytes) {
         checkOpen();
         socketBufferSize(false, true, bytes);
@@ -437,12 +664,19 @@ public final class Udp extends HandleBase {
 
     // ------------------------------------------------------------------ closing
 
-    /** Closes the socket; datagrams still queued fail with CANCELED. A second close does nothing. */
+    /**
+     * Closes the socket; datagrams still queued fail with CANCELED, and {@link UdpHandler#onClose}
+     * follows once libuv has freed it. A second close does nothing.
+     */
     public void close() {
         core.checkThread();
         closeNow();
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * socket is closed: {@link UdpHandler#onClose} runs, if it was ever bound.
+     */
     @Override
     protected void onClosed() {
         if (exposed) handler.onClose(this);

@@ -1,7 +1,7 @@
 package io.juv.net;
 
 /**
- * How a UDP socket binds.
+ * How a UDP socket binds. Immutable; each setter returns a changed copy.
  *
  * @param ipv6Only     an IPv6 socket takes no IPv4 datagrams (no dual stack); an IPv4 address
  *                     with it is an IllegalArgumentException
@@ -24,26 +24,57 @@ public record UdpOptions(boolean ipv6Only, boolean reuseAddress, boolean reusePo
     /** libuv's own bound: it never asks recvmmsg for more than 20 datagrams. */
     public static final int MAX_RECEIVE_BATCH = 20;
 
+    /** Dual stack, no address or port sharing, one datagram a receive call. */
     public static final UdpOptions DEFAULT = new UdpOptions(false, false, false, 1);
 
+    /**
+     * Checks the options.
+     *
+     * @param ipv6Only     no dual stack
+     * @param reuseAddress SO_REUSEADDR
+     * @param reusePort    SO_REUSEPORT
+     * @param receiveBatch datagrams a receive call may take, 1 to {@value #MAX_RECEIVE_BATCH}
+     * @throws IllegalArgumentException for a receiveBatch out of range
+     */
     public UdpOptions {
         if (receiveBatch < 1 || receiveBatch > MAX_RECEIVE_BATCH) {
             throw new IllegalArgumentException("receiveBatch must be 1.." + MAX_RECEIVE_BATCH + ": " + receiveBatch);
         }
     }
 
+    /**
+     * {@return these options with dual stack off or on}
+     *
+     * @param on whether an IPv6 socket refuses IPv4 datagrams
+     */
     public UdpOptions ipv6Only(boolean on) {
         return new UdpOptions(on, reuseAddress, reusePort, receiveBatch);
     }
 
+    /**
+     * {@return these options with SO_REUSEADDR on or off}
+     *
+     * @param on whether several sockets may bind the address and port (see {@link #reuseAddress()})
+     */
     public UdpOptions reuseAddress(boolean on) {
         return new UdpOptions(ipv6Only, on, reusePort, receiveBatch);
     }
 
+    /**
+     * {@return these options with SO_REUSEPORT on or off}
+     *
+     * @param on whether the kernel spreads datagrams over the sockets bound with it
+     */
     public UdpOptions reusePort(boolean on) {
         return new UdpOptions(ipv6Only, reuseAddress, on, receiveBatch);
     }
 
+    /**
+     * {@return these options with another receive batch}
+     *
+     * @param datagrams how many datagrams one receive call may take, 1 to {@value #MAX_RECEIVE_BATCH}
+     * @throws IllegalArgumentException for a number out of range
+     */
     public UdpOptions receiveBatch(int datagrams) {
         return new UdpOptions(ipv6Only, reuseAddress, reusePort, datagrams);
     }

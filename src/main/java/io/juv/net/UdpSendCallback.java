@@ -6,6 +6,10 @@ import io.juv.UvException;
 @FunctionalInterface
 public interface UdpSendCallback {
     /**
+     * The send is done: the kernel has the datagram, or it was refused. Runs on the loop's thread,
+     * before the send returns when the kernel took or refused the datagram at once.
+     *
+     * @param udp   the socket sent from
      * @param error null once the kernel has the datagram; {@link io.juv.ErrorKind#MESSAGE_TOO_LARGE}
      *              for one too large; {@link io.juv.ErrorKind#CANCELED} when the socket was closed
      *              while it was queued; {@link io.juv.ErrorKind#SOCKET_CLOSED} when it was closed before

@@ -50,7 +50,8 @@ import java.util.concurrent.CompletableFuture;
  * Closed before the exit, the child is not killed: juv stops watching it (it stays a zombie until
  * this JVM ends, libuv reaping only the children it watches), so kill it first if it must end.
  *
- * <p>All methods must be called on the loop's thread, except the static {@link #kill(int, Signal)}.
+ * <p>All methods must be called on the loop's thread (off it: {@link WrongThreadException}),
+ * except the static {@link #kill(int, Signal)} and {@link #kill(int, int)}.
  */
 public final class Process extends HandleBase {
 
@@ -79,7 +80,13 @@ public final class Process extends HandleBase {
      * exits. The same as {@code loop.spawn(options, onExit)}. Every stdio pipe is open and its
      * onConnect has run when this returns.
      *
+     * @param loop    the loop that watches the child; call on its thread
+     * @param options what to run, and what its descriptors are
+     * @param onExit  runs on the loop's thread when the child exits, or null
+     * @return the running child
      * @throws UvException if libuv could not start it (NOT_FOUND, PERMISSION_DENIED, ...); nothing stays open
+     * @throws IllegalStateException if the loop is closed
+     * @throws WrongThreadException  off the loop's thread
      */
     public static Process spawn(EventLoop loop, ProcessOptions options, ExitHandler onExit) {
         Objects.requireNonNull(options, "options");
@@ -205,40 +212,57 @@ public final class Process extends HandleBase {
 
     // ------------------------------------------------------------------ what it is
 
-    /** The child's process id (Java state: it stays readable after the exit). */
+    /** {@return the child's process id} Java state: it stays readable after the exit and after close. */
     public int pid() {
         return pid;
     }
 
+    /** {@return the program and its arguments, as {@link ProcessOptions#command()} gave them} */
     public List<String> command() {
         return command;
     }
 
-    /** The pipe made for the child's descriptor {@code fd} ({@link Stdio#pipe}), or null if that descriptor is no pipe. */
+    /**
+     * {@return the pipe made for the child's descriptor {@code fd} ({@link Stdio#pipe}), or null if that descriptor is no pipe}
+     * Java state: once closed, it still gives the pipe, closed.
+     *
+     * @param fd the child's descriptor number
+     */
     public Pipe stdio(int fd) {
         return fd >= 0 && fd < pipes.length ? pipes[fd] : null;
     }
 
+    /** {@return the pipe to the child's stdin, or null if it is no pipe} {@code stdio(0)}. */
     public Pipe stdin() { return stdio(0); }
+    /** {@return the pipe from the child's stdout, or null if it is no pipe} {@code stdio(1)}. */
     public Pipe stdout() { return stdio(1); }
+    /** {@return the pipe from the child's stderr, or null if it is no pipe} {@code stdio(2)}. */
     public Pipe stderr() { return stdio(2); }
 
-    /** True until the child's exit was seen or the process was closed. */
+    /** {@return true until the child's exit was seen or the process was closed} */
     public boolean isRunning() {
         return exit == null && !isClosed();
     }
 
-    /** How the child ended, or null while it runs (or if it was closed before its exit was seen). */
+    /** {@return how the child ended, or null while it runs (or if it was closed before its exit was seen)} */
     public ProcessExit exitStatus() {
         return exit;
     }
 
-    /** Completes at the exit callback; exceptionally (SOCKET_CLOSED) if the process is closed before. */
+    /**
+     * {@return a future of the exit} It completes, on the loop's thread, right after the
+     * {@link ExitHandler}; exceptionally ({@link io.juv.ErrorKind#SOCKET_CLOSED}) if the process
+     * is closed before its exit was seen.
+     */
     public CompletableFuture<ProcessExit> exited() {
         return exited;
     }
 
-    /** Completes once the child exited and every stdio pipe has closed: all its output is delivered. */
+    /**
+     * {@return a future that completes once the child exited and every stdio pipe has closed} When
+     * it does, all of the child's output has been delivered. Exceptionally
+     * ({@link io.juv.ErrorKind#SOCKET_CLOSED}) if the process is closed before its exit was seen.
+     */
     public CompletableFuture<ProcessExit> finished() {
         return finished;
     }
@@ -248,6 +272,7 @@ public final class Process extends HandleBase {
     /**
      * Sends {@code signal} to the child (uv_process_kill).
      *
+     * @param signal the signal to send ({@code Signal.TERM}, {@code Signal.KILL}, ...)
      * @throws UvException NO_SUCH_PROCESS once its exit was seen (its pid may be another's), SOCKET_CLOSED once closed
      * @throws IllegalArgumentException for a signal this platform does not have
      */
@@ -255,6 +280,14 @@ public final class Process extends HandleBase {
         kill(number(signal));
     }
 
+    /**
+     * Sends the signal numbered {@code signum} to the child (uv_process_kill): for a signal juv
+     * has no name for; 0 only checks that the child can be signalled.
+     *
+     * @param signum the platform's number of the signal
+     * @throws UvException NO_SUCH_PROCESS once its exit was seen (its pid may be another's),
+     *         SOCKET_CLOSED once closed; libuv's error for a number that is no signal (EINVAL)
+     */
     public void kill(int signum) {
         core.checkThread();
         if (exit != null) throw Errors.processExited("process " + pid);
@@ -262,11 +295,28 @@ public final class Process extends HandleBase {
         Errors.check(Uv.processKill(handle, signum));
     }
 
-    /** Sends {@code signal} to any process by its id (uv_kill); from any thread. */
+    /**
+     * Sends {@code signal} to any process by its id (uv_kill); from any thread, with no loop.
+     *
+     * @param pid    the process id
+     * @param signal the signal to send
+     * @throws UvException NO_SUCH_PROCESS if there is no such process, PERMISSION_DENIED if this
+     *         process may not signal it
+     * @throws IllegalArgumentException for a signal this platform does not have
+     */
     public static void kill(int pid, Signal signal) {
         kill(pid, number(signal));
     }
 
+    /**
+     * Sends the signal numbered {@code signum} to any process by its id (uv_kill); from any
+     * thread, with no loop.
+     *
+     * @param pid    the process id
+     * @param signum the platform's number of the signal (0: only check that it can be signalled)
+     * @throws UvException NO_SUCH_PROCESS if there is no such process, PERMISSION_DENIED if this
+     *         process may not signal it
+     */
     public static void kill(int pid, int signum) {
         Errors.check(Uv.kill(pid, signum));
     }
@@ -279,6 +329,14 @@ public final class Process extends HandleBase {
 
     // ------------------------------------------------------------------ the end
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): libuv's
+     * exit callback: the {@link ExitHandler} runs, then the handle closes and {@link #exited()}
+     * completes.
+     *
+     * @param exitStatus the child's exit status
+     * @param termSignal the signal that ended it, or 0
+     */
     @Override
     protected void onExit(long exitStatus, int termSignal) {
         exit = new ProcessExit(exitStatus, termSignal);
@@ -291,12 +349,20 @@ public final class Process extends HandleBase {
         }
     }
 
-    /** Closes the process handle and every stdio pipe at once (what is queued on them is cancelled). */
+    /**
+     * Closes the process handle and every stdio pipe at once (what is queued on them is
+     * cancelled). Before the exit it does not kill the child (see the class comment). Safe to
+     * call more than once, and after the handle closed by itself.
+     */
     public void close() {
         if (!isClosed()) closeNow();
         for (Pipe p : pipes) if (p != null) p.closeNow();
     }
 
+    /**
+     * juv's hook, not for programs (a protected method of a final class, so none can call or override it): the
+     * handle is closed: closed before the exit was seen, the futures fail with SOCKET_CLOSED.
+     */
     @Override
     protected void onClosed() {
         if (exit == null) {

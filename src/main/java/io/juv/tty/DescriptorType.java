@@ -21,7 +21,12 @@ public enum DescriptorType {
     /** Not open, or of no kind libuv knows. */
     UNKNOWN;
 
-    /** What {@code fd} is now. */
+    /**
+     * {@return what {@code fd} is now} Asks libuv ({@code uv_guess_handle}); touches no loop, so
+     * it may be called from any thread.
+     *
+     * @param fd a file descriptor of this process
+     */
     public static DescriptorType of(int fd) {
         int t = Uv.guessHandle(fd);
         if (t == Uv.TTY) return TTY;

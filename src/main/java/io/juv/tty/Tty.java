@@ -45,6 +45,9 @@ import java.util.Objects;
  *
  * <p>Package io.juv.tty, like Node's {@code tty} module: a small capability of its own over the
  * one stream type, with the descriptor probe ({@link DescriptorType}) that decides when it applies.
+ *
+ * <p>Every method must be called on the loop's thread (off it: {@link WrongThreadException}),
+ * except the static {@link #resetMode()}.
  */
 public final class Tty extends Stream {
 
@@ -58,17 +61,38 @@ public final class Tty extends Stream {
         this.readable = readable;
     }
 
-    /** The terminal on descriptor 0, for reading (and writing). */
+    /**
+     * The terminal on descriptor 0, for reading (and writing): {@code open(loop, 0, true, handler)}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param handler hears of what the user types (onData) and of the Tty's end
+     * @return the open Tty, reading already
+     * @throws IllegalArgumentException if descriptor 0 is not a terminal
+     */
     public static Tty stdin(EventLoop loop, StreamHandler<? super Tty> handler) {
         return open(loop, 0, true, handler);
     }
 
-    /** The terminal on descriptor 1, for writing. */
+    /**
+     * The terminal on descriptor 1, for writing: {@code open(loop, 1, false, handler)}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param handler hears of the Tty's events (its onData is never called, as it does not read)
+     * @return the open Tty
+     * @throws IllegalArgumentException if descriptor 1 is not a terminal (output redirected, say)
+     */
     public static Tty stdout(EventLoop loop, StreamHandler<? super Tty> handler) {
         return open(loop, 1, false, handler);
     }
 
-    /** The terminal on descriptor 2, for writing. */
+    /**
+     * The terminal on descriptor 2, for writing: {@code open(loop, 2, false, handler)}.
+     *
+     * @param loop    the loop it belongs to; call on its thread
+     * @param handler hears of the Tty's events (its onData is never called, as it does not read)
+     * @return the open Tty
+     * @throws IllegalArgumentException if descriptor 2 is not a terminal
+     */
     public static Tty stderr(EventLoop loop, StreamHandler<? super Tty> handler) {
         return open(loop, 2, false, handler);
     }
@@ -76,9 +100,17 @@ public final class Tty extends Stream {
     /**
      * The terminal on {@code fd}; with {@code readable} it reads at once (onData gets what the
      * user types: whole lines in {@link TtyMode#NORMAL}, keys as they come in {@link TtyMode#RAW}).
-     * {@link StreamHandler#onConnect} runs before this returns.
+     * {@link StreamHandler#onConnect} runs before this returns. Closing the Tty puts the terminal's
+     * mode back if this Tty changed it, and never closes descriptors 0, 1 and 2.
      *
+     * @param loop     the loop it belongs to; call on its thread
+     * @param fd       the descriptor of the terminal
+     * @param readable whether to read from it; a Tty opened for writing only refuses {@link #resume()}
+     * @param handler  hears of the Tty's events
+     * @return the open Tty
      * @throws IllegalArgumentException if {@code fd} is not a terminal ({@link DescriptorType#of} tells what it is)
+     * @throws IllegalStateException    if the loop is closed
+     * @throws WrongThreadException     off the loop's thread
      */
     public static Tty open(EventLoop loop, int fd, boolean readable, StreamHandler<? super Tty> handler) {
         Objects.requireNonNull(handler, "handler");
@@ -96,16 +128,21 @@ public final class Tty extends Stream {
         return tty;
     }
 
-    /** The descriptor this Tty was opened on. */
+    /** {@return the descriptor this Tty was opened on} Java state: readable after close too. */
     public int fd() {
         return fd;
     }
 
+    /** {@return whether this Tty was opened to read} Java state: readable after close too. */
     public boolean isReadable() {
         return readable;
     }
 
-    /** @throws IllegalStateException on a Tty opened for writing only (see the class comment) */
+    /**
+     * Starts (or resumes) reading, as {@link Stream#resume()} does.
+     *
+     * @throws IllegalStateException on a Tty opened for writing only (see the class comment)
+     */
     @Override
     public void resume() {
         if (!readable) throw new IllegalStateException("juv: this Tty was opened for writing; open it readable to read");
@@ -116,6 +153,7 @@ public final class Tty extends Stream {
      * The terminal's size now (uv_tty_get_winsize). A program that wants to hear of changes
      * handles {@code Signal.WINCH} and asks again.
      *
+     * @return the width and height in character cells
      * @throws io.juv.UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed
      */
     public WindowSize windowSize() {
@@ -129,7 +167,10 @@ public final class Tty extends Stream {
         }
     }
 
-    /** The mode this Tty last set ({@link TtyMode#NORMAL} until then; what it was when it closed): Java state, readable after close. */
+    /**
+     * {@return the mode this Tty last set} {@link TtyMode#NORMAL} until then; what it was when it
+     * closed: Java state, readable after close.
+     */
     public TtyMode mode() {
         return mode;
     }
@@ -138,6 +179,7 @@ public final class Tty extends Stream {
      * Sets the terminal's input mode (uv_tty_set_mode). Leaving NORMAL the first time installs
      * the shutdown hook that puts the terminal back at JVM exit.
      *
+     * @param mode the mode to set
      * @throws io.juv.UvException {@link io.juv.ErrorKind#SOCKET_CLOSED} once closed; libuv's error
      *         for a mode the platform lacks (IO on Windows)
      */
@@ -158,6 +200,8 @@ public final class Tty extends Stream {
      * Puts the terminal back as it was before the first mode change of any Tty (uv_tty_reset_mode).
      * Safe from any thread and any time; does nothing if no mode was changed, or if the Tty that
      * changed it has closed (which put the terminal back already).
+     *
+     * @throws io.juv.UvException if libuv cannot set the terminal back (an error but EBUSY and EBADF)
      */
     public static void resetMode() {
         int rc = Uv.ttyResetMode();
