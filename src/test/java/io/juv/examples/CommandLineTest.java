@@ -139,7 +139,7 @@ class CommandLineTest {
             "io.juv.examples.LoadClient", "io.juv.examples.ChaosClient", "io.juv.examples.PipeEcho", "io.juv.examples.TlsEcho",
             "io.juv.examples.TlsGet", "io.juv.examples.Copy", "io.juv.examples.Dns", "io.juv.examples.Spawn",
             "io.juv.examples.Sysinfo", "io.juv.examples.Tail", "io.juv.examples.Watch", "io.juv.examples.Work",
-            "io.juv.bench.AllocReport", "io.juv.bench.FsProgram", "io.juv.bench.NioFsProgram",
+            "io.juv.bench.Ffi", "io.juv.bench.AllocReport", "io.juv.bench.FsProgram", "io.juv.bench.NioFsProgram",
             "io.juv.bench.SpawnProgram", "io.juv.bench.TlsEchoClient", "io.juv.bench.TlsEchoServer",
             "io.juv.bench.peers.NettyTlsEchoServer");
 
