@@ -25,7 +25,10 @@ CLASSES := target/classes
 EXAMPLE_CLASSES := target/test-classes
 STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java src/jmh/java bindings/src -name '*.java' 2>/dev/null) pom.xml
-RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
+# The test-scope libraries as Maven resolved them (picocli for every example's and tool's command line;
+# Jackson, JFreeChart, JMH and Netty for the benchmarks), written with the build; read when a recipe runs.
+TEST_CLASSPATH := target/bench.classpath
+RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES):$$(cat $(TEST_CLASSPATH))
 
 .PHONY: run load example test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk \
 	check-libuv check-libuv-file check-maven check-native
@@ -46,7 +49,7 @@ check-maven:
 
 # Compiles only when a source changed, so `make run` starts at once the second time.
 $(STAMP): $(SOURCES) | check-jdk check-maven
-	$(MVN) test-compile
+	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
 	@touch $@
 
 build: $(STAMP)
@@ -285,8 +288,8 @@ bench-ffi: check-jdk check-maven
 	$(BENCH_JAVA) io.juv.bench.Ffi $(if $(QUICK),--quick)
 
 ## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md)
-bench-compare: check-jdk
-	$(JAVA) -cp $(CLASSES):target/test-classes io.juv.bench.Harness --compare $(A) $(B)
+bench-compare: check-jdk $(STAMP)
+	$(JAVA) -cp $(RUN_CP) io.juv.bench.Harness --compare $(A) $(B)
 
 # What the benchmark drives its servers with; installed when missing and we may (as root).
 BENCH_PACKAGES := $(if $(shell command -v wrk),,wrk) $(if $(shell command -v gcc),,gcc) \

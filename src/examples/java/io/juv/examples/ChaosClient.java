@@ -1,5 +1,8 @@
 package io.juv.examples;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,30 +33,33 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Prints how many sessions of each kind ran and how many well-behaved ones got every answer;
  * exits 1 if any well-behaved session (one that neither resets nor sends garbage) lost an answer.
  */
-public final class ChaosClient {
+@Command(name = "chaos-client", description = "Seeded chaos against an HTTP keep-alive server: sessions that reset, half-close, pipeline "
+        + "without reading, send garbage or split requests. Exits 1 if a well-behaved session lost an answer.")
+public final class ChaosClient implements Callable<Integer> {
 
     private static final byte[] REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int ANSWER = SeedServer.RESPONSE.length;
 
     enum Kind { POLITE, SPLIT, PIPELINE_NO_READ, HALF_CLOSE, RESET, RESET_MID_ANSWER, GARBAGE }
 
-    public static void main(String[] args) throws Exception {
-        int port = 9009;
-        int sessions = 3000;
-        int concurrency = 50;
-        long seed = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--sessions" -> sessions = Integer.parseInt(args[++i]);
-                case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> {
-                    System.err.println("options: --port N --sessions N --concurrency N --seed N");
-                    System.exit(2);
-                }
-            }
-        }
+    @Option(names = "--port", paramLabel = "N", description = "server port (default: ${DEFAULT-VALUE})")
+    private int port = 9009;
+    @Option(names = "--sessions", paramLabel = "N", description = "sessions to run (default: ${DEFAULT-VALUE})")
+    private int sessions = 3000;
+    @Option(names = "--concurrency", paramLabel = "N", description = "sessions at once (default: ${DEFAULT-VALUE})")
+    private int concurrency = 50;
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the first session (default: ${DEFAULT-VALUE})")
+    private long seed = 1;
+
+    private ChaosClient() {}
+
+    public static void main(String[] args) {
+        Cli.runAndExit(new ChaosClient(), args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (concurrency < 1) throw Cli.usage("--concurrency must be at least 1: " + concurrency);
         Kind[] kinds = Kind.values();
         AtomicLongArray ran = new AtomicLongArray(kinds.length);
         AtomicLongArray failed = new AtomicLongArray(kinds.length);
@@ -84,7 +91,7 @@ public final class ChaosClient {
             System.out.printf("%-17s %6d sessions, %d lost an answer%n", k, ran.get(k.ordinal()), failed.get(k.ordinal()));
             lost += failed.get(k.ordinal());
         }
-        System.exit(lost == 0 ? 0 : 1);
+        return lost == 0 ? 0 : 1;
     }
 
     /** One session; true when every answer a well-behaved session is owed arrived. */

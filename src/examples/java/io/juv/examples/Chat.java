@@ -6,6 +6,8 @@ import io.juv.UvException;
 import io.juv.net.SocketHandler;
 import io.juv.net.TcpServer;
 import io.juv.net.TcpSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * A line-based chat server, the classic libuv example: each complete line a client sends goes to
@@ -45,7 +48,12 @@ import java.util.Map;
  * --port N      port (default 7001; 0 lets the system choose)
  * </pre>
  */
-public final class Chat {
+@Command(name = "chat", description = "A line-based chat server: each line a client sends goes to every other client. "
+        + "Slow readers are dropped; SIGINT tells everyone and closes.")
+public final class Chat implements Callable<Integer> {
+
+    @Mixin
+    private HostPort at = new HostPort("127.0.0.1", 7001);
 
     /** The longest line a client may send, in bytes. */
     static final int MAX_LINE = 4096;
@@ -68,9 +76,14 @@ public final class Chat {
     }
 
     public static void main(String[] args) {
-        HostPort at = HostPort.parse(args, "127.0.0.1", 7001);
-        EventLoop.start(loop -> new Chat().serve(loop, at.host(), at.port()));
+        Cli.runAndExit(new Chat(), args);
+    }
+
+    @Override
+    public Integer call() {
+        EventLoop.start(loop -> serve(loop, at.host(), at.port()));
         System.out.println("chat server exited");
+        return 0;
     }
 
     private void serve(EventLoop loop, String host, int port) {

@@ -5,10 +5,13 @@ import io.juv.UvException;
 import io.juv.fs.AsyncFile;
 import io.juv.fs.FileStat;
 import io.juv.fs.Fs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -51,11 +54,23 @@ public final class Copy {
     }
 
     public static void main(String[] args) {
-        if (args.length != 2) {
-            System.err.println("usage: make example NAME=copy ARGS='SRC DST'");
-            System.exit(2);
+        Cli.runAndExit(new Options(), args);
+    }
+
+    @Command(name = "copy", description = "Copies a file with asynchronous reads and writes on libuv's thread pool, 1 MiB blocks, 4 at once.")
+    private static final class Options implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SRC", description = "the file to copy")
+        Path src;
+        @Parameters(index = "1", paramLabel = "DST", description = "the copy (made or overwritten), with the source's permission bits")
+        Path dst;
+
+        @Override
+        public Integer call() {
+            return copy(src, dst);
         }
-        Path src = Path.of(args[0]), dst = Path.of(args[1]);
+    }
+
+    private static int copy(Path src, Path dst) {
         int[] status = {0};
         EventLoop.start(loop -> {
             Fs fs = loop.fs();
@@ -69,7 +84,7 @@ public final class Copy {
                         }
                     });
         });
-        System.exit(status[0]);
+        return status[0];
     }
 
     private static CompletableFuture<Long> open(Fs fs, Path src, Path dst, FileStat stat) {

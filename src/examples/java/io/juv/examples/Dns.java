@@ -5,8 +5,12 @@ import io.juv.Signal;
 import io.juv.SignalHandler;
 import io.juv.UvException;
 import io.juv.net.IpFamily;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.net.InetAddress;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -28,24 +32,33 @@ import java.util.concurrent.CompletionException;
  * -4 / -6   IPv4 or IPv6 addresses only (default: both)
  * </pre>
  */
-public final class Dns {
+@Command(name = "dns", description = "Looks a name up on libuv's thread pool: every address of it, then the first one's name.")
+public final class Dns implements Callable<Integer> {
+
+    private IpFamily family = IpFamily.ANY;
+
+    @Parameters(paramLabel = "HOST", description = "the name to look up")
+    private String host;
 
     private Dns() {}
 
     public static void main(String[] args) {
-        IpFamily family = IpFamily.ANY;
-        String host = null;
-        for (String a : args) {
-            switch (a) {
-                case "-4" -> family = IpFamily.IPV4;
-                case "-6" -> family = IpFamily.IPV6;
-                default -> {
-                    if (a.startsWith("-") || host != null) usage();
-                    host = a;
-                }
-            }
-        }
-        if (host == null) usage();
+        Cli.runAndExit(new Dns(), args);
+    }
+
+    // The last of -4 and -6 wins.
+    @Option(names = "-4", description = "IPv4 addresses only (default: both)")
+    private void ipv4(boolean on) {
+        family = IpFamily.IPV4;
+    }
+
+    @Option(names = "-6", description = "IPv6 addresses only (default: both)")
+    private void ipv6(boolean on) {
+        family = IpFamily.IPV6;
+    }
+
+    @Override
+    public Integer call() {
         String name = host;
         IpFamily f = family;
         int[] status = {0};
@@ -75,11 +88,6 @@ public final class Dns {
                         if (status[0] == 0) status[0] = 1;
                     });
         });
-        System.exit(status[0]);
-    }
-
-    private static void usage() {
-        System.err.println("usage: dns [-4|-6] HOST");
-        System.exit(2);
+        return status[0];
     }
 }

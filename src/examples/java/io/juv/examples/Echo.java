@@ -6,7 +6,11 @@ import io.juv.net.SocketHandler;
 import io.juv.net.TcpServer;
 import io.juv.net.TcpSocket;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
 
 /**
  * A TCP echo server: every byte a client sends comes back to it, until it closes.
@@ -28,12 +32,20 @@ import java.nio.ByteBuffer;
  * --port N      port (default 7000; 0 lets the system choose)
  * </pre>
  */
-public final class Echo {
+@Command(name = "echo", description = "A TCP echo server: every byte a client sends comes back to it; SIGINT closes it.")
+public final class Echo implements Callable<Integer> {
+
+    @Mixin
+    private HostPort at = new HostPort("127.0.0.1", 7000);
 
     private Echo() {}
 
     public static void main(String[] args) {
-        HostPort at = HostPort.parse(args, "127.0.0.1", 7000);
+        Cli.runAndExit(new Echo(), args);
+    }
+
+    @Override
+    public Integer call() {
         EventLoop.start(loop -> {
             // One client's failure (a handler bug, say) must not end the others' echo.
             loop.catchErrors(true);
@@ -55,5 +67,6 @@ public final class Echo {
             System.out.println("echo server listening on " + server.address().getAddress().getHostAddress() + ":" + server.port());
         });
         System.out.println("echo server exited");
+        return 0;
     }
 }

@@ -1,22 +1,31 @@
 package io.juv.examples;
 
-/** The command line of a server example that takes only {@code --host ADDR} and {@code --port N}. */
-record HostPort(String host, int port) {
+import picocli.CommandLine.Option;
 
-    /** Parses the arguments, or prints the usage and exits with status 2. */
-    static HostPort parse(String[] args, String defaultHost, int defaultPort) {
-        String host = defaultHost;
-        int port = defaultPort;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N");
-                    System.exit(2);
-                }
-            }
-        }
-        return new HostPort(host, port);
+/**
+ * The command line of a server example that takes only {@code --host ADDR} and {@code --port N}: a
+ * picocli mixin, {@code @Mixin HostPort at = new HostPort("127.0.0.1", 7000)}, whose initial values
+ * are the defaults its {@code --help} shows.
+ */
+final class HostPort {
+
+    @Option(names = "--host", paramLabel = "ADDR",
+            description = "bind address (default: ${DEFAULT-VALUE}; 0.0.0.0 or :: for every interface)")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "N", description = "port (default: ${DEFAULT-VALUE}; 0 lets the system choose)")
+    private int port;
+
+    HostPort(String defaultHost, int defaultPort) {
+        this.host = defaultHost;
+        this.port = defaultPort;
+    }
+
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
     }
 }

@@ -6,6 +6,8 @@ import io.juv.net.SocketHandler;
 import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * A concurrency load client on juv itself: opens N connections, sends one HTTP request on each,
@@ -72,24 +75,46 @@ public final class LoadClient {
     }
 
     public static void main(String[] args) {
-        int port = 9009, connections = 1000, addresses = 1, inFlight = 1000, timeout = 60, processes = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--connections" -> connections = Integer.parseInt(args[++i]);
-                case "--addresses" -> addresses = Integer.parseInt(args[++i]);
-                case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
-                case "--timeout" -> timeout = Integer.parseInt(args[++i]);
-                case "--processes" -> processes = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("unknown option " + args[i]
-                            + "; options: --port N --connections N --addresses K --in-flight N --timeout S --processes P");
-                    System.exit(2);
-                }
-            }
+        Cli.runAndExit(new Options(), args);
+    }
+
+    /** The command line (the class comment lists it; {@code --help} prints it). */
+    @Command(name = "load-client", description = "Opens N connections to an HTTP server, one request on each, and counts the replies, "
+            + "the errors and the most connections open at once. Exits 0 when every connection got its reply.")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--port", paramLabel = "N", description = "server port (default: ${DEFAULT-VALUE})")
+        int port = 9009;
+        @Option(names = "--connections", paramLabel = "N", description = "connections to open (default: ${DEFAULT-VALUE})")
+        int connections = 1000;
+        @Option(names = "--addresses", paramLabel = "K",
+                description = "spread over 127.0.0.1 .. 127.0.0.K (default: ${DEFAULT-VALUE}); the server must listen on 0.0.0.0")
+        int addresses = 1;
+        @Option(names = "--in-flight", paramLabel = "N", description = "connects pending at once, at most (default: ${DEFAULT-VALUE})")
+        int inFlight = 1000;
+        @Option(names = "--timeout", paramLabel = "S", description = "give up after S seconds (default: ${DEFAULT-VALUE})")
+        int timeout = 60;
+        @Option(names = "--processes", paramLabel = "P",
+                description = "split the connections over P processes started at once (default: ${DEFAULT-VALUE})")
+        int processes = 1;
+
+        @Override
+        public Integer call() {
+            if (connections < 0) throw Cli.usage("--connections must not be negative: " + connections);
+            if (addresses < 1 || addresses > 255) throw Cli.usage("--addresses must be 1 to 255: " + addresses);
+            if (inFlight < 1) throw Cli.usage("--in-flight must be at least 1: " + inFlight);
+            if (timeout < 0) throw Cli.usage("--timeout must not be negative: " + timeout);
+            if (processes < 1) throw Cli.usage("--processes must be at least 1: " + processes);
+            return processes > 1 ? runProcesses(this) : run(port, connections, addresses, inFlight, timeout);
         }
-        if (processes > 1) System.exit(runProcesses(processes, connections, args));
-        int p = port, n = connections, a = addresses, f = inFlight, t = timeout;
+
+        /** This command line for one of the processes: the same options, its share of the connections. */
+        List<String> forProcess(int share) {
+            return List.of("--port", Integer.toString(port), "--connections", Integer.toString(share), "--addresses",
+                    Integer.toString(addresses), "--in-flight", Integer.toString(inFlight), "--timeout", Integer.toString(timeout));
+        }
+    }
+
+    private static int run(int p, int n, int a, int f, int t) {
         LoadClient[] client = new LoadClient[1];
         long start = System.nanoTime();
         EventLoop.start(loop -> {
@@ -102,7 +127,7 @@ public final class LoadClient {
             loop.onExit(deadline::cancel);
             client[0].refill();
         });
-        System.exit(client[0].report(System.nanoTime() - start) ? 0 : 1);
+        return client[0].report(System.nanoTime() - start) ? 0 : 1;
     }
 
     /** Keeps up to inFlightMax connects pending until all connections were started. */
@@ -176,7 +201,8 @@ public final class LoadClient {
      * Runs P copies of this client at once, the connections split between them, relays what each
      * prints (prefixed with its number) and adds their summaries up. Exit 0 only if every copy's was.
      */
-    private static int runProcesses(int processes, int connections, String[] args) {
+    private static int runProcesses(Options options) {
+        int processes = options.processes, connections = options.connections;
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
         List<Process> children = new ArrayList<>();
@@ -188,11 +214,7 @@ public final class LoadClient {
                 List<String> command = new ArrayList<>(List.of(java));
                 command.addAll(jvm);
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadClient.class.getName()));
-                for (int i = 0; i < args.length; i++) {
-                    if (args[i].equals("--connections") || args[i].equals("--processes")) i++;
-                    else command.add(args[i]);
-                }
-                command.addAll(List.of("--connections", Integer.toString(share)));
+                command.addAll(options.forProcess(share));
                 Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
                 children.add(child);
                 String prefix = "[" + (p + 1) + "/" + processes + "] ";

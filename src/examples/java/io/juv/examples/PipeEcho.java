@@ -7,8 +7,11 @@ import io.juv.UvException;
 import io.juv.net.Pipe;
 import io.juv.net.PipeHandler;
 import io.juv.net.PipeServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
 
 /**
  * A pipe echo server: every byte a client sends on the Unix domain socket comes back. It prints
@@ -26,19 +29,21 @@ import java.nio.ByteBuffer;
  * </pre>
  * Exits 1 when something is at the path already (a stale socket file: remove it) or it cannot listen.
  */
-public final class PipeEcho {
+@Command(name = "pipe-echo", description = "A pipe echo server on a Unix domain socket; SIGINT closes it and removes the socket file.")
+public final class PipeEcho implements Callable<Integer> {
+
+    @Option(names = "--path", paramLabel = "P", description = "the socket's path (default: ${DEFAULT-VALUE}); on Linux \"@name\" "
+            + "listens on the abstract name \"\\0name\" instead (libuv 1.46+)")
+    private String path = "/tmp/juv-echo.sock";
+
+    private PipeEcho() {}
 
     public static void main(String[] args) {
-        String path = "/tmp/juv-echo.sock";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--path" -> path = args[++i];
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --path P");
-                    System.exit(2);
-                }
-            }
-        }
+        Cli.runAndExit(new PipeEcho(), args);
+    }
+
+    @Override
+    public Integer call() {
         String name = path.startsWith("@") ? "\0" + path.substring(1) : path;
         String shown = path;
         boolean[] listening = {false};
@@ -63,8 +68,9 @@ public final class PipeEcho {
             });
             System.out.println("juv pipe echo server listening on " + shown + " (libuv " + EventLoop.libuvVersion() + ")");
         });
-        if (!listening[0]) System.exit(1);
+        if (!listening[0]) return 1;
         System.out.println("pipe echo server exited.");
+        return 0;
     }
 
     private static final class Echo implements PipeHandler {

@@ -11,6 +11,8 @@ import io.juv.net.TcpSocket;
 import io.juv.Timer;
 import io.juv.UvException;
 import io.juv.WriteCallback;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -71,48 +74,57 @@ public final class SeedServer {
     }
 
     public static void main(String[] args) {
+        Cli.runAndExit(new Options(), args);
+    }
+
+    /** The command line (the class comment lists it; {@code --help} prints it). */
+    @Command(name = "seed-server", description = "cl-async's benchmark server: answers every request after --delay with a fixed "
+            + "HTTP response and closes, or with --keep-alive every request at once; SIGINT closes it.")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--host", paramLabel = "ADDR", description = "bind address (default: ${DEFAULT-VALUE})")
         String host = "0.0.0.0";
+        @Option(names = "--port", paramLabel = "N", description = "port (default: ${DEFAULT-VALUE}; 0 lets the system choose)")
         int port = 9009;
+        @Option(names = "--delay", paramLabel = "MS", description = "wait before answering, in milliseconds (default: ${DEFAULT-VALUE})")
         long delayMs = 5000;
-        boolean keepAlive = false;
+        @Option(names = "--keep-alive", description = "answer every request at once, never close")
+        boolean keepAlive;
         boolean stats = true;
+        @Option(names = "--backlog", paramLabel = "N", description = "listen backlog (default: ${DEFAULT-VALUE})")
         int backlog = 4096;
+        @Option(names = "--loops", paramLabel = "N",
+                description = "N event loops on N threads share the port (SO_REUSEPORT; default: ${DEFAULT-VALUE})")
         int loops = 1;
-        TcpServerGroup.Sharing sharing = TcpServerGroup.Sharing.best();
-        boolean reusePort = false;
-        boolean allocReport = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--delay" -> delayMs = Long.parseLong(args[++i]);
-                case "--keep-alive" -> keepAlive = true;
-                case "--stats" -> stats = true;
-                case "--no-stats" -> stats = false;
-                case "--backlog" -> backlog = Integer.parseInt(args[++i]);
-                case "--loops" -> loops = Integer.parseInt(args[++i]);
-                case "--hand-off" -> sharing = TcpServerGroup.Sharing.HAND_OFF;
-                case "--reuse-port" -> reusePort = true;
-                case "--alloc-report" -> allocReport = true;
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N --delay MS"
-                            + " --keep-alive --no-stats --backlog N --loops N --hand-off --reuse-port --alloc-report");
-                    System.exit(2);
-                }
-            }
+        @Option(names = "--hand-off", description = "with --loops: one loop accepts and hands the sockets to the others over IPC pipes")
+        boolean handOff;
+        @Option(names = "--reuse-port", description = "listen with SO_REUSEPORT, so that other processes can share the port")
+        boolean reusePort;
+        @Option(names = "--alloc-report",
+                description = "print every second the bytes the loop thread allocated per request and per connection (one loop only)")
+        boolean allocReport;
+
+        // Both, the last one winning, as before: --no-stats is what the benchmarks pass.
+        @Option(names = "--stats", description = "print the stats every second (the default)")
+        void stats(boolean on) {
+            stats = true;
         }
-        if (loops < 1) {
-            System.err.println("--loops must be at least 1: " + loops);
-            System.exit(2);
+
+        @Option(names = "--no-stats", description = "do not print the stats every second")
+        void noStats(boolean on) {
+            stats = false;
         }
-        if (allocReport && loops != 1) {
-            System.err.println("--alloc-report measures one loop: not with --loops " + loops);
-            System.exit(2);
+
+        @Override
+        public Integer call() {
+            if (loops < 1) throw Cli.usage("--loops must be at least 1: " + loops);
+            if (allocReport && loops != 1) throw Cli.usage("--alloc-report measures one loop: not with --loops " + loops);
+            ListenOptions listen = ListenOptions.DEFAULT.backlog(backlog).reusePort(reusePort);
+            TcpServerGroup.Sharing sharing = handOff ? TcpServerGroup.Sharing.HAND_OFF : TcpServerGroup.Sharing.best();
+            if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen, allocReport);
+            else runGroup(sharing, loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
+            System.out.println("TCP server exited.");
+            return 0;
         }
-        ListenOptions listen = ListenOptions.DEFAULT.backlog(backlog).reusePort(reusePort);
-        if (loops == 1) run(host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen, allocReport);
-        else runGroup(sharing, loops, host, port, Duration.ofMillis(delayMs), keepAlive, stats, listen);
-        System.out.println("TCP server exited.");
     }
 
     static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, ListenOptions listen,

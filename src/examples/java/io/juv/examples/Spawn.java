@@ -7,11 +7,15 @@ import io.juv.process.Process;
 import io.juv.process.ProcessExit;
 import io.juv.process.ProcessOptions;
 import io.juv.process.Stdio;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Runs a program as a child of a juv loop: its stdout comes through as it is written, its stderr
@@ -26,15 +30,23 @@ import java.util.Arrays;
  * <p>The child's stdin is this program's. Exits with the child's status (128 + the signal's number
  * when a signal ended it), 127 when the program could not be started, 2 without a program.
  */
-public final class Spawn {
+@Command(name = "spawn", description = "Runs a program as a child of a juv loop: its stdout as it comes, its stderr line by line "
+        + "marked [stderr], then how it ended. Exits with the child's status.")
+public final class Spawn implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "PROGRAM [ARGUMENT...]", description = "the program and its arguments")
+    private List<String> command;
 
     private Spawn() {}
 
     public static void main(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: spawn PROGRAM [ARGUMENT...]");
-            System.exit(2);
-        }
+        // Everything from the program's name on is the program's: `spawn ls -l /` passes -l to ls.
+        Cli.runAndExit(Cli.of(new Spawn()).setStopAtPositional(true), args);
+    }
+
+    @Override
+    public Integer call() {
+        String[] args = command.toArray(String[]::new);
         int[] status = {0};
         EventLoop.start(loop -> {
             StderrLines stderr = new StderrLines(System.err);
@@ -58,7 +70,7 @@ public final class Spawn {
                 status[0] = exitCode(exit);
             });
         });
-        System.exit(status[0]);
+        return status[0];
     }
 
     private static void copyToStdout(Pipe pipe, ByteBuffer data) {

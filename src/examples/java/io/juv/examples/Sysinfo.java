@@ -2,10 +2,12 @@ package io.juv.examples;
 
 import io.juv.EventLoop;
 import io.juv.SystemInfo;
+import picocli.CommandLine.Command;
 
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Prints what libuv knows about the machine and this process, one {@code key: value} line per
@@ -18,11 +20,17 @@ import java.util.List;
  *
  * <p>A fact the loaded libuv lacks (available memory before 1.45) reads {@code n/a}.
  */
-public final class Sysinfo {
+@Command(name = "sysinfo", description = "Prints what libuv knows about the machine and this process, one fact a line.")
+public final class Sysinfo implements Callable<Integer> {
 
     private Sysinfo() {}
 
     public static void main(String[] args) {
+        Cli.runAndExit(new Sysinfo(), args);
+    }
+
+    @Override
+    public Integer call() {
         System.out.println("libuv: " + EventLoop.libuvVersion());
         SystemInfo.Uname u = SystemInfo.uname();
         System.out.println("system: " + u.sysname() + " " + u.release() + " " + u.machine() + " (" + u.version() + ")");
@@ -58,6 +66,7 @@ public final class Sysinfo {
                 + r.voluntaryContextSwitches() + "/" + r.involuntaryContextSwitches());
         EventLoop.start(loop -> SystemInfo.randomBytes(loop, 16)
                 .thenAccept(bytes -> System.out.println("random: " + HexFormat.of().formatHex(bytes))));
+        return 0;
     }
 
     private static String mib(long bytes) {

@@ -6,12 +6,16 @@ import io.juv.UvException;
 import io.juv.fs.AsyncFile;
 import io.juv.fs.FileWatcher;
 import io.juv.fs.Fs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -47,12 +51,23 @@ public final class Tail {
     }
 
     public static void main(String[] args) {
-        boolean fromStart = args.length == 2 && args[0].equals("--from-start");
-        if (!(args.length == 1 && !args[0].startsWith("-")) && !fromStart) {
-            System.err.println("usage: make example NAME=tail ARGS='[--from-start] FILE'");
-            System.exit(2);
+        Cli.runAndExit(new Options(), args);
+    }
+
+    @Command(name = "tail", description = "tail -f: prints a file from its end (or all of it) and follows it as it grows; SIGINT stops it.")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--from-start", description = "print all the file holds first, not only what is appended")
+        boolean fromStart;
+        @Parameters(paramLabel = "FILE", description = "the file to follow")
+        Path file;
+
+        @Override
+        public Integer call() {
+            return follow(file.toAbsolutePath(), fromStart);
         }
-        Path path = Path.of(args[args.length - 1]).toAbsolutePath();
+    }
+
+    private static int follow(Path path, boolean fromStart) {
         int[] status = {0};
         EventLoop.start(loop -> {
             Fs fs = loop.fs();
@@ -75,7 +90,7 @@ public final class Tail {
                 return null;
             });
         });
-        System.exit(status[0]);
+        return status[0];
     }
 
     /** Reads from the last position to the end, a block at a time; a change during a read asks for one more round. */

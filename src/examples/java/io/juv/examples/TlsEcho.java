@@ -7,6 +7,9 @@ import io.juv.UvException;
 import io.juv.net.TcpServer;
 import io.juv.net.TlsOptions;
 import io.juv.net.TlsStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * A TLS echo server: what a client sends under TLS comes back to it, with backpressure as in
@@ -35,30 +39,39 @@ import java.util.List;
  * --password P       the key store's password (default changeit)
  * </pre>
  */
-public final class TlsEcho {
+@Command(name = "tls-echo", description = "A TLS echo server: what a client sends under TLS comes back; SIGINT closes it. "
+        + "Without --cert its certificate is a self-signed one for localhost, made at start.")
+public final class TlsEcho implements Callable<Integer> {
+
+    @Mixin
+    private HostPort at = new HostPort("127.0.0.1", 7443);
+    @Option(names = "--cert", paramLabel = "FILE", description = "a PKCS#12 or JKS key store, or with --key a PEM certificate chain")
+    private String cert;
+    @Option(names = "--key", paramLabel = "FILE", description = "the PEM (unencrypted PKCS#8) private key for --cert")
+    private String key;
+    @Option(names = "--password", paramLabel = "P", description = "the key store's password (default: ${DEFAULT-VALUE})")
+    private String password = "changeit";
 
     private TlsEcho() {}
 
-    public static void main(String[] args) throws Exception {
-        String host = "127.0.0.1", cert = null, key = null, password = "changeit";
-        int port = 7443;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--host" -> host = args[++i];
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--cert" -> cert = args[++i];
-                case "--key" -> key = args[++i];
-                case "--password" -> password = args[++i];
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --host ADDR --port N --cert FILE [--key FILE] --password P");
-                    System.exit(2);
-                }
-            }
-        }
+    public static void main(String[] args) {
+        Cli.runAndExit(new TlsEcho(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (key != null && cert == null) throw Cli.usage("--key needs --cert (the certificate chain it is the key of)");
+        String host = at.host();
+        int port = at.port();
         char[] pw = password.toCharArray();
-        KeyStore ks = cert == null ? selfSigned(pw)
-                : key == null ? TlsOptions.loadKeyStore(Path.of(cert), pw)
-                : TlsOptions.pemKeyStore(Path.of(cert), Path.of(key), pw);
+        KeyStore ks;
+        try {
+            ks = cert == null ? selfSigned(pw)
+                    : key == null ? TlsOptions.loadKeyStore(Path.of(cert), pw)
+                    : TlsOptions.pemKeyStore(Path.of(cert), Path.of(key), pw);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(e.getMessage()); // a --cert or --key that cannot be read: what and why, in one line
+        }
         TlsOptions options = TlsOptions.server(ks, pw);
         String h = host;
         int p = port;
@@ -82,6 +95,7 @@ public final class TlsEcho {
             });
             System.out.println("tls echo server listening on " + server.address().getAddress().getHostAddress() + ":" + server.port());
         });
+        return 0;
     }
 
     /** A self-signed certificate for localhost and 127.0.0.1, made by the JDK's keytool; its fingerprint is printed. */

@@ -6,6 +6,9 @@ import io.juv.UvException;
 import io.juv.net.TlsException;
 import io.juv.net.TlsOptions;
 import io.juv.net.TlsStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,8 +17,8 @@ import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * A TLS client that connects, shakes hands (verifying the server by default), prints the
@@ -34,33 +37,43 @@ import java.util.List;
  * --insecure         accept any certificate (INSECURE: for looking at broken servers)
  * </pre>
  */
-public final class TlsGet {
+@Command(name = "tls-get", description = "Connects with TLS, shakes hands (verifying the server by default), prints the protocol, "
+        + "cipher suite, ALPN protocol and the server's certificate chain, and closes.")
+public final class TlsGet implements Callable<Integer> {
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "trust the PEM certificates in FILE instead of the JDK's default ones")
+    private Path ca;
+    @Option(names = "--servername", paramLabel = "N", description = "the name to send by SNI and verify, instead of HOST")
+    private String serverName;
+    @Option(names = "--alpn", paramLabel = "P1,P2", split = ",", description = "offer these application protocols")
+    private List<String> alpn;
+    @Option(names = "--insecure", description = "accept any certificate (INSECURE: for looking at broken servers)")
+    private boolean insecure;
+    @Parameters(index = "0", paramLabel = "HOST", description = "the server's name or address")
+    private String host;
+    @Parameters(index = "1", paramLabel = "PORT", description = "its port")
+    private int port;
 
     private TlsGet() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        Cli.runAndExit(new TlsGet(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         TlsOptions options = TlsOptions.client();
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--ca" -> {
-                    try (InputStream in = Files.newInputStream(Path.of(args[++i]))) {
-                        options = options.withTrustedCertificates(CertificateFactory.getInstance("X.509")
-                                .generateCertificates(in).toArray(X509Certificate[]::new));
-                    }
-                }
-                case "--servername" -> options = options.withServerName(args[++i]);
-                case "--alpn" -> options = options.withApplicationProtocols(args[++i].split(","));
-                case "--insecure" -> options = options.insecureTrustAll();
-                default -> rest.add(args[i]);
+        if (ca != null) {
+            try (InputStream in = Files.newInputStream(ca)) {
+                options = options.withTrustedCertificates(CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in).toArray(X509Certificate[]::new));
+            } catch (java.io.IOException | java.security.cert.CertificateException e) {
+                throw Cli.usage("cannot read --ca " + ca + ": " + e.getMessage());
             }
         }
-        if (rest.size() != 2) {
-            System.err.println("usage: tls-get [--ca FILE] [--servername N] [--alpn P1,P2] [--insecure] HOST PORT");
-            System.exit(2);
-        }
-        String host = rest.get(0);
-        int port = Integer.parseInt(rest.get(1));
+        if (serverName != null) options = options.withServerName(serverName);
+        if (alpn != null) options = options.withApplicationProtocols(alpn.toArray(String[]::new));
+        if (insecure) options = options.insecureTrustAll();
         int[] status = {1};
         TlsOptions o = options;
         EventLoop.start(loop -> loop.connectTls(host, port, o, new StreamHandler<TlsStream>() {
@@ -83,6 +96,6 @@ public final class TlsGet {
                         + (e instanceof TlsException t ? " [" + t.reason() + "]" : " [" + e.kind() + "]"));
             }
         }));
-        System.exit(status[0]);
+        return status[0];
     }
 }

@@ -6,8 +6,12 @@ import io.juv.UvException;
 import io.juv.net.Udp;
 import io.juv.net.UdpHandler;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
 
 /**
  * A UDP echo server: every datagram comes back to its sender, whole.
@@ -26,12 +30,20 @@ import java.nio.ByteBuffer;
  * --port N      port (default 7001; 0 lets the system choose)
  * </pre>
  */
-public final class UdpEcho {
+@Command(name = "udp-echo", description = "A UDP echo server: every datagram comes back to its sender, whole; SIGINT closes it.")
+public final class UdpEcho implements Callable<Integer> {
+
+    @Mixin
+    private HostPort at = new HostPort("127.0.0.1", 7001);
 
     private UdpEcho() {}
 
     public static void main(String[] args) {
-        HostPort at = HostPort.parse(args, "127.0.0.1", 7001);
+        Cli.runAndExit(new UdpEcho(), args);
+    }
+
+    @Override
+    public Integer call() {
         EventLoop.start(loop -> {
             loop.catchErrors(true);
             Udp udp = loop.udp(at.host(), at.port(), new UdpHandler() {
@@ -52,5 +64,6 @@ public final class UdpEcho {
             System.out.println("udp echo listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
         });
         System.out.println("udp echo exited");
+        return 0;
     }
 }

@@ -4,9 +4,12 @@ import io.juv.EventLoop;
 import io.juv.Signal;
 import io.juv.UvException;
 import io.juv.fs.FileWatcher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * Watches a directory (or a file) and prints each event as it comes, one per line: the events
@@ -22,19 +25,24 @@ import java.nio.file.Path;
  * that cannot be watched exits 1, bad arguments 2. Not recursive: Linux's inotify watches one
  * directory.
  */
-public final class Watch {
+@Command(name = "watch", description = "Watches a directory (or a file) and prints each event as it comes; SIGINT stops it.")
+public final class Watch implements Callable<Integer> {
+
+    @Parameters(paramLabel = "DIRECTORY", description = "what to watch (not recursive)")
+    private Path directory;
 
     private Watch() {}
 
     public static void main(String[] args) {
-        if (args.length != 1 || args[0].startsWith("-")) {
-            System.err.println("usage: make example NAME=watch ARGS=DIRECTORY");
-            System.exit(2);
-        }
-        Path path = Path.of(args[0]).toAbsolutePath();
+        Cli.runAndExit(new Watch(), args);
+    }
+
+    @Override
+    public Integer call() {
+        Path path = directory.toAbsolutePath();
         if (!Files.exists(path)) {
             System.err.println("no such file or directory: " + path);
-            System.exit(1);
+            return 1;
         }
         try {
             EventLoop.start(loop -> {
@@ -48,8 +56,9 @@ public final class Watch {
             });
         } catch (UvException e) {
             System.err.println("cannot watch " + path + ": " + e.getMessage());
-            System.exit(1);
+            return 1;
         }
         System.out.println("watch exited");
+        return 0;
     }
 }

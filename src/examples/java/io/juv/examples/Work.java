@@ -1,9 +1,12 @@
 package io.juv.examples;
 
 import io.juv.EventLoop;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,22 +21,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The jobs run on the workers ({@code juv-work-N}); their completions, and every line printed
  * here, on the loop's thread. Exits 0, or 2 for bad arguments.
  */
-public final class Work {
+@Command(name = "work", description = "Runs N blocking jobs (50 ms sleeps) on juv's work pool and says how long they took.")
+public final class Work implements Callable<Integer> {
+
+    @Parameters(paramLabel = "N", description = "how many jobs, at least 1")
+    private int jobs;
 
     private Work() {}
 
     public static void main(String[] args) {
-        int n = 0;
-        try {
-            n = args.length == 1 ? Integer.parseInt(args[0]) : -1;
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1) {
-            System.err.println("usage: make example NAME=work ARGS=N   (N >= 1 blocking jobs)");
-            System.exit(2);
-        }
-        int jobs = n;
+        Cli.runAndExit(new Work(), args);
+    }
+
+    @Override
+    public Integer call() {
+        if (jobs < 1) throw Cli.usage("N must be at least 1: " + jobs);
         Set<String> workers = ConcurrentHashMap.newKeySet();
         EventLoop.start(loop -> {
             long start = System.nanoTime();
@@ -54,5 +56,6 @@ public final class Work {
                 });
             }
         });
+        return 0;
     }
 }

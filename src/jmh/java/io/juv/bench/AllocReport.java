@@ -1,8 +1,11 @@
 package io.juv.bench;
 
+import io.juv.examples.Cli;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,19 +67,35 @@ public final class AllocReport {
         this.connections = connections;
     }
 
-    public static void main(String[] args) throws Exception {
-        int warmup = 20, seconds = 20, connections = 100, only = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--connections" -> connections = Integer.parseInt(args[++i]);
-                case "--only" -> only = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --warmup S --seconds S --connections N --only 1|2|3");
-            }
+    public static void main(String[] args) {
+        Cli.runAndExit(new Options(), args);
+    }
+
+    @Command(name = "alloc-report", description = "The bytes the seed server's loop thread allocates per keep-alive request and per connection, "
+            + "after a warm-up, with JFR's allocation sites: target/alloc/report.md.")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--warmup", paramLabel = "S", description = "seconds of load before measuring (default: ${DEFAULT-VALUE})")
+        int warmup = 20;
+        @Option(names = "--seconds", paramLabel = "S", description = "seconds measured, at least 5 (default: ${DEFAULT-VALUE})")
+        int seconds = 20;
+        @Option(names = "--connections", paramLabel = "N", description = "wrk's connections, and conn_client's in flight (default: ${DEFAULT-VALUE})")
+        int connections = 100;
+        @Option(names = "--only", paramLabel = "N", description = "only scenario N: 1 keep-alive, 2 connection per request, 3 the keep-alive "
+                + "server's connection per request (the client half-closes); default: all")
+        int only = 0;
+
+        @Override
+        public Integer call() throws Exception {
+            if (warmup < 0) throw Cli.usage("--warmup must not be negative: " + warmup);
+            if (seconds < 5) throw Cli.usage("--seconds must be at least 5 (two are cut at each end): " + seconds);
+            if (connections < 1) throw Cli.usage("--connections must be at least 1: " + connections);
+            if (only < 0 || only > 3) throw Cli.usage("--only must be 1, 2 or 3: " + only);
+            report(warmup, seconds, connections, only);
+            return 0;
         }
-        if (seconds < 5) throw new IllegalArgumentException("--seconds must be at least 5 (two are cut at each end)");
+    }
+
+    private static void report(int warmup, int seconds, int connections, int only) throws Exception {
         Files.createDirectories(OUT);
         AllocReport r = new AllocReport(warmup, seconds, connections, only);
         r.say("# Loop-thread allocation of the seed server\n");

@@ -26,7 +26,7 @@ public final class EchoProgram extends PingPong {
     }
 
     public static void main(String[] args) {
-        PingPong.main(args, 64, EchoProgram::new);
+        PingPong.main("EchoProgram", "native/c_echo.c on juv: TCP over loopback", args, 64, EchoProgram::new);
     }
 
     @Override

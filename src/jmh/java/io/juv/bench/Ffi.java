@@ -1,15 +1,22 @@
 package io.juv.bench;
 
+import io.juv.examples.Cli;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -19,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +43,9 @@ import java.util.regex.Pattern;
  *           Otherwise 3 forks, 5 + 10 iterations of 500 ms (the JDK's own FFM benchmarks'
  *           settings) and 10 fresh JVMs per cold figure: about a quarter of an hour.
  * </pre>
+ *
+ * <p>It prints its progress as it goes ({@link Progress}): the part and step under way, how far the
+ * whole run is, and about how long is left.
  */
 public final class Ffi {
 
@@ -90,6 +101,7 @@ public final class Ffi {
 
     private final boolean quick;
     private final Map<String, String> machine;
+    private final Progress progress;
     private final String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     final Map<String, Score> scores = new LinkedHashMap<>();
     final Map<String, Double> floor = new LinkedHashMap<>();
@@ -98,32 +110,66 @@ public final class Ffi {
     private Ffi(boolean quick, Map<String, String> machine) {
         this.quick = quick;
         this.machine = new LinkedHashMap<>(machine);
+        // Planned step times, from the first full run (make bench-ffi, 14 min 44 s): a JMH fork starts in
+        // about a second, then runs its iterations; a fresh JVM for a cold figure takes about a second.
+        int forks = quick ? 1 : 3;
+        double perFork = 1 + (quick ? 1 * 0.05 + 3 * 0.05 : 5 * 0.5 + 10 * 0.5);
+        int coldJvms = COLD.size() * (quick ? 1 : 10) + THREAD_COLD.size() * (quick ? 1 : 3);
+        this.progress = new Progress("bench-ffi", List.of(
+                new Progress.Part(JMH_PART, benchmarks(), forks * perFork),
+                new Progress.Part(FLOOR_PART, 1, quick ? 1 : 5),
+                new Progress.Part(COLD_PART, coldJvms, 1)), System.out);
     }
 
-    public static void main(String[] args) throws Exception {
-        boolean quick = false;
-        for (String a : args) {
-            if (a.equals("--quick")) quick = true;
-            else throw new IllegalArgumentException("unknown option " + a);
+    public static void main(String[] args) {
+        Cli.runAndExit(new Options(), args);
+    }
+
+    @Command(name = "bench-ffi", description = "What crossing between Java and C costs: FFM against JNI with plain C as the floor, steady "
+            + "(JMH, -prof gc) and cold (fresh JVMs). Writes target/bench/ffi/report.md, report.json and chart.png.")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--quick", description = "1 fork, 1 + 3 iterations of 50 ms, one fresh JVM per cold figure: a smoke test "
+                + "of the harness (about a minute), not a measurement (default: 3 forks, 5 + 10 iterations of 500 ms, "
+                + "10 fresh JVMs per cold figure: about a quarter of an hour)")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> machine = Machine.facts();
+            machine.forEach((k, v) -> System.out.println(k + ": " + v));
+            long start = System.nanoTime();
+            Ffi ffi = run(quick, machine);
+            System.out.println(ffi.tables());
+            System.out.printf("bench-ffi finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
+            return 0;
         }
-        Map<String, String> machine = Machine.facts();
-        machine.forEach((k, v) -> System.out.println(k + ": " + v));
-        long start = System.nanoTime();
-        Ffi ffi = run(quick, machine);
-        System.out.println(ffi.tables());
-        System.out.printf("bench-ffi finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
+    }
+
+    private static final String JMH_PART = "JMH", FLOOR_PART = "C floor", COLD_PART = "cold calls";
+    private static final List<String> COLD = List.of("downcall-ffm", "downcall-ffm-critical", "downcall-jni", "upcall-ffm", "upcall-jni");
+    private static final List<String> THREAD_COLD = List.of("thread-ffm", "thread-jni");
+
+    /** The JMH benchmarks this report runs: DowncallBench's and UpcallBench's (neither has parameters). */
+    static int benchmarks() {
+        int n = 0;
+        for (Class<?> c : List.of(io.juv.jmh.DowncallBench.class, io.juv.jmh.UpcallBench.class)) {
+            for (Method m : c.getMethods()) if (m.isAnnotationPresent(Benchmark.class)) n++;
+        }
+        return n;
     }
 
     /** Runs everything and writes the report; {@link #micro()} then gives the main report its FFI rows. */
     static Ffi run(boolean quick, Map<String, String> machine) throws IOException, RunnerException {
         Files.createDirectories(OUT);
         Ffi ffi = new Ffi(quick, machine);
+        ffi.progress.plan();
         ffi.machine.put("load average at start", loadAverage());
         ffi.jmh();
         ffi.floor();
         ffi.cold();
         ffi.machine.put("load average at end", loadAverage());
         ffi.write();
+        ffi.progress.done();
         return ffi;
     }
 
@@ -148,7 +194,8 @@ public final class Ffi {
                 .addProfiler(GCProfiler.class)
                 .resultFormat(ResultFormatType.JSON).result(OUT.resolve("jmh.json").toString())
                 .jvmArgsAppend(Micro.jvmArgs());
-        for (RunResult r : new Runner(opts.build()).run()) {
+        Runner runner = new Runner(opts.build(), progress.jmh(JMH_PART, OutputFormatFactory.createFormatInstance(System.out, VerboseMode.NORMAL)));
+        for (RunResult r : runner.run()) {
             String method = r.getParams().getBenchmark();
             String shortName = method.substring(method.lastIndexOf('.', method.lastIndexOf('.') - 1) + 1);
             Result<?> primary = r.getPrimaryResult();
@@ -163,6 +210,7 @@ public final class Ffi {
     private static final Pattern FLOOR = Pattern.compile("shape=(\\S+) ns_per_call=([0-9.]+)");
 
     private void floor() throws IOException {
+        progress.step(FLOOR_PART, "native/ffi_floor, " + (quick ? "2,000,000" : "20,000,000") + " calls per shape");
         String out = Proc.tryRun(List.of("target/native/ffi_floor", "--calls", quick ? "2000000" : "20000000"));
         if (out == null) {
             System.out.println("ffi_floor did not run (make native)");
@@ -179,9 +227,10 @@ public final class Ffi {
     private void cold() throws IOException {
         int jvms = quick ? 1 : 10;
         StringBuilder raw = new StringBuilder();
-        for (String what : List.of("downcall-ffm", "downcall-ffm-critical", "downcall-jni", "upcall-ffm", "upcall-jni")) {
+        for (String what : COLD) {
             List<Map<String, Double>> samples = new ArrayList<>();
             for (int i = 0; i < jvms; i++) {
+                progress.step(COLD_PART, what + ", fresh JVM " + (i + 1) + " of " + jvms);
                 String out = coldJvm(what, 1);
                 raw.append(what).append(": ").append(out.strip()).append('\n');
                 samples.addAll(parseCold(out));
@@ -189,9 +238,10 @@ public final class Ffi {
             cold.put(what, summarise(samples, "link"));
         }
         // Fresh pthreads: the first in its JVM (everything cold) and the later ones (the JIT warm, the attach still new).
-        for (String what : List.of("thread-ffm", "thread-jni")) {
+        for (String what : THREAD_COLD) {
             List<Map<String, Double>> firsts = new ArrayList<>(), later = new ArrayList<>();
             for (int i = 0; i < (quick ? 1 : 3); i++) {
+                progress.step(COLD_PART, what + ", fresh JVM " + (i + 1) + " of " + (quick ? 1 : 3) + " (" + (quick ? 4 : 10) + " native threads)");
                 String out = coldJvm(what, quick ? 4 : 10);
                 raw.append(what).append(": ").append(out.strip().replace("\n", " | ")).append('\n');
                 List<Map<String, Double>> threads = parseCold(out);

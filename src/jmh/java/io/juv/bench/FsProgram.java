@@ -1,12 +1,17 @@
 package io.juv.bench;
 
 import io.juv.EventLoop;
+import io.juv.examples.Cli;
 import io.juv.fs.AsyncFile;
 import io.juv.fs.Fs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * native/fs_bench.c on juv, line for line: one loop, {@code --in-flight} file operations at once,
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 public final class FsProgram {
 
     final FsArgs args;
+    private final boolean heap;
     private Fs fs;
     private AsyncFile file;
     private long fileSize;
@@ -28,15 +34,30 @@ public final class FsProgram {
     private long startNs, timedNs, endNs;
     private long ops, timedOps, bytes, timedBytes;
 
-    private FsProgram(FsArgs args) {
+    private FsProgram(FsArgs args, boolean heap) {
         this.args = args;
+        this.heap = heap;
     }
 
     public static void main(String[] argv) {
-        FsArgs a = FsArgs.parse(argv, true);
-        FsProgram p = new FsProgram(a);
-        EventLoop.start(p::run);
-        p.print();
+        Cli.runAndExit(new Options(), argv);
+    }
+
+    @Command(name = "FsProgram", description = "native/fs_bench.c on juv: --in-flight file operations at once on libuv's thread pool; "
+            + "prints ops=N bytes=B seconds=T ops_per_s=.. bytes_per_s=.. (C's line).")
+    private static final class Options implements Callable<Integer> {
+        @Mixin
+        FsArgs args = new FsArgs();
+        @Option(names = "--heap", description = "read into heap ByteBuffers (juv reads through a copy), not native memory")
+        boolean heap;
+
+        @Override
+        public Integer call() {
+            FsProgram p = new FsProgram(args.check(), heap);
+            EventLoop.start(p::run);
+            p.print();
+            return 0;
+        }
     }
 
     private void run(EventLoop loop) {
@@ -50,7 +71,7 @@ public final class FsProgram {
             startNs = System.nanoTime();
             for (int i = 0; i < args.inFlight(); i++) {
                 if (!args.read()) stat(path);
-                else if (args.heap()) read(ByteBuffer.allocate(args.block()));
+                else if (heap) read(ByteBuffer.allocate(args.block()));
                 else read(Fs.buffer(args.block()));
             }
         }).exceptionally(e -> {

@@ -1,5 +1,9 @@
 package io.juv.bench;
 
+import io.juv.examples.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -10,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,12 +26,22 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>--mode read|stat --file F --block B (1 MiB) --in-flight N (4) --seconds S (5) --warmup S (S)</pre>
  */
-public final class NioFsProgram {
+@Command(name = "NioFsProgram", description = "native/fs_bench.c's work with java.nio.file on virtual threads, at the same concurrency; "
+        + "prints C's line.")
+public final class NioFsProgram implements Callable<Integer> {
+
+    @Mixin
+    private FsArgs args = new FsArgs();
 
     private NioFsProgram() {}
 
-    public static void main(String[] argv) throws Exception {
-        FsArgs a = FsArgs.parse(argv, false);
+    public static void main(String[] argv) {
+        Cli.runAndExit(new NioFsProgram(), argv);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        FsArgs a = args.check();
         Path path = Path.of(a.file());
         long size = Files.size(path);
         AtomicLong ops = new AtomicLong(), bytes = new AtomicLong(), next = new AtomicLong();
@@ -60,5 +75,6 @@ public final class NioFsProgram {
             for (Thread t : threads) t.join();
             FsArgs.print(o1 - o0, b1 - b0, (t1 - t0) / 1e9);
         }
+        return 0;
     }
 }

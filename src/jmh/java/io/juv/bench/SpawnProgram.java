@@ -1,9 +1,14 @@
 package io.juv.bench;
 
 import io.juv.EventLoop;
+import io.juv.examples.Cli;
 import io.juv.process.Process;
 import io.juv.process.ProcessExit;
 import io.juv.process.ProcessOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
 
 /**
  * native/spawn_bench.c on juv, line for line: /bin/true spawned over and over, {@code --inflight}
@@ -30,24 +35,29 @@ public final class SpawnProgram {
     }
 
     public static void main(String[] args) {
+        Cli.runAndExit(new Options(), args);
+    }
+
+    @Command(name = "SpawnProgram", description = "native/spawn_bench.c on juv: /bin/true spawned over and over, --inflight at once; "
+            + "prints processes=N seconds=T rate=R (C's line).")
+    private static final class Options implements Callable<Integer> {
+        @Option(names = "--inflight", paramLabel = "K", description = "children at once (default: ${DEFAULT-VALUE})")
         int inflight = 8;
-        double warmup = 1, seconds = 5;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : "";
-            switch (args[i]) {
-                case "--inflight" -> inflight = Integer.parseInt(value);
-                case "--warmup" -> warmup = Double.parseDouble(value);
-                case "--seconds" -> seconds = Double.parseDouble(value);
-                default -> {
-                    System.err.println("unknown option " + args[i] + "; options: --inflight K --warmup S --seconds S");
-                    System.exit(2);
-                }
+        @Option(names = "--warmup", paramLabel = "S", description = "seconds of exits not counted (default: ${DEFAULT-VALUE})")
+        double warmup = 1;
+        @Option(names = "--seconds", paramLabel = "S", description = "seconds measured (default: ${DEFAULT-VALUE})")
+        double seconds = 5;
+
+        @Override
+        public Integer call() {
+            if (inflight < 1 || warmup < 0 || !(seconds > 0)) {
+                throw Cli.usage("--inflight must be positive, --warmup not negative, --seconds positive");
             }
+            return run(inflight, warmup, seconds);
         }
-        if (inflight < 1 || warmup < 0 || !(seconds > 0)) {
-            System.err.println("--inflight must be positive, --warmup not negative, --seconds positive");
-            System.exit(2);
-        }
+    }
+
+    private static int run(int inflight, double warmup, double seconds) {
         long start = System.nanoTime();
         long measureStart = start + (long) (warmup * 1e9);
         SpawnProgram p;
@@ -61,8 +71,9 @@ public final class SpawnProgram {
         System.out.printf(java.util.Locale.ROOT, "processes=%d seconds=%.3f rate=%.0f%n", p.counted, seconds, p.counted / seconds);
         if (p.failures > 0) {
             System.err.println(p.failures + " children failed");
-            System.exit(1);
+            return 1;
         }
+        return 0;
     }
 
     private void spawnOne() {

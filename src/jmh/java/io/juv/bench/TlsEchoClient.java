@@ -1,5 +1,9 @@
 package io.juv.bench;
 
+import io.juv.examples.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -10,6 +14,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.concurrent.Callable;
 
 /**
  * The load of the TLS echo scenario: one connection, ping-pong of {@code --size}-byte messages
@@ -19,26 +24,35 @@ import java.security.KeyStore;
  *
  * <pre>--port N --size S --messages M --warmup W [--truststore FILE.p12 --password P | --plain]</pre>
  */
-public final class TlsEchoClient {
+@Command(name = "TlsEchoClient", description = "The TLS echo scenario's load: one connection, ping-pong of --size-byte messages on the "
+        + "JDK's SSLSocket (or a plain socket); prints messages=M bytes=B seconds=T bytes_per_s=..")
+public final class TlsEchoClient implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
-        int port = 0, size = 65536;
-        long messages = 10_000, warmup = 2_000;
-        Path truststore = null;
-        String password = "";
-        boolean plain = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--size" -> size = Integer.parseInt(args[++i]);
-                case "--messages" -> messages = Long.parseLong(args[++i]);
-                case "--warmup" -> warmup = Long.parseLong(args[++i]);
-                case "--truststore" -> truststore = Path.of(args[++i]);
-                case "--password" -> password = args[++i];
-                case "--plain" -> plain = true;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+    @Option(names = "--port", paramLabel = "N", required = true, description = "the echo server's port on 127.0.0.1")
+    private int port;
+    @Option(names = "--size", paramLabel = "S", description = "message size in bytes (default: ${DEFAULT-VALUE})")
+    private int size = 65536;
+    @Option(names = "--messages", paramLabel = "M", description = "messages timed (default: ${DEFAULT-VALUE})")
+    private long messages = 10_000;
+    @Option(names = "--warmup", paramLabel = "W", description = "messages before the clock starts (default: ${DEFAULT-VALUE})")
+    private long warmup = 2_000;
+    @Option(names = "--truststore", paramLabel = "FILE.p12", description = "the PKCS#12 store that trusts the server's certificate")
+    private Path truststore;
+    @Option(names = "--password", paramLabel = "P", description = "the trust store's password (default: empty)")
+    private String password = "";
+    @Option(names = "--plain", description = "plain TCP, no TLS: the floor TLS is measured against")
+    private boolean plain;
+
+    private TlsEchoClient() {}
+
+    public static void main(String[] args) {
+        Cli.runAndExit(new TlsEchoClient(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!plain && truststore == null) throw Cli.usage("--truststore FILE.p12 is needed, unless --plain");
+        if (size < 1) throw Cli.usage("--size must be at least 1: " + size);
         try (Socket socket = plain ? new Socket() : tlsSocket(truststore, password)) {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
@@ -58,6 +72,7 @@ public final class TlsEchoClient {
             System.out.printf("messages=%d bytes=%d seconds=%.3f bytes_per_s=%.0f%n", messages, messages * size, seconds,
                     messages * size / seconds);
         }
+        return 0;
     }
 
     private static Socket tlsSocket(Path truststore, String password) throws Exception {

@@ -3,18 +3,33 @@ package io.juv.bench;
 import io.juv.EventLoop;
 import io.juv.Signal;
 import io.juv.bench.peers.TlsServerOptions;
+import io.juv.examples.Cli;
 import io.juv.net.TlsOptions;
 import io.juv.net.TlsStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
 
 /**
  * juv's side of the TLS scenarios (TlsBench): a single-loop TLS echo server on juv's TlsStream
  * over TCP, with the JDK's provider, as peers/NettyTlsEchoServer is on Netty's SslHandler.
  * Its command line is {@link TlsServerOptions}'s.
  */
-public final class TlsEchoServer {
+@Command(name = "TlsEchoServer", description = "juv's TLS echo server of the TLS scenarios: one loop, TlsStream over TCP, the JDK's provider.")
+public final class TlsEchoServer implements Callable<Integer> {
+
+    @Mixin
+    private TlsServerOptions o = new TlsServerOptions();
+
+    private TlsEchoServer() {}
 
     public static void main(String[] args) {
-        TlsServerOptions o = TlsServerOptions.parse(args);
+        Cli.runAndExit(new TlsEchoServer(), args);
+    }
+
+    @Override
+    public Integer call() {
         TlsOptions options = TlsOptions.server(o.keyStore(), o.password());
         EventLoop.start(loop -> {
             loop.catchErrors(true); // a client that leaves mid-record must not end the benchmark
@@ -27,5 +42,6 @@ public final class TlsEchoServer {
             loop.onSignal(Signal.INT, sig -> loop.exit());
             TlsServerOptions.listening("juv-tls", server.port());
         });
+        return 0;
     }
 }

@@ -21,7 +21,7 @@ public final class UdpEchoProgram extends PingPong {
     }
 
     public static void main(String[] args) {
-        PingPong.main(args, 64, UdpEchoProgram::new);
+        PingPong.main("UdpEchoProgram", "native/c_udp_echo.c on juv: UDP datagrams on 127.0.0.1", args, 64, UdpEchoProgram::new);
     }
 
     @Override

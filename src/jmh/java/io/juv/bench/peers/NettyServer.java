@@ -1,5 +1,6 @@
 package io.juv.bench.peers;
 
+import io.juv.examples.Cli;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -52,17 +53,19 @@ public final class NettyServer {
     /** RESPONSE repeated BATCH times, for pipelined requests. */
     private static ByteBuf responses;
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         // Before any Netty class reads them.
         setIfAbsent("io.netty.leakDetection.level", "disabled");
         setIfAbsent("io.netty.buffer.checkAccessible", "false");
         setIfAbsent("io.netty.buffer.checkBounds", "false");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
 
-        NettyTransport.Chosen chosen = NettyTransport.choose("netty", args);
-        NettyTransport transport = chosen.transport();
+        NettyTransport.Options transport = new NettyTransport.Options();
+        Peer.main("netty", args, opt -> serve(transport.choose("netty"), opt), transport);
+    }
+
+    private static void serve(NettyTransport transport, Peer opt) throws InterruptedException {
         String name = "netty-" + transport.label;
-        Peer opt = Peer.parse(name, chosen.rest());
         response = Unpooled.unreleasableBuffer(Unpooled.directBuffer(LEN, LEN).writeBytes(Peer.RESPONSE));
         responses = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(Peer.RESPONSES.length, Peer.RESPONSES.length).writeBytes(Peer.RESPONSES));
@@ -71,9 +74,7 @@ public final class NettyServer {
         try {
             address = InetAddress.getByName(opt.host);
         } catch (java.net.UnknownHostException e) {
-            System.err.println(name + ": unknown host " + opt.host);
-            System.exit(2);
-            return;
+            throw Cli.usage("unknown host " + opt.host);
         }
         SocketProtocolFamily family = address instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         ByteBufAllocator alloc = new PooledByteBufAllocator(true);

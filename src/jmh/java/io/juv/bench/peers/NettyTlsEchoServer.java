@@ -1,5 +1,6 @@
 package io.juv.bench.peers;
 
+import io.juv.examples.Cli;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -15,9 +16,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ResourceLeakDetector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import javax.net.ssl.KeyManagerFactory;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
 
 /**
  * The TLS peer of the side-by-side benchmark: a single-threaded Netty echo server, on epoll or
@@ -25,14 +29,25 @@ import java.net.InetSocketAddress;
  * uses, so the two differ in the event loop and the glue, not in the cryptography.
  * Its command line is {@link NettyTransport}'s {@code --transport NAME}, then {@link TlsServerOptions}'s.
  */
-public final class NettyTlsEchoServer {
+@Command(name = "netty-tls", description = "The TLS peer of the TLS scenarios: a single-threaded Netty echo server behind SslHandler (JDK provider).")
+public final class NettyTlsEchoServer implements Callable<Integer> {
 
-    public static void main(String[] args) throws Exception {
+    @Mixin
+    private NettyTransport.Options transportOptions = new NettyTransport.Options();
+    @Mixin
+    private TlsServerOptions o = new TlsServerOptions();
+
+    private NettyTlsEchoServer() {}
+
+    public static void main(String[] args) {
         System.setProperty("io.netty.leakDetection.level", "disabled");
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        NettyTransport.Chosen chosen = NettyTransport.choose("netty-tls", args);
-        NettyTransport transport = chosen.transport();
-        TlsServerOptions o = TlsServerOptions.parse(chosen.rest());
+        Cli.runAndExit(new NettyTlsEchoServer(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NettyTransport transport = transportOptions.choose("netty-tls");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(o.keyStore(), o.password());
         SslContext tls = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
@@ -58,6 +73,7 @@ public final class NettyTlsEchoServer {
         } finally {
             group.shutdownGracefully();
         }
+        return 0;
     }
 
     /** Every plaintext read is written back; flushed once per batch of reads. */

@@ -1,5 +1,6 @@
 package io.juv.bench.peers;
 
+import io.juv.examples.Cli;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,15 +12,14 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-
-import java.util.Arrays;
+import picocli.CommandLine.Option;
 
 /**
  * The native transports of Netty 4.2 the Netty peers run on: the same server code on either, so
  * the two differ only in how the event loop waits for and does its I/O (epoll's readiness, then
  * system calls; io_uring's submitted operations and their completions).
  *
- * <p>A Netty peer's command line starts with the transport, then its own options:
+ * <p>A Netty peer's command line has the transport's options ({@link Options}, a picocli mixin) besides its own:
  * <pre>
  * --transport epoll|io_uring   (default epoll)
  * --probe                      print "transport NAME available" or "transport NAME unavailable: CAUSE", exit
@@ -94,36 +94,33 @@ enum NettyTransport {
         return new MultiThreadIoEventLoopGroup(1, ioHandlerFactory());
     }
 
-    /** The transport and the options that follow it, of a Netty peer's command line. */
-    record Chosen(NettyTransport transport, String[] rest) {}
+    /** The transport options of a Netty peer's command line. */
+    static final class Options {
+        @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "Netty's native transport (default: ${DEFAULT-VALUE})")
+        private String transport = "epoll";
+        @Option(names = "--probe", description = "print \"transport NAME available\" or \"transport NAME unavailable: CAUSE\" and exit"
+                + " (0, or " + UNAVAILABLE + " when unavailable)")
+        private boolean probe;
 
-    /**
-     * Takes a leading {@code --transport NAME} off {@code args}; answers {@code --probe} and exits;
-     * exits with {@link #UNAVAILABLE} and the cause when the transport cannot run here.
-     */
-    static Chosen choose(String name, String[] args) {
-        NettyTransport transport = EPOLL;
-        int from = 0;
-        if (args.length >= 2 && args[0].equals("--transport")) {
-            transport = byLabel(args[1]);
-            if (transport == null) {
-                System.err.println(name + ": unknown transport " + args[1] + "; one of epoll, io_uring");
-                System.exit(2);
+        /**
+         * The transport chosen; answers {@code --probe} and exits; exits with {@link #UNAVAILABLE} and
+         * the cause when the transport cannot run here.
+         */
+        NettyTransport choose(String name) {
+            NettyTransport chosen = byLabel(transport);
+            if (chosen == null) throw Cli.usage("unknown transport " + transport + "; one of epoll, io_uring");
+            Throwable cause = chosen.unavailabilityCause();
+            if (probe) {
+                System.out.println(probeLine(chosen, cause));
+                System.out.flush();
+                System.exit(cause == null ? 0 : UNAVAILABLE);
             }
-            from = 2;
+            if (cause != null) {
+                System.err.println(name + ": " + probeLine(chosen, cause));
+                System.exit(UNAVAILABLE);
+            }
+            return chosen;
         }
-        String[] rest = Arrays.copyOfRange(args, from, args.length);
-        Throwable cause = transport.unavailabilityCause();
-        if (rest.length == 1 && rest[0].equals("--probe")) {
-            System.out.println(probeLine(transport, cause));
-            System.out.flush();
-            System.exit(cause == null ? 0 : UNAVAILABLE);
-        }
-        if (cause != null) {
-            System.err.println(name + ": " + probeLine(transport, cause));
-            System.exit(UNAVAILABLE);
-        }
-        return new Chosen(transport, rest);
     }
 
     private static String probeLine(NettyTransport transport, Throwable cause) {

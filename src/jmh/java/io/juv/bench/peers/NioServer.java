@@ -81,8 +81,11 @@ public final class NioServer implements Consumer<SelectionKey> {
         serverKey = server.register(selector, SelectionKey.OP_ACCEPT);
     }
 
-    public static void main(String[] args) throws IOException {
-        Peer opt = Peer.parse(NAME, args);
+    public static void main(String[] args) {
+        Peer.main(NAME, args, NioServer::serve);
+    }
+
+    private static void serve(Peer opt) throws IOException {
         NioServer s = new NioServer(opt);
         opt.listening(NAME, ((InetSocketAddress) s.server.getLocalAddress()).getPort());
         s.run();

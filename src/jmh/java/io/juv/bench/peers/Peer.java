@@ -1,14 +1,22 @@
 package io.juv.bench.peers;
 
+import io.juv.examples.Cli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
 
 /**
  * What the peer servers share with juv's seed server ({@code io.juv.examples.SeedServer}): its
- * options, its response bytes and its way of finding the end of a request.
+ * options (this class is their picocli mixin; {@link #check()} before use), its response bytes
+ * and its way of finding the end of a request.
  *
  * <pre>
  * --host ADDR      bind address (default 0.0.0.0)
@@ -34,45 +42,56 @@ final class Peer {
     /** RESPONSE repeated {@link #BATCH} times. */
     static final byte[] RESPONSES = repeat(RESPONSE, BATCH);
 
-    final String host;
-    final int port;
-    final long delayMillis;
-    final boolean keepAlive;
-    final int backlog;
+    @Option(names = "--host", paramLabel = "ADDR", description = "bind address (default: ${DEFAULT-VALUE})")
+    String host = "0.0.0.0";
+    @Option(names = "--port", paramLabel = "N", description = "port (default: ${DEFAULT-VALUE}; 0 picks one)")
+    int port = 9009;
+    @Option(names = "--delay", paramLabel = "MS", description = "wait before answering, in milliseconds (default: ${DEFAULT-VALUE})")
+    long delayMillis = 5000;
+    @Option(names = "--keep-alive", description = "answer every complete request at once, never close")
+    boolean keepAlive;
+    @Option(names = "--backlog", paramLabel = "N", description = "listen backlog (default: ${DEFAULT-VALUE})")
+    int backlog = 4096;
+    @Option(names = {"--stats", "--no-stats"}, description = "accepted for symmetry with the seed server; peers never print stats")
+    boolean statsIgnored;
 
-    private Peer(String host, int port, long delayMillis, boolean keepAlive, int backlog) {
-        this.host = host;
-        this.port = port;
-        this.delayMillis = delayMillis;
-        this.keepAlive = keepAlive;
-        this.backlog = backlog;
+    /** Refuses values no peer can run with (a usage error, exit status 2). */
+    Peer check() {
+        if (delayMillis < 0) throw Cli.usage("--delay must be >= 0: " + delayMillis);
+        return this;
     }
 
-    static Peer parse(String name, String[] args) {
-        String host = "0.0.0.0";
-        int port = 9009;
-        long delay = 5000;
-        boolean keepAlive = false;
-        int backlog = 4096;
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--host" -> host = args[++i];
-                    case "--port" -> port = Integer.parseInt(args[++i]);
-                    case "--delay" -> delay = Long.parseLong(args[++i]);
-                    case "--keep-alive" -> keepAlive = true;
-                    case "--backlog" -> backlog = Integer.parseInt(args[++i]);
-                    case "--stats", "--no-stats" -> { } // the seed server's; peers print no stats
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if (delay < 0) throw new IllegalArgumentException("--delay must be >= 0");
-        } catch (RuntimeException e) {
-            System.err.println(name + ": " + (e instanceof ArrayIndexOutOfBoundsException ? "missing value" : e.getMessage())
-                    + "; options: --host ADDR --port N --delay MS --keep-alive --backlog N");
-            System.exit(2);
+    /** What a peer does once its command line is parsed: serve until it is killed. */
+    interface Serve {
+        void serve(Peer options) throws Exception;
+    }
+
+    /**
+     * A peer's main: parses its command line (these options, and those of {@code mixins}, such as
+     * the Netty transport's), answers --help, then serves; a bad command line exits with status 2.
+     */
+    static void main(String name, String[] args, Serve serve, Object... mixins) {
+        CommandLine cl = Cli.of(new Main(serve)).setCommandName(name);
+        for (Object m : mixins) cl.addMixin(m.getClass().getSimpleName(), m);
+        Cli.runAndExit(cl, args);
+    }
+
+    @Command(description = "A peer of juv's seed server in the side-by-side benchmark: the same two modes (a delayed answer "
+            + "and close, or HTTP/1.1 keep-alive), the same bytes on the wire, one thread.")
+    private static final class Main implements Callable<Integer> {
+        @Mixin
+        Peer options = new Peer();
+        private final Serve serve;
+
+        Main(Serve serve) {
+            this.serve = serve;
         }
-        return new Peer(host, port, delay, keepAlive, backlog);
+
+        @Override
+        public Integer call() throws Exception {
+            serve.serve(options.check());
+            return 0;
+        }
     }
 
     /** The line the harness and humans wait for, flushed at once. */

@@ -1,5 +1,8 @@
 package io.juv.bench.peers;
 
+import io.juv.examples.Cli;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -7,37 +10,36 @@ import java.security.KeyStore;
 
 /**
  * The command line of the TLS echo servers the TLS scenarios compare (juv's TlsEchoServer, Netty's
- * NettyTlsEchoServer), read in one place so that both take the same key store the same way, and
- * the line both print once they listen.
+ * NettyTlsEchoServer), a picocli mixin, so that both take the same key store the same way; and the
+ * line both print once they listen.
  *
  * <pre>--port N  --keystore FILE.p12  --password P</pre>
- *
- * @param port     0 lets the system choose
- * @param keystore a PKCS#12 (or JKS) key store with the server's certificate and key
  */
-public record TlsServerOptions(int port, Path keystore, char[] password) {
+public final class TlsServerOptions {
 
-    public static TlsServerOptions parse(String[] args) {
-        int port = 0;
-        Path keystore = null;
-        String password = "";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--keystore" -> keystore = Path.of(args[++i]);
-                case "--password" -> password = args[++i];
-                default -> throw new IllegalArgumentException("options: --port N --keystore FILE --password P");
-            }
-        }
-        if (keystore == null) throw new IllegalArgumentException("--keystore FILE is required");
-        return new TlsServerOptions(port, keystore, password.toCharArray());
+    @Option(names = "--port", paramLabel = "N", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE}: the system chooses)")
+    private int port;
+    // Not required by picocli: a Netty peer answers --probe without one.
+    @Option(names = "--keystore", paramLabel = "FILE.p12", description = "a PKCS#12 (or JKS) key store with the server's certificate and key (required)")
+    private Path keystore;
+    @Option(names = "--password", paramLabel = "P", description = "the key store's password (default: empty)")
+    private String password = "";
+
+    public int port() {
+        return port;
     }
 
+    public char[] password() {
+        return password.toCharArray();
+    }
+
+    /** The key store; one that cannot be read is a usage error (exit status 2), in one line. */
     public KeyStore keyStore() {
+        if (keystore == null) throw Cli.usage("--keystore FILE.p12 is required");
         try {
-            return KeyStore.getInstance(keystore.toFile(), password);
+            return KeyStore.getInstance(keystore.toFile(), password());
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read key store " + keystore + ": " + e.getMessage(), e);
+            throw Cli.usage("cannot read key store " + keystore + ": " + e.getMessage());
         }
     }
 

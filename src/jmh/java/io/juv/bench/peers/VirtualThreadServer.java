@@ -54,11 +54,14 @@ public final class VirtualThreadServer {
         server.bind(new InetSocketAddress(opt.host, opt.port), opt.backlog);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         // A single carrier thread; must come before the first virtual thread is created.
         setIfAbsent("jdk.virtualThreadScheduler.parallelism", "1");
         setIfAbsent("jdk.virtualThreadScheduler.maxPoolSize", "1");
-        Peer opt = Peer.parse(NAME, args);
+        Peer.main(NAME, args, VirtualThreadServer::serve);
+    }
+
+    private static void serve(Peer opt) throws Exception {
         VirtualThreadServer s = new VirtualThreadServer(opt);
         opt.listening(NAME, s.server.getLocalPort());
         Thread.ofVirtual().name("accept").start(s::acceptLoop).join();
