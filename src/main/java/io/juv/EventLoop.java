@@ -233,7 +233,8 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * {@return true once {@link #close()} has closed the loop} Safe from any thread.
+     * {@return true once {@link #close()} has closed the loop} It does not check the thread: from
+     * another thread it never throws, but may not yet see a close the loop's thread has just made.
      */
     public boolean isClosed() {
         return core.isClosed();
