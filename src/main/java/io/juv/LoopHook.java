@@ -24,11 +24,30 @@ import io.juv.internal.Uv;
  * full speed), but a prepare or check hook never wakes it: with nothing else to wait for, the
  * loop then waits in its poll for good. {@link #unref()} lets the loop end without the hook.
  * Every method must be called on the loop's thread.
+ *
+ * {@snippet :
+ * // Flush what the iteration's callbacks buffered, once per iteration, before the loop may block.
+ * LoopHook flush = loop.onPrepare(() -> batcher.flush());
+ * flush.unref();   // the hook alone does not keep the loop running
+ * // ...
+ * flush.close();
+ * }
+ *
+ * <p>{@link #stop()} pauses a hook (a stopped hook keeps nothing alive) and {@link #start()} resumes
+ * it; after {@link #close()} the hook is freed, {@code start} throws {@link IllegalStateException}
+ * and {@code stop} does nothing. An exception from the callback goes to the loop's error policy.
  */
 public final class LoopHook extends StartableHandle {
 
     /** Where in the iteration the hook runs. */
-    public enum Phase { IDLE, PREPARE, CHECK }
+    public enum Phase {
+        /** After the pending I/O callbacks; while started, the loop polls without waiting. */
+        IDLE,
+        /** Just before the poll for I/O. */
+        PREPARE,
+        /** Just after the poll for I/O and its callbacks. */
+        CHECK
+    }
 
     private final Phase phase;
     private final Runnable callback;
@@ -48,6 +67,7 @@ public final class LoopHook extends StartableHandle {
         start();
     }
 
+    /** {@return where in the iteration the hook runs} */
     public Phase phase() {
         return phase;
     }

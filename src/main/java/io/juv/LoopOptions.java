@@ -14,13 +14,23 @@ package io.juv;
  */
 public record LoopOptions(boolean idleTime, Signal blockSignal) {
 
+    /** What {@link EventLoop#create()} uses: idle time measured, no signal blocked. */
     public static final LoopOptions DEFAULT = new LoopOptions(true, null);
 
+    /**
+     * {@return these options with idle-time measuring on or off}
+     *
+     * @param on whether libuv measures the loop's idle time
+     */
     public LoopOptions idleTime(boolean on) {
         return new LoopOptions(on, blockSignal);
     }
 
-    /** Blocks {@code signal} while the loop waits for events (null: none). */
+    /**
+     * {@return these options, blocking {@code signal} while the loop waits for events}
+     *
+     * @param signal the signal to block ({@link Signal#PROF}), or null for none
+     */
     public LoopOptions blockSignal(Signal signal) {
         return new LoopOptions(idleTime, signal);
     }

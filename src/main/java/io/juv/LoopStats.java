@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * A snapshot of an event loop's counters, as cl-async's {@code stats} gave them.
+ * A snapshot of an event loop's counters, as cl-async's {@code stats} gave them, from
+ * {@link EventLoop#stats()}: plain values, safe to keep and to read on any thread.
  *
  * @param incomingTcp     accepted TCP connections now open
  * @param outgoingTcp     TCP client connections now open (or connecting)
@@ -24,12 +25,16 @@ public record LoopStats(long incomingTcp, long outgoingTcp, Map<HandleKind, Inte
                         int pendingRequests, long nativeBytes, long iterations, Duration idleTime,
                         OptionalLong events, OptionalLong eventsWaiting) {
 
-    /** Open handles of all kinds together. */
+    /** {@return the open handles of all kinds together} */
     public int openHandles() {
         return handles.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** Open handles of one kind. */
+    /**
+     * {@return the open handles of one kind}
+     *
+     * @param kind the kind to count
+     */
     public int handles(HandleKind kind) {
         return handles.getOrDefault(kind, 0);
     }

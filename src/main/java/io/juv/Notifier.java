@@ -17,6 +17,18 @@ import io.juv.internal.LoopCore;
  * <p>An open notifier keeps the loop alive, as cl-async's does, until it is closed (or has run,
  * when single shot); {@link #unref()} lets the loop end without it. {@link #trigger()} is safe from
  * any thread, at any time; everything else must be called on the loop's thread.
+ *
+ * {@snippet :
+ * Queue<String> lines = new ConcurrentLinkedQueue<>();
+ * Notifier arrived = loop.notifier(() -> {          // on the loop's thread
+ *     for (String line; (line = lines.poll()) != null; ) socket.write(line);
+ * });
+ * // on any other thread:
+ * lines.add("hello\n");
+ * arrived.trigger();
+ * }
+ *
+ * <p>An exception from the callback goes to the loop's error policy.
  */
 public final class Notifier extends AsyncHandle {
 
@@ -33,11 +45,14 @@ public final class Notifier extends AsyncHandle {
      * Asks for the callback to run on the loop soon. Safe from any thread, including the loop's (it
      * then runs in a later pass, never inside this call). Returns false, and does nothing, once the
      * notifier is closed, or when a single-shot notifier has started its run.
+     *
+     * @return true if the trigger was taken
      */
     public boolean trigger() {
         return send();
     }
 
+    /** {@return true for a notifier made by {@link EventLoop#notifierOnce}} */
     public boolean isSingleShot() {
         return singleShot;
     }

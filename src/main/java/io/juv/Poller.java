@@ -32,6 +32,18 @@ import java.util.Set;
  * <p>Readiness is level-triggered: while the descriptor stays readable the handler is called in
  * every iteration, so read what is there, or change the {@link #interest(Set)}. Every method must
  * be called on the loop's thread; a started poller keeps the loop alive.
+ *
+ * {@snippet :
+ * // Another library's socket: read it whenever the loop finds it readable.
+ * Poller p = loop.poll(fd, EnumSet.of(PollEvent.READABLE), (poller, ready) -> {
+ *     int n = otherLibrary.read(fd, buffer);   // non-blocking: libuv set O_NONBLOCK
+ *     if (n <= 0) poller.close();              // end of stream or an error: stop watching
+ * });
+ * }
+ *
+ * <p>{@link #stop()} pauses the poller and {@link #start()} resumes it; after {@link #close()}
+ * (which closes its duplicate, not your descriptor) {@code start} and {@code interest(Set)} throw
+ * {@link IllegalStateException}; the getters still answer.
  */
 public final class Poller extends StartableHandle {
 
@@ -49,9 +61,16 @@ public final class Poller extends StartableHandle {
     }
 
     /**
-     * Starts polling {@code fd} for {@code interest} (empty: made stopped).
+     * Starts polling {@code fd} for {@code interest} (empty: made stopped). The same as
+     * {@code loop.poll(fd, interest, handler)}.
      *
+     * @param loop     the loop, on its own thread
+     * @param fd       the descriptor; the poller watches a duplicate of its own
+     * @param interest what to wait for
+     * @param handler  what readiness and errors go to, on the loop's thread
+     * @return the poller, started unless {@code interest} is empty
      * @throws IllegalArgumentException if fd is not an open descriptor
+     * @throws IllegalStateException if the loop is closed
      * @throws UvException if libuv cannot poll it (EPERM for a regular file, say)
      */
     public static Poller open(EventLoop loop, int fd, Set<PollEvent> interest, PollHandler handler) {
@@ -101,17 +120,24 @@ public final class Poller extends StartableHandle {
         return "the poller of descriptor " + fd;
     }
 
-    /** The descriptor given to {@link EventLoop#poll} (the poller watches its own duplicate of it). */
+    /** {@return the descriptor given to {@link EventLoop#poll}} The poller watches its own duplicate of it. */
     public int fd() {
         return fd;
     }
 
-    /** What the poller waits for, whether or not it is started. */
+    /** {@return what the poller waits for, whether or not it is started} */
     public Set<PollEvent> interest() {
         return eventsOf(mask);
     }
 
-    /** Changes what the poller waits for, at once if it is started; an empty set stops it. */
+    /**
+     * Changes what the poller waits for, at once if it is started; an empty set stops it. A
+     * stopped poller stays stopped (with an interest, {@link #start()} starts it).
+     *
+     * @param interest what to wait for from now on
+     * @throws IllegalStateException if the poller is closed
+     * @throws UvException if libuv refuses the change
+     */
     public void interest(Set<PollEvent> interest) {
         int m = maskOf(interest);
         checkOpen();
@@ -120,7 +146,12 @@ public final class Poller extends StartableHandle {
         else if (isActive()) Errors.check(Uv.pollStart(handle, m, Upcalls.POLL));
     }
 
-    /** Starts polling for the {@link #interest()} (which must not be empty); does nothing if started. */
+    /**
+     * Starts polling for the {@link #interest()}; does nothing if started.
+     *
+     * @throws IllegalStateException if the poller is closed, or its interest is empty
+     * @throws UvException if libuv refuses to poll
+     */
     @Override
     public void start() {
         checkOpen();

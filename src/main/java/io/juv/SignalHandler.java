@@ -12,6 +12,15 @@ import java.util.function.Consumer;
 /**
  * A handler for one signal on one loop (cl-async's {@code signal-handler}), made by
  * {@link EventLoop#onSignal}. {@link #close()} frees it (cl-async's {@code free-signal-handler}).
+ *
+ * {@snippet :
+ * SignalHandler reload = loop.onSignal(Signal.HUP, signal -> config.reload());
+ * loop.onSignal(Signal.TERM, signal -> loop.exit());   // closes every handle, this one too
+ * }
+ *
+ * <p>The callback runs on the loop's thread, not in the signal handler: any juv call is safe
+ * there. An open handler keeps the loop alive ({@link #unref()} lets the loop end without it).
+ * Every method must be called on the loop's thread.
  */
 public final class SignalHandler extends HandleBase {
 
@@ -29,6 +38,7 @@ public final class SignalHandler extends HandleBase {
         }
     }
 
+    /** {@return the signal this handler handles} */
     public Signal signal() {
         return signal;
     }

@@ -43,8 +43,35 @@ import java.util.concurrent.CompletableFuture;
  * the program ends it. {@link #close()} is graceful: queued writes are flushed, the write side is
  * shut down, then the handle closes. {@link #closeNow()} cancels what is queued.
  *
- * <p>All methods must be called on the loop's thread, except what {@link #inputStream()} and
- * {@link #outputStream()} return.
+ * {@snippet :
+ * // A writer that respects backpressure: it stops when write() says the queue is full and goes
+ * // on from onDrain, so it never holds more than the high water mark plus one chunk.
+ * class Pump implements SocketHandler {
+ *     final Iterator<byte[]> chunks;
+ *     Pump(Iterator<byte[]> chunks) { this.chunks = chunks; }
+ *     void pump(TcpSocket s) {
+ *         while (chunks.hasNext()) if (!s.write(chunks.next())) return; // wait for onDrain
+ *         s.close();                                                    // flushes, then closes
+ *     }
+ *     public void onConnect(TcpSocket s) { pump(s); }
+ *     public void onDrain(TcpSocket s) { pump(s); }
+ *     public void onData(TcpSocket s, ByteBuffer data) {}
+ * }
+ * }
+ *
+ * <p><b>Reading.</b> Reading starts when the stream is connected (accepted, or its connect
+ * completed), unless it was {@link #pause()}d before. Each read's bytes go to
+ * {@link StreamHandler#onData} as a read-only view of the loop's read buffer, valid during that
+ * call only; copy what you keep.
+ *
+ * <p><b>After close.</b> Once {@link #isClosed()} is true, writes are refused (above), the
+ * getters answer from Java state, and {@link #readTimeout}, {@link #writeTimeout} and
+ * {@link #closeLinger} throw a {@link UvException} of kind {@link ErrorKind#SOCKET_CLOSED}. {@link StreamHandler#onClose} is
+ * the last call the handler gets, once libuv has closed the handle and its native memory is freed.
+ *
+ * <p>All methods must be called on the loop's thread (a call from another thread throws
+ * {@link WrongThreadException}), except what {@link #inputStream()} and {@link #outputStream()}
+ * return.
  */
 public abstract class Stream extends HandleBase {
 
@@ -98,6 +125,14 @@ public abstract class Stream extends HandleBase {
         return extras == null ? null : extras.input;
     }
 
+    /**
+     * For the stream kinds (io.juv.net, io.juv.process, io.juv.tty): a stream on a new libuv handle.
+     *
+     * @param core    the loop's core
+     * @param kind    the handle's kind
+     * @param init    how libuv initialises the handle (uv_tcp_init, uv_pipe_init ...)
+     * @param handler the handler, of the kind's own stream type
+     */
     @SuppressWarnings("unchecked")
     protected Stream(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
         super(core, kind, init);
@@ -108,6 +143,10 @@ public abstract class Stream extends HandleBase {
     /**
      * A stream layered on another juv stream (TLS over TCP), with no libuv handle of its own: it
      * overrides every transport method below, and {@link #closeNative()}.
+     *
+     * @param core    the loop's core
+     * @param kind    the layered kind ({@link HandleKind#TLS})
+     * @param handler the handler, of the kind's own stream type
      */
     @SuppressWarnings("unchecked")
     protected Stream(LoopCore core, HandleKind kind, StreamHandler<?> handler) {
@@ -115,14 +154,14 @@ public abstract class Stream extends HandleBase {
         this.handler = (StreamHandler<Stream>) handler;
     }
 
-    /** The stream as libuv knows it, for the kinds' own calls. */
+    /** {@return the stream as libuv knows it (its uv_stream_t's address; 0 for a layered stream), for the kinds' own calls} */
     protected final long stream() {
         return handle;
     }
 
     // ------------------------------------------------------------------ connection
 
-    /** The connection exists (accepted, or connected): reading starts and the handler hears of it. */
+    /** For the kinds: the connection exists (accepted, or connected); reading starts and the handler hears of it. */
     protected final void established() {
         connected = true;
         exposed = true;
@@ -130,7 +169,11 @@ public abstract class Stream extends HandleBase {
         handler.onConnect(this);
     }
 
-    /** A connect failed for good: the handler hears of it once, then the stream closes. */
+    /**
+     * For the kinds: a connect failed for good; the handler hears of it once, then the stream closes.
+     *
+     * @param e why it failed
+     */
     protected final void connectFailed(UvException e) {
         exposed = true;
         try {
@@ -140,11 +183,12 @@ public abstract class Stream extends HandleBase {
         }
     }
 
-    /** A failed attempt that another will follow: closed without a word to the handler. */
+    /** For the kinds: a failed connect attempt that another will follow, closed without a word to the handler. */
     protected final void abandon() {
         closeNow();
     }
 
+    /** {@return true from the connection's start (accepted, or connected) until the stream is closed} */
     public boolean isConnected() {
         return connected && !isClosed();
     }
@@ -187,7 +231,7 @@ public abstract class Stream extends HandleBase {
         else handler.onData(this, view);
     }
 
-    /** Runs before each read's bytes are delivered, for kinds that receive more than bytes (an IPC pipe's handles). */
+    /** For the kinds: runs before each read's bytes are delivered, for kinds that receive more than bytes (an IPC pipe's handles). */
     protected void beforeRead() {}
 
     private void peerEnded() {
@@ -225,19 +269,25 @@ public abstract class Stream extends HandleBase {
         fail(Errors.timedOut(what + " timed out after " + millis + " ms"));
     }
 
-    /** Stops reading until {@link #resume()}: the kernel's buffer fills, and the peer is slowed down. */
+    /**
+     * Stops reading until {@link #resume()}: the kernel's buffer fills, and the peer is slowed
+     * down. Before the connection exists it keeps reading from starting. Does nothing to a closed
+     * stream but remember it.
+     */
     public void pause() {
         core.checkThread();
         paused = true;
         if (!super.isClosed()) stopReading();
     }
 
+    /** Reads again after {@link #pause()}; nothing while the stream is not connected, or once it is closed. */
     public void resume() {
         core.checkThread();
         paused = false;
         if (connected && !closing && !super.isClosed()) startReading();
     }
 
+    /** {@return true after {@link #pause()}, until {@link #resume()}} */
     public boolean isPaused() {
         return paused;
     }
@@ -246,37 +296,72 @@ public abstract class Stream extends HandleBase {
      * With {@code true}, the peer's end of stream leaves the stream open for writing (Node's
      * {@code allowHalfOpen}): the program ends it with {@link #shutdown()} or {@link #close()}.
      * With {@code false} (the default) juv closes it gracefully after {@link StreamHandler#onEnd}.
+     *
+     * @param allow whether the peer's end leaves the write side open
      */
     public void allowHalfOpen(boolean allow) {
         core.checkThread();
         allowHalfOpen = allow;
     }
 
-    /** True once the peer's end of stream arrived. */
+    /** {@return true once the peer's end of stream arrived} */
     public boolean isReadEnded() {
         return readEnded;
     }
 
     // ------------------------------------------------------------------ writing
 
-    /** Writes the bytes; returns {@link #writable()}. */
+    /**
+     * Writes the bytes (see {@link #write(MemorySegment, WriteCallback)}); the array may be reused
+     * as soon as this returns.
+     *
+     * @param data the bytes to write
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(byte[] data) {
         return write(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), null);
     }
 
+    /**
+     * Writes the bytes, then tells {@code callback} (see {@link #write(MemorySegment, WriteCallback)}).
+     *
+     * @param data     the bytes to write
+     * @param callback called once the kernel has them, or with the write's error; may be null
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(byte[] data, WriteCallback callback) {
         return write(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), callback);
     }
 
+    /**
+     * Writes the bytes; the future tells when they are written.
+     *
+     * @param data the bytes to write
+     * @return completes on the loop's thread once the kernel has the bytes, or exceptionally
+     *         with the write's {@link UvException} (a refused write: {@link ErrorKind#SOCKET_CLOSED})
+     */
     public CompletableFuture<Void> writeAsync(byte[] data) {
         return writeAsync(MemorySegment.ofArray(Objects.requireNonNull(data, "data")));
     }
 
-    /** Writes the buffer's remaining bytes; its position is not changed. */
+    /**
+     * Writes the buffer's remaining bytes; its position is not changed. The read view that
+     * {@link StreamHandler#onData} was given may be written back as it is (an echo).
+     *
+     * @param data the bytes to write, from its position to its limit
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(ByteBuffer data) {
         return write(data, null);
     }
 
+    /**
+     * Writes the buffer's remaining bytes, then tells {@code callback}; its position is not changed.
+     *
+     * @param data     the bytes to write, from its position to its limit
+     * @param callback called once the kernel has them, or with the write's error; may be null
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(ByteBuffer data, WriteCallback callback) {
         if (core.isReadView(Objects.requireNonNull(data, "data"))) {
             // The read view written back (an echo) goes from the loop's read buffer where it lies:
@@ -288,24 +373,57 @@ public abstract class Stream extends HandleBase {
         return write(MemorySegment.ofBuffer(data), callback);
     }
 
+    /**
+     * Writes the buffer's remaining bytes; its position is not changed.
+     *
+     * @param data the bytes to write, from its position to its limit
+     * @return completes on the loop's thread once the kernel has the bytes, or exceptionally
+     *         with the write's {@link UvException} (a refused write: {@link ErrorKind#SOCKET_CLOSED})
+     */
     public CompletableFuture<Void> writeAsync(ByteBuffer data) {
         return writeAsync(MemorySegment.ofBuffer(Objects.requireNonNull(data, "data")));
     }
 
-    /** Writes the string as UTF-8. */
+    /**
+     * Writes the string as UTF-8.
+     *
+     * @param data the text to write
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(String data) {
         return write(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), null);
     }
 
+    /**
+     * Writes the string as UTF-8, then tells {@code callback}.
+     *
+     * @param data     the text to write
+     * @param callback called once the kernel has the bytes, or with the write's error; may be null
+     * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
+     */
     public boolean write(String data, WriteCallback callback) {
         return write(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8), callback);
     }
 
+    /**
+     * Writes the string as UTF-8.
+     *
+     * @param data the text to write
+     * @return completes on the loop's thread once the kernel has the bytes, or exceptionally
+     *         with the write's {@link UvException} (a refused write: {@link ErrorKind#SOCKET_CLOSED})
+     */
     public CompletableFuture<Void> writeAsync(String data) {
         return writeAsync(Objects.requireNonNull(data, "data").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Completes once the kernel has the bytes, or exceptionally with the write's {@link UvException}. */
+    /**
+     * Writes the segment's bytes (see {@link #write(MemorySegment, WriteCallback)}).
+     *
+     * @param data the bytes to write
+     * @return completes on the loop's thread once the kernel has the bytes, or exceptionally
+     *         with the write's {@link UvException} (a refused write: {@link ErrorKind#SOCKET_CLOSED})
+     * @throws IllegalStateException if the segment's arena is already closed
+     */
     public CompletableFuture<Void> writeAsync(MemorySegment data) {
         CompletableFuture<Void> done = core.newFuture();
         write(data, (s, error) -> {
@@ -321,6 +439,8 @@ public abstract class Stream extends HandleBase {
      * The callback, if any, runs once the kernel has the bytes: before this method returns when
      * it took them at once (or when the write is refused), else from the loop.
      *
+     * @param data     the bytes to write
+     * @param callback called once the kernel has the bytes, or with the write's error; may be null
      * @return {@link #writable()}: false asks the writer to wait for {@link StreamHandler#onDrain}
      * @throws IllegalStateException if the segment's arena is already closed
      */
@@ -361,6 +481,10 @@ public abstract class Stream extends HandleBase {
      * refused before it starts (this stream closed or shut down, {@code sent} closed) leaves
      * {@code sent} as it was and tells the callback {@link ErrorKind#SOCKET_CLOSED}.
      *
+     * @param data     the bytes that carry the handle (libuv needs at least one)
+     * @param sent     the stream whose handle to send
+     * @param callback called once the write is done, or with its error; may be null
+     * @return {@link #writable()}, or false when the write was refused
      * @throws IllegalArgumentException if {@code sent} is this stream or belongs to another loop
      * @throws IllegalStateException if {@code sent} has writes queued, which would be lost
      */
@@ -402,6 +526,11 @@ public abstract class Stream extends HandleBase {
 
     /** The handler a layered stream (TLS) gives the stream it lies on: what the layer must undo when both are lost. */
     protected interface LayerHandler {
+        /**
+         * {@return what to undo when the transport is found lost (dropped unclosed), or null}
+         *
+         * @param transport the stream the layer lies on
+         */
         Runnable whenTransportLost(Stream transport);
     }
 
@@ -425,7 +554,13 @@ public abstract class Stream extends HandleBase {
         queuedWriteDone(w.size(), w.callback(), status < 0 ? Errors.of(status) : null);
     }
 
-    /** A write that {@link #transportWrite} started is done: {@code error} is null when the bytes went out. */
+    /**
+     * For a layered transport: a write that {@link #transportWrite} started is done.
+     *
+     * @param size     the write's size in bytes
+     * @param callback the write's callback, or null
+     * @param error    null when the bytes went out, else why not
+     */
     protected final void queuedWriteDone(long size, WriteCallback callback, UvException error) {
         queuedWrites--;
         queuedBytes -= size;
@@ -459,14 +594,21 @@ public abstract class Stream extends HandleBase {
     }
 
     /**
-     * False while more than the high water mark is queued, until the queue falls to the low
-     * water mark; a closed stream is never writable.
+     * {@return false while more than the high water mark is queued, until the queue falls to the
+     * low water mark} A closed stream, or one whose write side has ended, is never writable.
      */
     public boolean writable() {
         return writable && !isClosed() && !writeEnded;
     }
 
-    /** Sets the water marks of {@link #writable()}: 0 ≤ low ≤ high. */
+    /**
+     * Sets the water marks of {@link #writable()}: 0 ≤ low ≤ high. Takes effect at once: with more
+     * than {@code high} queued the stream is no longer writable.
+     *
+     * @param low  queued bytes at which the stream turns writable again and onDrain runs
+     * @param high queued bytes above which it turns unwritable
+     * @throws IllegalArgumentException unless 0 ≤ low ≤ high
+     */
     public void waterMarks(long low, long high) {
         core.checkThread();
         if (low < 0 || high < low) throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
@@ -476,25 +618,27 @@ public abstract class Stream extends HandleBase {
         if (queuedBytes > high) writable = false;
     }
 
+    /** {@return the queued bytes above which {@link #writable()} turns false} */
     public long highWaterMark() {
         return extras == null ? DEFAULT_HIGH_WATER_MARK : extras.highWater;
     }
 
+    /** {@return the queued bytes at which {@link #writable()} turns true again} */
     public long lowWaterMark() {
         return extras == null ? DEFAULT_LOW_WATER_MARK : extras.lowWater;
     }
 
-    /** Writes queued and not yet taken by the kernel. */
+    /** {@return the writes queued and not yet taken by the kernel} */
     public int queuedWrites() {
         return queuedWrites;
     }
 
-    /** Bytes of the queued writes not yet completed: what the water marks count. */
+    /** {@return the bytes of the queued writes not yet completed: what the water marks count} */
     public long queuedBytes() {
         return queuedBytes;
     }
 
-    /** Bytes libuv holds that the kernel has not taken yet (libuv's own count; 0 once closed). */
+    /** {@return the bytes libuv holds that the kernel has not taken yet (libuv's own count; 0 once closed)} */
     public long writeQueueSize() {
         core.checkThread();
         return isAlive() ? transportQueueSize() : 0;
@@ -505,6 +649,11 @@ public abstract class Stream extends HandleBase {
     /**
      * Fails the stream with {@link ErrorKind#TIMED_OUT} when nothing arrives for {@code timeout}
      * while it is reading (a pause stops the clock); re-armed by every read. Zero turns it off.
+     * The stream then gets {@link StreamHandler#onError} and closes at once.
+     *
+     * @param timeout how long reading may wait; zero for no limit
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws UvException of kind {@link ErrorKind#SOCKET_CLOSED} if the stream is closed
      */
     public void readTimeout(Duration timeout) {
         core.checkThread();
@@ -514,6 +663,11 @@ public abstract class Stream extends HandleBase {
     /**
      * Fails the stream with {@link ErrorKind#TIMED_OUT} when queued writes make no progress for
      * {@code timeout}; re-armed by every completed write, idle while nothing is queued. Zero turns it off.
+     * The stream then gets {@link StreamHandler#onError} and closes at once.
+     *
+     * @param timeout how long a queued write may wait; zero for no limit
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws UvException of kind {@link ErrorKind#SOCKET_CLOSED} if the stream is closed
      */
     public void writeTimeout(Duration timeout) {
         core.checkThread();
@@ -536,7 +690,8 @@ public abstract class Stream extends HandleBase {
     /**
      * Ends the write side once the queued writes are written (the peer reads end of stream) and
      * keeps reading: a half-close (Node's {@code end()}, Netty's {@code shutdownOutput}). Writes
-     * after it are refused. Once the peer has ended too, the stream closes.
+     * after it are refused. Once the peer has ended too, the stream closes. Does nothing on a
+     * closed stream, or a second time.
      */
     public void shutdown() {
         core.checkThread();
@@ -553,7 +708,11 @@ public abstract class Stream extends HandleBase {
         shutdownDone(status >= 0);
     }
 
-    /** The shutdown that {@link #transportShutdown} started is done (or failed). */
+    /**
+     * For a layered transport: the shutdown that {@link #transportShutdown} started is done.
+     *
+     * @param ok false when it failed
+     */
     protected final void shutdownDone(boolean ok) {
         shutdownDone = true;
         if (closing && ok && !readEnded && closeLingerMillis() > 0) lingerUntilPeerEnds();
@@ -580,6 +739,10 @@ public abstract class Stream extends HandleBase {
      * once). While it waits, what the peer sends is dropped and the stream counts as closed.
      * Closing the socket earlier, while the peer still sends, lets the kernel reset the
      * connection and drop what it has not yet delivered of our writes.
+     *
+     * @param limit how long to wait; zero closes at once
+     * @throws IllegalArgumentException if {@code limit} is negative
+     * @throws UvException of kind {@link ErrorKind#SOCKET_CLOSED} if the stream is closed (set it before closing)
      */
     public void closeLinger(Duration limit) {
         core.checkThread();
@@ -592,15 +755,17 @@ public abstract class Stream extends HandleBase {
         return extras == null ? DEFAULT_CLOSE_LINGER_MILLIS : extras.lingerMillis;
     }
 
-    /** True once {@link #shutdown()} or {@link #close()} ended the write side. */
+    /** {@return true once {@link #shutdown()} or {@link #close()} ended the write side} */
     public boolean isWriteEnded() {
         return writeEnded;
     }
 
     /**
      * Closes gracefully: queued writes are flushed, then the write side is shut down (the peer
-     * reads end of stream), then the stream closes. Bytes that arrive meanwhile are dropped.
-     * Safe to call more than once.
+     * reads end of stream), then the stream waits for the peer's end (see {@link #closeLinger})
+     * and closes. Bytes that arrive meanwhile are dropped. {@link #isClosed()} is true at once;
+     * {@link StreamHandler#onClose} follows when the handle is closed. A stream that never
+     * connected closes at once. Safe to call more than once.
      */
     public void close() {
         if (isClosed()) return;
@@ -637,7 +802,7 @@ public abstract class Stream extends HandleBase {
         super.closeNow();
     }
 
-    /** True once {@link #close()} or {@link #closeNow()} was called, or the connection ended. */
+    /** {@return true once {@link #close()} or {@link #closeNow()} was called, or the connection ended} */
     @Override
     public boolean isClosed() {
         return closing || super.isClosed();
@@ -660,11 +825,17 @@ public abstract class Stream extends HandleBase {
 
     // ------------------------------------------------------------------ the rest
 
+    /** {@return the object {@link #attach} attached, or null} */
     public Object attachment() {
         return attachment;
     }
 
-    /** Attaches any object to the stream, for the handler's use. Returns the previous one. */
+    /**
+     * Attaches any object to the stream, for the handler's use (a connection's session state, say).
+     *
+     * @param value what to attach; null detaches
+     * @return the previous attachment, or null
+     */
     public Object attach(Object value) {
         Object old = attachment;
         attachment = value;
@@ -675,7 +846,14 @@ public abstract class Stream extends HandleBase {
      * The stream's bytes as a blocking {@link InputStream}, for code on another thread (cl-async's
      * async-io-stream). From now on reads go to it instead of {@link StreamHandler#onData}; it
      * holds at most {@code capacity} bytes and pauses the stream while full. Call on the loop
-     * thread; read on any other (on the loop thread a read that would block throws).
+     * thread; read on any other (on the loop thread a read that would block throws
+     * {@link IllegalStateException}). A second call returns the same stream. Its reads return -1
+     * after the peer's end, and throw {@link java.io.IOException} once the stream broke, or closed
+     * before the peer's end (after what was buffered).
+     *
+     * @param capacity how many bytes it buffers before it pauses the stream; positive
+     * @return the input stream
+     * @throws IllegalArgumentException if {@code capacity} is not positive (at the first call)
      */
     public InputStream inputStream(int capacity) {
         core.checkThread();
@@ -689,6 +867,11 @@ public abstract class Stream extends HandleBase {
         return x.input;
     }
 
+    /**
+     * {@link #inputStream(int)} with a capacity of 256 KiB.
+     *
+     * @return the input stream
+     */
     public InputStream inputStream() {
         return inputStream(256 * 1024);
     }
@@ -696,7 +879,11 @@ public abstract class Stream extends HandleBase {
     /**
      * A blocking {@link OutputStream} onto the stream, for code on another thread: each write
      * is copied and handed to the loop, and blocks while more than the high water mark is queued.
-     * {@code close()} shuts the write side down. Call on the loop thread; write on any other.
+     * {@code close()} shuts the write side down. Call on the loop thread; write on any other (on
+     * the loop thread a write throws {@link IllegalStateException}). A second call returns the
+     * same stream. Its writes throw {@link java.io.IOException} once the stream failed or closed.
+     *
+     * @return the output stream
      */
     public OutputStream outputStream() {
         core.checkThread();
@@ -718,35 +905,65 @@ public abstract class Stream extends HandleBase {
     // analysis, or a monomorphic inline cache once a layered kind is loaded): the plain path keeps
     // its calls and allocations exactly as they were.
 
-    /** Sends what can go at once of {@code n} bytes of {@code data} from {@code offset}: the count taken, or a negative libuv code. */
+    /**
+     * The transport: sends what can go at once of {@code n} bytes of {@code data} from {@code offset}.
+     *
+     * @param data   the bytes
+     * @param offset where in {@code data} they start
+     * @param n      how many to send
+     * @return the count taken, or a negative libuv code
+     */
     protected int transportTryWrite(MemorySegment data, long offset, long n) {
         return core.tryWrite(handle, data, offset, n);
     }
 
-    /** Starts a queued write of a copy of {@code data}; its end is told to {@link #queuedWriteDone}. */
+    /**
+     * The transport: starts a queued write of a copy of {@code data}; its end is told to
+     * {@link #queuedWriteDone}.
+     *
+     * @param data     the bytes, copied before this returns
+     * @param sent     a stream whose handle travels with them, or null
+     * @param callback the write's callback, or null
+     * @throws UvException if the write cannot start
+     */
     protected void transportWrite(MemorySegment data, Stream sent, WriteCallback callback) {
         new StreamWrite(core, this, data, sent, callback).start(handle);
     }
 
+    /**
+     * The transport: starts reading.
+     *
+     * @throws UvException if libuv refuses
+     */
     protected void transportReadStart() {
         Errors.check(Uv.readStart(handle, Upcalls.ALLOC, Upcalls.READ));
     }
 
+    /** The transport: stops reading. */
     protected void transportReadStop() {
         Uv.readStop(handle);
     }
 
-    /** Ends the write side after what is queued; the end is told to {@link #shutdownDone(boolean)}. */
+    /**
+     * The transport: ends the write side after what is queued; the end is told to
+     * {@link #shutdownDone(boolean)}.
+     *
+     * @throws UvException if the shutdown cannot start (ENOTCONN, say)
+     */
     protected void transportShutdown() {
         new StreamShutdown(core, this).start(handle);
     }
 
-    /** Bytes the transport holds that the peer's side has not taken yet. */
+    /** {@return the bytes the transport holds that the peer's side has not taken yet} */
     protected long transportQueueSize() {
         return Uv.writeQueueSize(handle);
     }
 
-    /** Bytes for the program, from a layered transport (TLS's plaintext): a view valid during the call. */
+    /**
+     * For a layered transport: bytes for the program (TLS's plaintext).
+     *
+     * @param data a view valid during the call
+     */
     protected final void transportData(ByteBuffer data) {
         StreamTimeouts timeouts = timeoutsOrNull();
         if (timeouts != null) timeouts.readActivity();
@@ -754,7 +971,11 @@ public abstract class Stream extends HandleBase {
         deliver(data);
     }
 
-    /** The transport's reading ended: end of stream (the peer's) or an error. */
+    /**
+     * For a layered transport: its reading ended.
+     *
+     * @param e end of stream (the peer's, {@link UvException#isEof()}) or the error
+     */
     protected final void transportEnded(UvException e) {
         if (e.isEof()) readEndedByPeer();
         else {

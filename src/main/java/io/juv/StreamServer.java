@@ -36,6 +36,9 @@ import io.juv.internal.Uv;
  * server watches for that spin itself (its {@code AcceptWatch}): a connection that stays waiting for
  * some turns of the loop in a row while none is accepted, and no descriptor to be had, is that
  * case, and the server backs off as above, so that the loop stops watching the listener.
+ *
+ * <p>Every method must be called on the loop's thread. A listening server keeps the loop alive
+ * until it is closed.
  */
 public abstract class StreamServer extends HandleBase {
 
@@ -57,6 +60,15 @@ public abstract class StreamServer extends HandleBase {
     /** Sees libuv spin on the listener where it reports nothing; null where libuv reports accept errors. */
     private final AcceptWatch watch;
 
+    /**
+     * For the server kinds (io.juv.net): a server on a new libuv handle, which the kind then binds
+     * and listens on.
+     *
+     * @param core    the loop's core
+     * @param kind    the handle's kind
+     * @param init    how libuv initialises the handle
+     * @param handler the handler of every accepted connection
+     */
     protected StreamServer(LoopCore core, HandleKind kind, Init init, StreamHandler<?> handler) {
         super(core, kind, init);
         this.handler = handler;
@@ -71,12 +83,12 @@ public abstract class StreamServer extends HandleBase {
         this.watch = w;
     }
 
-    /** The listening handle, for the kinds' own calls. */
+    /** {@return the listening handle (its uv_stream_t's address), for the kinds' own calls} */
     protected final long server() {
         return handle;
     }
 
-    /** A new, initialised stream of this server's kind for uv_accept to fill. */
+    /** {@return a new, initialised stream of this server's kind for uv_accept to fill} */
     protected abstract Stream newConnection();
 
     @Override
@@ -239,12 +251,12 @@ public abstract class StreamServer extends HandleBase {
         }
     }
 
-    /** Connections accepted so far. */
+    /** {@return the connections accepted so far} */
     public long acceptedCount() {
         return accepted;
     }
 
-    /** Connections that arrived but could not be accepted (out of file descriptors, say). */
+    /** {@return the connections that arrived but could not be accepted (out of file descriptors, say)} */
     public long acceptErrorCount() {
         return acceptErrors;
     }

@@ -34,6 +34,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Version notes: {@link #availableMemory()} needs libuv 1.45 (empty before it); everything
  * else is in libuv 1.44, juv's floor.
+ *
+ * {@snippet :
+ * System.out.println(SystemInfo.hostname() + ": " + SystemInfo.cpus().size() + " CPUs, "
+ *         + SystemInfo.freeMemory() / (1 << 20) + " MiB free, load " + SystemInfo.loadAverage().one());
+ * }
+ *
+ * <p>A method whose libuv call fails throws {@link UvException} with libuv's error.
  */
 public final class SystemInfo {
 
@@ -43,12 +50,12 @@ public final class SystemInfo {
 
     // ------------------------------------------------------------------ clocks
 
-    /** libuv's monotonic clock in nanoseconds (uv_hrtime): for intervals, not the time of day. */
+    /** {@return libuv's monotonic clock in nanoseconds (uv_hrtime)} For intervals, not the time of day. */
     public static long hrtime() {
         return Uv.hrtime();
     }
 
-    /** Time since the machine booted (uv_uptime). */
+    /** {@return the time since the machine booted (uv_uptime)} */
     public static Duration uptime() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seconds = arena.allocate(ValueLayout.JAVA_DOUBLE);
@@ -57,9 +64,16 @@ public final class SystemInfo {
         }
     }
 
-    /** The 1, 5 and 15 minute load averages (all zero on Windows). */
+    /**
+     * The 1, 5 and 15 minute load averages (all zero on Windows).
+     *
+     * @param one     over the last minute
+     * @param five    over the last five minutes
+     * @param fifteen over the last fifteen minutes
+     */
     public record LoadAverage(double one, double five, double fifteen) {}
 
+    /** {@return the system's load averages (uv_loadavg)} */
     public static LoadAverage loadAverage() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment avg = arena.allocate(ValueLayout.JAVA_DOUBLE, 3);
@@ -71,7 +85,7 @@ public final class SystemInfo {
 
     // ------------------------------------------------------------------ memory
 
-    /** This process's resident set size in bytes (uv_resident_set_memory). */
+    /** {@return this process's resident set size in bytes (uv_resident_set_memory)} */
     public static long residentSetMemory() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rss = arena.allocate(ValueLayout.JAVA_LONG);
@@ -80,19 +94,19 @@ public final class SystemInfo {
         }
     }
 
-    /** The machine's memory in bytes (uv_get_total_memory). */
+    /** {@return the machine's memory in bytes (uv_get_total_memory)} */
     public static long totalMemory() {
         return Uv.totalMemory();
     }
 
-    /** Memory the system has free in bytes (uv_get_free_memory; on Linux MemAvailable, not MemFree). */
+    /** {@return the memory the system has free in bytes (uv_get_free_memory; on Linux MemAvailable, not MemFree)} */
     public static long freeMemory() {
         return Uv.freeMemory();
     }
 
     /**
-     * The memory limit imposed on this process (cgroups on Linux; uv_get_constrained_memory), or
-     * empty when there is none libuv knows of.
+     * {@return the memory limit imposed on this process (cgroups on Linux; uv_get_constrained_memory),
+     * or empty when there is none libuv knows of}
      */
     public static OptionalLong constrainedMemory() {
         long m = Uv.constrainedMemory();
@@ -101,8 +115,8 @@ public final class SystemInfo {
     }
 
     /**
-     * The memory this process may still use in bytes: the free memory, or what its limit leaves
-     * when that is less (uv_get_available_memory). Empty before libuv 1.45, which lacks it.
+     * {@return the memory this process may still use in bytes: the free memory, or what its limit
+     * leaves when that is less (uv_get_available_memory)} Empty before libuv 1.45, which lacks it.
      */
     public static OptionalLong availableMemory() {
         return Uv.hasAvailableMemory() ? OptionalLong.of(Uv.availableMemory()) : OptionalLong.empty();
@@ -110,17 +124,32 @@ public final class SystemInfo {
 
     // ------------------------------------------------------------------ CPUs
 
-    /** Time a CPU spent in each mode since boot, in milliseconds (libuv's uv_cpu_times_s). */
+    /**
+     * Time a CPU spent in each mode since boot, in milliseconds (libuv's uv_cpu_times_s).
+     *
+     * @param user running user code
+     * @param nice running user code at a lowered priority
+     * @param sys  running the kernel
+     * @param idle idle
+     * @param irq  serving interrupts
+     */
     public record CpuTimes(long user, long nice, long sys, long idle, long irq) {
+        /** {@return the time in every mode together, in milliseconds} */
         public long total() {
             return user + nice + sys + idle + irq;
         }
     }
 
-    /** One logical CPU: its model name, its speed in MHz (0 where the system does not tell) and its times. */
+    /**
+     * One logical CPU.
+     *
+     * @param model    its model name
+     * @param speedMhz its speed in MHz (0 where the system does not tell)
+     * @param times    the time it spent in each mode
+     */
     public record Cpu(String model, int speedMhz, CpuTimes times) {}
 
-    /** Every logical CPU (uv_cpu_info). */
+    /** {@return every logical CPU (uv_cpu_info)} */
     public static List<Cpu> cpus() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -145,8 +174,8 @@ public final class SystemInfo {
     }
 
     /**
-     * How many threads this process can usefully run at once (uv_available_parallelism): the
-     * CPUs it may run on (its affinity mask, on Linux), at least 1.
+     * {@return how many threads this process can usefully run at once (uv_available_parallelism)}
+     * The CPUs it may run on (its affinity mask, on Linux), at least 1.
      */
     public static int availableParallelism() {
         return Uv.availableParallelism();
@@ -165,7 +194,7 @@ public final class SystemInfo {
      */
     public record InterfaceAddress(String name, InetAddress address, InetAddress netmask, boolean internal, String mac) {}
 
-    /** Every address of every interface that is up (uv_interface_addresses), IPv4 and IPv6. */
+    /** {@return every address of every interface that is up (uv_interface_addresses), IPv4 and IPv6} */
     public static List<InterfaceAddress> interfaceAddresses() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
@@ -194,14 +223,22 @@ public final class SystemInfo {
 
     // ------------------------------------------------------------------ names
 
-    /** The machine's host name (uv_os_gethostname). */
+    /** {@return the machine's host name (uv_os_gethostname)} */
     public static String hostname() {
         return sized(Uv::gethostname, 256);
     }
 
-    /** The system's name, release, version and machine (uv_os_uname), as {@code uname -srvm} tells them. */
+    /**
+     * The system's name, release, version and machine, as {@code uname -srvm} tells them.
+     *
+     * @param sysname the system's name ("Linux", "Darwin", "Windows_NT")
+     * @param release its release
+     * @param version its version
+     * @param machine the hardware ("x86_64", "arm64")
+     */
     public record Uname(String sysname, String release, String version, String machine) {}
 
+    /** {@return the system's name, release, version and machine (uv_os_uname)} */
     public static Uname uname() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment u = arena.allocate(uv_utsname_s.layout());
@@ -211,20 +248,22 @@ public final class SystemInfo {
         }
     }
 
-    /** The user's home directory (uv_os_homedir: $HOME, else the password database). */
+    /** {@return the user's home directory (uv_os_homedir: $HOME, else the password database)} */
     public static Path homeDirectory() {
         return Path.of(sized(Uv::homedir, 1024));
     }
 
-    /** The temporary directory (uv_os_tmpdir: $TMPDIR and friends, else /tmp). */
+    /** {@return the temporary directory (uv_os_tmpdir: $TMPDIR and friends, else /tmp)} */
     public static Path tempDirectory() {
         return Path.of(sized(Uv::tmpdir, 1024));
     }
 
+    /** {@return this process's id (uv_os_getpid)} */
     public static int pid() {
         return Uv.getpid();
     }
 
+    /** {@return the parent process's id (uv_os_getppid)} */
     public static int parentPid() {
         return Uv.getppid();
     }
@@ -238,6 +277,8 @@ public final class SystemInfo {
      * Setting the title therefore changes what this method returns and, on Linux, the name of the
      * calling thread ({@code prctl(PR_SET_NAME)}: /proc/self/task/TID/comm, what {@code top -H}
      * shows, at most 15 bytes), but not {@code ps}'s command line, which lives in the real argv.
+     *
+     * @return the title: the JVM's command until it is set
      */
     public static synchronized String processTitle() {
         setupArgs();
@@ -255,6 +296,9 @@ public final class SystemInfo {
     /**
      * Sets the process title (see {@link #processTitle()} for what that changes from Java). A title
      * longer than {@value #TITLE_MAX} bytes of UTF-8 is cut to it, as libuv cuts one to argv's room.
+     *
+     * @param title the new title
+     * @throws IllegalArgumentException if {@code title} holds a NUL character
      */
     public static synchronized void processTitle(String title) {
         Objects.requireNonNull(title, "title");
@@ -294,7 +338,22 @@ public final class SystemInfo {
      * This process's resource usage (uv_getrusage, getrusage(2)'s fields; those a platform does
      * not keep are 0).
      *
-     * @param maxResidentSetKb largest resident set, in kilobytes
+     * @param userTime                   CPU time spent in user code
+     * @param systemTime                 CPU time spent in the kernel
+     * @param maxResidentSetKb           largest resident set, in kilobytes
+     * @param sharedMemoryKb             integral shared memory size (ru_ixrss)
+     * @param unsharedDataKb             integral unshared data size (ru_idrss)
+     * @param unsharedStackKb            integral unshared stack size (ru_isrss)
+     * @param minorPageFaults            page faults served without I/O
+     * @param majorPageFaults            page faults that needed I/O
+     * @param swaps                      times the process was swapped out
+     * @param blockInputs                block input operations
+     * @param blockOutputs               block output operations
+     * @param messagesSent               IPC messages sent
+     * @param messagesReceived           IPC messages received
+     * @param signals                    signals received
+     * @param voluntaryContextSwitches   context switches because the process waited
+     * @param involuntaryContextSwitches context switches because its time slice ran out or a higher priority ran
      */
     public record ResourceUsage(Duration userTime, Duration systemTime, long maxResidentSetKb,
                                 long sharedMemoryKb, long unsharedDataKb, long unsharedStackKb,
@@ -302,6 +361,7 @@ public final class SystemInfo {
                                 long blockInputs, long blockOutputs, long messagesSent, long messagesReceived,
                                 long signals, long voluntaryContextSwitches, long involuntaryContextSwitches) {}
 
+    /** {@return this process's resource usage now (uv_getrusage)} */
     public static ResourceUsage resourceUsage() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment r = arena.allocate(uv_rusage_t.layout());
@@ -320,6 +380,10 @@ public final class SystemInfo {
      * {@code n} bytes from the system's cryptographically secure source (uv_random: getrandom(2),
      * /dev/urandom, BCryptGenRandom ...), read on this thread; it may block only while the
      * system's entropy pool is not yet initialised, early at boot.
+     *
+     * @param n how many bytes
+     * @return {@code n} random bytes
+     * @throws IllegalArgumentException if {@code n} is negative or more than an array holds
      */
     public static byte[] randomBytes(int n) {
         checkRandomLength(n);
@@ -334,6 +398,12 @@ public final class SystemInfo {
     /**
      * {@link #randomBytes(int)} on libuv's thread pool: the future (a {@link LoopFuture}) completes
      * on the loop's thread. The request keeps the loop alive until it is done. Call on the loop's thread.
+     *
+     * @param loop the loop whose thread pool reads them and whose thread the future completes on
+     * @param n    how many bytes
+     * @return the future of {@code n} random bytes
+     * @throws IllegalArgumentException if {@code n} is negative or more than an array holds
+     * @throws IllegalStateException if the loop is closed
      */
     public static CompletableFuture<byte[]> randomBytes(EventLoop loop, int n) {
         checkRandomLength(n);

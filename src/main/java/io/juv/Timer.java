@@ -20,6 +20,19 @@ import java.util.function.Consumer;
  * <p>They are not libuv handles, though: all of a loop's timers wait in one queue in Java behind a
  * single uv_timer_t (as Node.js keeps its timers), so a timer costs no native memory, and a
  * loop's many timers cost one upcall per iteration in which any is due.
+ *
+ * {@snippet :
+ * Timer giveUp = loop.delay(Duration.ofSeconds(30), () -> socket.closeNow());
+ * Timer heartbeat = loop.interval(Duration.ofSeconds(5), t -> {
+ *     if (socket.isClosed()) t.cancel();      // from its own callback
+ *     else socket.write("ping\n");
+ * });
+ * heartbeat.unref();                          // the heartbeat alone does not keep the loop running
+ * }
+ *
+ * <p>Every method must be called on the loop's thread. An exception from the callback goes to the
+ * loop's error policy (when a handler catches it, an interval keeps ticking). Once a timer has fired (one-shot) or
+ * was cancelled it is closed for good: it cannot be restarted; make a new one.
  */
 public final class Timer extends TimerQueue.Entry {
 
@@ -55,17 +68,20 @@ public final class Timer extends TimerQueue.Entry {
         }
     }
 
-    /** Stops the timer; it never fires again. Safe to call more than once, and from its own callback. */
+    /**
+     * Stops the timer; it never fires again. Safe to call more than once, after it fired, and from
+     * its own callback.
+     */
     public void cancel() {
         close();
     }
 
-    /** True until the timer fired (one-shot) or was cancelled. */
+    /** {@return true until the timer fired (one-shot) or was cancelled} */
     public boolean isActive() {
         return !isClosed();
     }
 
-    /** The interval between ticks, or zero for a one-shot delay. */
+    /** {@return the interval between ticks, or zero for a one-shot delay} */
     public Duration interval() {
         return Duration.ofMillis(repeat);
     }

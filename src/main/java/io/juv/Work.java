@@ -30,6 +30,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the loop) cancels every such job, so that a job an executor never starts cannot keep an
  * exited loop running. A running job cannot be cancelled (Java threads are not interrupted;
  * have the job check a flag of its own).
+ *
+ * {@snippet :
+ * // Hash a file off the loop, answer on the loop.
+ * loop.work(() -> MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path)),
+ *           (digest, error) -> {
+ *               if (error != null) socket.write("failed: " + error + "\n");
+ *               else socket.write(HexFormat.of().formatHex(digest) + "\n");
+ *           });
+ * }
+ *
+ * <p>{@link #cancel()} and {@link #isDone()} belong to the loop's thread; {@link #future()},
+ * {@link #isCancelled()} and {@link #isRunning()} may be called from any.
+ *
+ * @param <T> the job's result type
  */
 public final class Work<T> {
 
@@ -100,6 +114,8 @@ public final class Work<T> {
      * Cancels the job if it has not started: it will not run, and completes (in a later loop pass,
      * not inside this call) with a {@link UvException} of kind {@link ErrorKind#CANCELED}. Returns
      * false when it has started, finished or was cancelled already. Loop thread only.
+     *
+     * @return true if the job was taken off the queue and will not run
      */
     public boolean cancel() {
         core.checkThread();
@@ -113,22 +129,24 @@ public final class Work<T> {
     /**
      * Completes on the loop's thread with the job's result, or exceptionally with what it threw
      * (or CANCELED). Cancelling the future itself does not stop the job; {@link #cancel()} does.
+     *
+     * @return the job's future, a {@link LoopFuture}
      */
     public CompletableFuture<T> future() {
         return future;
     }
 
-    /** True once the job has completed, its callback run (finished, failed or cancelled). */
+    /** {@return true once the job has completed, its callback run (finished, failed or cancelled)} */
     public boolean isDone() {
         return completed;
     }
 
-    /** True once {@link #cancel()} has taken the job off the queue. */
+    /** {@return true once {@link #cancel()} has taken the job off the queue} */
     public boolean isCancelled() {
         return state.get() == CANCELED;
     }
 
-    /** True while the job runs on its worker. */
+    /** {@return true while the job runs on its worker} */
     public boolean isRunning() {
         return state.get() == RUNNING;
     }

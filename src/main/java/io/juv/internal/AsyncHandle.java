@@ -14,6 +14,11 @@ import io.juv.HandleKind;
  * <p>libuv coalesces sends: every send made before the callback starts is served by that one
  * callback, and a send made while it runs brings another, so the callback always runs at least
  * once after the last send.
+ *
+ * <p>Not in the API documentation ({@code @hidden}): the public handle types that extend it show
+ * its public methods as their own.
+ *
+ * @hidden
  */
 public abstract class AsyncHandle extends HandleBase {
 

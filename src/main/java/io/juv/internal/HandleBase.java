@@ -19,6 +19,11 @@ import java.lang.foreign.MemorySegment;
  * collection: if the program drops it, juv closes it on the loop thread and reports it
  * ({@link LeakDetector}). Subclasses call {@link #holdForCallbacks()} before they start anything
  * that calls back.
+ *
+ * <p>Not in the API documentation ({@code @hidden}): the public handle types that extend it show
+ * its public methods as their own.
+ *
+ * @hidden
  */
 public abstract class HandleBase {
 
@@ -79,6 +84,7 @@ public abstract class HandleBase {
         core.handleOpened(kind, false);
     }
 
+    /** {@return what kind of handle this is} */
     public final HandleKind kind() {
         return kind;
     }
@@ -222,17 +228,23 @@ public abstract class HandleBase {
         return m;
     }
 
-    /** Whether the handle keeps the loop alive (libuv's ref). */
+    /** {@return whether the handle keeps the loop alive (libuv's uv_has_ref); false once its close is done} */
     public boolean hasRef() {
         core.checkThread();
         return isAlive() && Uv.hasRef(handle);
     }
 
+    /** Has the handle keep the loop alive again after {@link #unref()} (libuv's uv_ref); nothing once it is closed. */
     public void ref() {
         core.checkThread();
         if (isAlive()) Uv.ref(handle);
     }
 
+    /**
+     * Lets the loop end while this handle is open (libuv's uv_unref): {@link io.juv.EventLoop#run}
+     * returns once nothing referenced is left, and the handle still works while the loop runs.
+     * Nothing once it is closed.
+     */
     public void unref() {
         core.checkThread();
         if (isAlive()) Uv.unref(handle);

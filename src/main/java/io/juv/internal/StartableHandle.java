@@ -6,6 +6,11 @@ import io.juv.HandleKind;
  * A handle that is started and stopped (libuv's uv_*_start and uv_*_stop) between its init and
  * its close: loop hooks, pollers, watchers. A stopped handle stays open and keeps nothing alive;
  * close stops it as well. Subclasses say how their kind starts and stops.
+ *
+ * <p>Not in the API documentation ({@code @hidden}): the public handle types that extend it show
+ * its public methods as their own.
+ *
+ * @hidden
  */
 public abstract class StartableHandle extends HandleBase {
 
@@ -24,7 +29,11 @@ public abstract class StartableHandle extends HandleBase {
     /** uv_*_stop: the handle is open and started. */
     protected abstract void stopNative();
 
-    /** Starts (again after {@link #stop()}); does nothing if started. @throws IllegalStateException once closed */
+    /**
+     * Starts (again after {@link #stop()}); does nothing if started.
+     *
+     * @throws IllegalStateException once closed
+     */
     public void start() {
         checkOpen();
         if (active) return;
@@ -33,7 +42,7 @@ public abstract class StartableHandle extends HandleBase {
         active = true;
     }
 
-    /** Stops it (a stopped handle does not keep the loop alive); {@link #start()} resumes it. Nothing once closed. */
+    /** Stops it (a stopped handle does not keep the loop alive); {@link #start()} resumes it. Does nothing once closed. */
     public void stop() {
         if (isClosed() || !active) return;
         core.checkThread();
@@ -41,7 +50,7 @@ public abstract class StartableHandle extends HandleBase {
         active = false;
     }
 
-    /** True while started and not closed. */
+    /** {@return true while started and not closed} */
     public boolean isActive() {
         return active && !isClosed();
     }

@@ -29,6 +29,11 @@ public final class TimerQueue {
     /**
      * One timer in the queue. The public timer type extends it, so a timer is one Java object
      * and nothing native. Used from the loop thread only, as every handle is.
+     *
+     * <p>Not in the API documentation ({@code @hidden}): {@link io.juv.Timer} shows its public
+     * methods as its own.
+     *
+     * @hidden
      */
     public abstract static class Entry {
 
@@ -75,6 +80,7 @@ public final class TimerQueue {
             queue.core.handleClosed(HandleKind.TIMER, internal);
         }
 
+        /** {@return {@link HandleKind#TIMER}} */
         public final HandleKind kind() {
             return HandleKind.TIMER;
         }
@@ -90,11 +96,17 @@ public final class TimerQueue {
             return !closed && referenced;
         }
 
+        /** Has the timer keep the loop alive again after {@link #unref()}; nothing once it is closed. */
         public final void ref() {
             queue.core.checkThread();
             queue.setReferenced(this, true);
         }
 
+        /**
+         * Lets the loop end while this timer waits: {@link io.juv.EventLoop#run} returns once
+         * nothing referenced is left, and the timer still fires while the loop runs. Nothing once
+         * it is closed.
+         */
         public final void unref() {
             queue.core.checkThread();
             queue.setReferenced(this, false);
