@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * handshake per connection) and a 64 KiB echo's bytes per second of server CPU
  * ({@link TlsEchoClient} on the JDK's SSLSocket), for juv's TLS against Netty's SslHandler on the
  * same JDK provider, and juv's plain TCP echo as the floor TLS is measured against. Servers run
- * pinned to the server CPU, the load to the other, as in every scenario; a self-signed EC P-256
+ * pinned to the server CPU, the load to the other, as in every scenario (where the harness pins); a self-signed EC P-256
  * certificate for localhost is made with keytool at the start.
  */
 final class TlsBench {
@@ -54,7 +54,11 @@ final class TlsBench {
         if (!openssl) System.out.println("TLS handshakes skipped: no openssl (apt-get install openssl)");
         for (int round = 1; round <= h.rounds; round++) {
             for (TlsServer s : servers) {
-                if (s.tls() && openssl) b.handshakes(s, round);
+                if (s.tls() && openssl) {
+                    h.progress.step("tls handshakes", s.server().name() + ", TLS handshakes, round " + round + "/" + h.rounds);
+                    b.handshakes(s, round);
+                }
+                h.progress.step("tls echo", s.server().name() + ", TLS echo 64 KiB, round " + round + "/" + h.rounds);
                 b.bulk(s, round);
             }
         }
@@ -80,11 +84,10 @@ final class TlsBench {
     }
 
     private List<String> command(TlsServer s, int port) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU));
-        c.addAll(s.server().launcher());
+        List<String> c = new ArrayList<>(s.server().launcher());
         c.addAll(List.of("--port", Integer.toString(port)));
         if (s.tls()) c.addAll(List.of("--keystore", keystore.toString(), "--password", PASSWORD));
-        return c;
+        return Proc.pinned(Harness.SERVER_CPU, c);
     }
 
     private static final Pattern S_TIME = Pattern.compile("(\\d+) connections in [0-9.]+ real seconds");
@@ -119,8 +122,8 @@ final class TlsBench {
     }
 
     private String sTime(int port, int seconds) {
-        return Proc.tryRun(List.of("taskset", "-c", Harness.LOAD_CPU, "openssl", "s_time", "-connect", "127.0.0.1:" + port,
-                "-new", "-time", Integer.toString(seconds)));
+        return Proc.tryRun(Proc.pinned(Harness.LOAD_CPU, List.of("openssl", "s_time", "-connect", "127.0.0.1:" + port,
+                "-new", "-time", Integer.toString(seconds))));
     }
 
     private static final Pattern BYTES = Pattern.compile("bytes=(\\d+) seconds=([0-9.]+)");
@@ -157,14 +160,14 @@ final class TlsBench {
     }
 
     private String client(TlsServer s, int port, int messages) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Harness.LOAD_CPU,
+        List<String> c = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), TlsEchoClient.class.getName(),
                 "--port", Integer.toString(port), "--size", "65536", "--messages", Integer.toString(messages), "--warmup", "0"));
         if (s.tls()) c.addAll(List.of("--truststore", truststore.toString(), "--password", PASSWORD));
         else c.add("--plain");
         try {
-            return Proc.run(c, 120);
+            return Proc.run(Proc.pinned(Harness.LOAD_CPU, c), 120);
         } catch (RuntimeException e) {
             return e.getMessage();
         }
