@@ -214,6 +214,13 @@ public final class Harness implements Callable<Integer> {
             throw new ParameterException(cl, "the " + clock.name().toLowerCase(Locale.ROOT) + " clock (" + clock.description
                     + ") cannot read another process's CPU time here" + (clockChoice == ClockChoice.AUTO ? "; try --clock proc|process|ps" : ""));
         }
+        if (clock == Proc.Clock.PS) {
+            String t = Proc.tryRun(List.of("ps", "-o", "time=", "-p", Long.toString(ProcessHandle.current().pid())));
+            if (t != null && !t.contains(".")) {
+                System.out.println("warning: this ps prints CPU time in whole seconds (Linux's procps): too coarse for steps of a few"
+                        + " seconds; --clock proc or process reads 10 ms ticks here");
+            }
+        }
         Proc.clock = clock;
         Proc.rss = Proc.Rss.detect();
         boolean taskset = Proc.onPath("taskset");
@@ -248,6 +255,14 @@ public final class Harness implements Callable<Integer> {
                 .plan("tls echo", rounds * tlsServers.size(), start + (quick ? 3 : 20));
         if (!noJmh) progress.plan("jmh", 1, quick ? 60 : 600).plan("ffi", 1, quick ? 60 : 900);
         progress.plan("c", 1, quick ? 40 : 180);
+    }
+
+    /**
+     * Work per second of server CPU; NaN (n/a in the report, left out of medians) when the clock saw no CPU
+     * time at all: a clock coarser than the step (ps in whole seconds), not an infinitely fast server.
+     */
+    static double perCpu(double work, double cpuSeconds) {
+        return cpuSeconds > 0 ? work / cpuSeconds : Double.NaN;
     }
 
     /** False, with the cause printed and kept for the report, when the server cannot run here. */
@@ -301,6 +316,7 @@ public final class Harness implements Callable<Integer> {
             double cpu0 = Proc.cpuSeconds(server.pid());
             String out = keepAliveLoad(port, connections, seconds);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
+            keep(log(s, "ka" + connections + "-client", round), out);
             long requests, errors = 0;
             double wall = seconds;
             if (loadTool.equals("wrk")) {
@@ -318,10 +334,10 @@ public final class Harness implements Callable<Integer> {
                 errors = Long.parseLong(m.group(3));
                 wall = Double.parseDouble(m.group(4));
             }
-            result(scenario, s, "requests per CPU-second", "req/CPU-s").add(requests / cpu,
+            result(scenario, s, "requests per CPU-second", "req/CPU-s").add(perCpu(requests, cpu),
                     Map.of("requests", requests, "req/s", requests / wall, "cpu s", cpu, "errors", errors));
             System.out.printf("%-18s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
-                    s.name(), scenario, round, requests / cpu, requests / wall, cpu, errors);
+                    s.name(), scenario, round, perCpu(requests, cpu), requests / wall, cpu, errors);
         } finally {
             Proc.stop(server);
         }
@@ -361,6 +377,7 @@ public final class Harness implements Callable<Integer> {
             double cpu0 = Proc.cpuSeconds(server.pid());
             String out = connClient(port, seconds);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
+            keep(log(s, "cpr-client", round), out);
             Matcher m = (loadTool.equals("wrk") ? CLIENT_LINE : JUV_SUMMARY).matcher(out);
             if (!m.find()) {
                 System.out.println(s.name() + " " + scenario + ": client said " + out.strip());
@@ -369,10 +386,10 @@ public final class Harness implements Callable<Integer> {
             long replies = Long.parseLong(m.group(2));
             long errors = Long.parseLong(m.group(3));
             double wall = Double.parseDouble(m.group(4));
-            result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(replies / cpu,
+            result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(perCpu(replies, cpu),
                     Map.of("replies", replies, "conn/s", replies / wall, "cpu s", cpu, "errors", errors));
             System.out.printf("%-18s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
-                    s.name(), scenario, round, replies / cpu, replies / wall, cpu, errors);
+                    s.name(), scenario, round, perCpu(replies, cpu), replies / wall, cpu, errors);
         } finally {
             Proc.stop(server);
         }
@@ -450,6 +467,15 @@ public final class Harness implements Callable<Integer> {
         if (port != 0) c.addAll(List.of("--port", Integer.toString(port)));
         c.addAll(options);
         return Proc.pinned(LOAD_CPU, c);
+    }
+
+    /** What a load tool printed, kept beside the server's log (the report gives only its figures). */
+    private static void keep(Path log, String output) {
+        try {
+            Files.writeString(log, output);
+        } catch (java.io.IOException e) {
+            System.out.println("could not write " + log + ": " + e);
+        }
     }
 
     private static String readLog(Path p) {

@@ -74,7 +74,7 @@ final class Proc {
          */
         PROCESS("ProcessHandle.info().totalCpuDuration() (JDK; Linux: /proc ticks of 10 ms, Windows: GetProcessTimes)"),
         /** {@code ps -o time= -p PID}: user + system, centiseconds on macOS and the BSDs (whole seconds on Linux's procps). */
-        PS("ps -o time= (macOS/BSD: 10 ms)");
+        PS("ps -o time= (macOS/BSD: 10 ms; Linux's procps: whole seconds)");
 
         final String description;
 

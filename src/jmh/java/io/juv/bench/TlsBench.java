@@ -112,7 +112,7 @@ final class TlsBench {
                 return;
             }
             long n = Long.parseLong(m.group(1));
-            h.result(scenario, s.server(), "handshakes per CPU-second", "hs/CPU-s").add(n / cpu,
+            h.result(scenario, s.server(), "handshakes per CPU-second", "hs/CPU-s").add(Harness.perCpu(n, cpu),
                     Map.of("handshakes", n, "hs/s", n / (double) h.seconds, "cpu s", cpu));
             System.out.printf("%-18s %-16s round %d: %,.0f handshakes/CPU-s, %,.0f/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, n / cpu, n / (double) h.seconds, cpu);
@@ -150,7 +150,7 @@ final class TlsBench {
             }
             long bytes = Long.parseLong(m.group(1));
             double seconds = Double.parseDouble(m.group(2));
-            h.result(scenario, s.server(), "bytes per CPU-second", "B/CPU-s").add(bytes / cpu,
+            h.result(scenario, s.server(), "bytes per CPU-second", "B/CPU-s").add(Harness.perCpu(bytes, cpu),
                     Map.of("bytes/s", bytes / seconds, "cpu s", cpu));
             System.out.printf("%-18s %-16s round %d: %.2f GB per CPU-s, %.2f GB/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, bytes / cpu / 1e9, bytes / seconds / 1e9, cpu);

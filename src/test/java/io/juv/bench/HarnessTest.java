@@ -57,6 +57,13 @@ class HarnessTest {
     }
 
     @Test
+    void noCpuTimeSeenIsNotAnInfinitelyFastServer() {
+        assertEquals(2_000, Harness.perCpu(1_000, 0.5), 1e-9);
+        assertTrue(Double.isNaN(Harness.perCpu(1_000, 0)), "a clock coarser than the step saw nothing");
+        assertTrue(Double.isNaN(Harness.perCpu(1_000, Double.NaN)), "a clock that could not tell");
+    }
+
+    @Test
     void compareFlagsRunsOfDifferentLoadToolsOrClocksAtTheTop() throws Exception {
         Path wrk = report("wrk", "proc", "taskset", 100_000);
         Path juv = report("juv", "process", "none", 90_000);
