@@ -281,13 +281,16 @@ $(NATIVE)/ffi_floor: native/ffi_floor.c | check-native $(NATIVE)
 
 ## bench: every server side by side, the JMH suite, the C programs and bench-ffi; report in target/bench/.
 ## QUICK=1: one short round, a smoke test of the harness (under two minutes), not a measurement.
-## BENCH_ARGS='--rounds 5 --servers juv,C\ libuv --no-jmh' narrows it.
+## BENCH_ARGS='--rounds 5 --servers juv,C\ libuv --no-jmh' narrows it; '--load juv' (portable mode: juv's own
+## load client, the JDK's CPU clock) or '--load wrk' forces a mode, '--clock process|proc|ps' a clock;
+## BENCH_ARGS=--help lists every option. Without wrk, taskset or /proc it runs in portable mode.
 BENCH_ARGS ?=
 BENCH_JAVA = $(JAVA) --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Djava.awt.headless=true \
-	  -cp $(CLASSES):target/test-classes:$$(cat target/bench.classpath)
+	  -cp $(RUN_CP)
+BENCH_CLASSPATH = $(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$(TEST_CLASSPATH)
 bench: check-jdk check-maven bench-tools
-	@$(MAKE) --no-print-directory native
-	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+	@$(MAKE) --no-print-directory native || echo "make bench: the C programs did not build: the C server and C programs are skipped, the load is juv's"
+	$(BENCH_CLASSPATH)
 	$(BENCH_JAVA) io.juv.bench.Harness $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 ## bench-ffi: what crossing Java <-> C costs: downcalls of five shapes and upcalls of three, FFM, FFM critical
@@ -295,21 +298,24 @@ bench: check-jdk check-maven bench-tools
 ## report in target/bench/ffi/ (make bench runs it too). QUICK=1: 1 fork, short iterations (about a minute).
 bench-ffi: check-jdk check-maven
 	@$(MAKE) --no-print-directory native
-	$(MVN) test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+	$(BENCH_CLASSPATH)
 	$(BENCH_JAVA) io.juv.bench.Ffi $(if $(QUICK),--quick)
 
-## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md)
+## bench-compare A=linux/report.json B=windows/report.json: two reports side by side (target/bench/compare.md);
+## runs measured with different load tools, clocks or pinning are flagged at the top (and on stderr)
 bench-compare: check-jdk $(STAMP)
-	$(JAVA) -cp $(RUN_CP) io.juv.bench.Harness --compare $(A) $(B)
+	@[ -f "$(A)" ] && [ -f "$(B)" ] || { echo "make bench-compare A=first/report.json B=second/report.json"; exit 2; }
+	$(BENCH_JAVA) io.juv.bench.Harness --compare $(A) $(B)
 
-# What the benchmark drives its servers with; installed when missing and we may (as root).
-BENCH_PACKAGES := $(if $(shell command -v wrk),,wrk) $(if $(shell command -v gcc),,gcc) \
+# What the benchmark drives its servers with in wrk mode; installed when missing and we may (as root, with
+# apt-get). Elsewhere (macOS, Windows, no root) it runs without them, in portable mode.
+BENCH_PACKAGES := $(if $(shell command -v wrk),,wrk) $(if $(shell command -v $(CC)),,gcc) \
 	$(if $(wildcard /usr/include/uv.h),,libuv1-dev) $(if $(shell command -v taskset),,util-linux)
 bench-tools:
 	@if [ -n "$(strip $(BENCH_PACKAGES))" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $(strip $(BENCH_PACKAGES))"; apt-get update -qq && apt-get install -y -qq $(BENCH_PACKAGES); \
-	  else echo "make bench needs: $(strip $(BENCH_PACKAGES)) (apt-get install $(strip $(BENCH_PACKAGES)))"; exit 1; fi; fi
+	  else echo "make bench: no $(strip $(BENCH_PACKAGES)) here (Debian: apt-get install $(strip $(BENCH_PACKAGES))): what needs them is skipped, and without wrk or taskset the load is juv's own (portable mode)"; fi; fi
 
 ## alloc-report: the bytes the seed server's loop thread allocates per keep-alive request (wrk) and per
 ## connection (conn_client), after a warm-up, with JFR's allocation sites (target/alloc/report.md);

@@ -122,7 +122,7 @@ static void on_connected(uv_connect_t *req, int status) {
 
 int main(int argc, char **argv) {
     pingpong_options(argc, argv, 64L << 20);
-    signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
 
     loop = uv_default_loop();
     struct sockaddr_in addr;

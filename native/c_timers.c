@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
     long n = 1000000;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--timers")) {
-            n = parse_long(argv[i], i + 1 < argc ? argv[i + 1] : NULL, 1, 1L << 32);
+            n = parse_long(argv[i], i + 1 < argc ? argv[i + 1] : NULL, 1, LONG_MAX);
             i++;
         } else {
             fprintf(stderr, "unknown option %s; options: --timers N\n", argv[i]);

@@ -1,14 +1,28 @@
 /*
  * Shared by juv's C benchmark programs: the seed server's response and strict option parsing.
- * Header-only so that each program stays one translation unit and one gcc command.
+ * Header-only so that each program stays one translation unit and one compiler command.
+ *
+ * Portable C99 against libuv's headers, nothing of one OS: they build with gcc or clang on Linux
+ * and macOS and with MSVC or MinGW on Windows (README: "The C programs on macOS and Windows").
+ * Where Windows differs it is guarded here: no SIGPIPE, and a 32-bit long (so no limit is 1L << 40).
  */
 #ifndef JUV_NATIVE_COMMON_H
 #define JUV_NATIVE_COMMON_H
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <uv.h>
+
+/* A peer that resets before our write lands must cost an EPIPE, not the process (the JVM ignores
+ * SIGPIPE too). Windows has no SIGPIPE: a write there fails with an error and nothing else. */
+static inline void ignore_sigpipe(void) {
+#ifdef SIGPIPE
+    signal(SIGPIPE, SIG_IGN);
+#endif
+}
 
 /* Byte for byte io.juv.tools.SeedServer.RESPONSE: juv and C servers must be indistinguishable
  * on the wire, and the load clients judge a reply by its length. */

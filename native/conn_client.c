@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(arg, "--host") && value) host = value;
         else if (!strcmp(arg, "--port")) port = (int)parse_long(arg, value, 1, 65535);
-        else if (!strcmp(arg, "--connections")) total = parse_long(arg, value, 1, 1L << 40);
+        else if (!strcmp(arg, "--connections")) total = parse_long(arg, value, 1, LONG_MAX);
         else if (!strcmp(arg, "--concurrency")) concurrency = parse_long(arg, value, 1, 1000000);
         else if (!strcmp(arg, "--addresses")) addresses = parse_long(arg, value, 1, 254);
         else if (!strcmp(arg, "--duration")) duration = parse_seconds(arg, value);
@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
     }
 
     /* A server that resets before our write lands must cost an EPIPE, not the process. */
-    signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
 
     /* One address gives one client about 28,000 ephemeral ports toward a server port; more
      * loopback addresses multiply that, since each is a distinct destination. */

@@ -37,7 +37,7 @@ static void pingpong_options(int argc, char **argv, long max_size) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(arg, "--size")) size = (size_t)parse_long(arg, value, 1, max_size);
-        else if (!strcmp(arg, "--messages")) messages = parse_long(arg, value, 1, 1L << 40);
+        else if (!strcmp(arg, "--messages")) messages = parse_long(arg, value, 1, LONG_MAX);
         else {
             fprintf(stderr, "unknown option %s; options: --size S --messages M\n", arg);
             exit(2);

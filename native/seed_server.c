@@ -250,7 +250,7 @@ int main(int argc, char **argv) {
         if (!strcmp(arg, "--keep-alive")) { keep_alive = 1; continue; }
         if (!strcmp(arg, "--host") && value) host = value;
         else if (!strcmp(arg, "--port")) port = (int)parse_long(arg, value, 0, 65535);
-        else if (!strcmp(arg, "--delay")) delay_ms = (uint64_t)parse_long(arg, value, 0, 1L << 40);
+        else if (!strcmp(arg, "--delay")) delay_ms = (uint64_t)parse_long(arg, value, 0, LONG_MAX);
         else if (!strcmp(arg, "--backlog")) backlog = (int)parse_long(arg, value, 1, 1 << 30);
         else usage(arg);
         i++;
@@ -258,7 +258,7 @@ int main(int argc, char **argv) {
 
     /* A client that resets mid-write must cost an EPIPE, not the process (the JVM ignores
      * SIGPIPE too). */
-    signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
 
     loop = uv_default_loop();
     struct sockaddr_storage addr;

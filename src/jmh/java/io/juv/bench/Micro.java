@@ -76,8 +76,8 @@ final class Micro {
      */
     static Map<String, Double> cPrograms(boolean quick) {
         Map<String, Double> out = new LinkedHashMap<>();
-        String timers = Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/timer_bench",
-                "--timers", quick ? "100000" : "1000000"));
+        String timers = Proc.tryRun(Proc.pinned(Harness.SERVER_CPU, List.of(Proc.nativeProgram("timer_bench"),
+                "--timers", quick ? "100000" : "1000000")));
         put(out, "timers scheduled and fired: C (per s)", RATE, timers);
         echoPrograms(out, "64-byte ping-pong", "64", quick ? 20_000 : 200_000, MSGS, "msgs/s", quick);
         echoPrograms(out, "64 KiB messages", "65536", quick ? 2_000 : 40_000, BYTES, "bytes/s", quick);
@@ -97,9 +97,9 @@ final class Micro {
      */
     private static void spawnPrograms(Map<String, Double> out, boolean quick) {
         List<String> window = List.of("--inflight", "8", "--warmup", quick ? "0.5" : "1", "--seconds", quick ? "2" : "5");
-        List<String> cCommand = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/spawn_bench"));
+        List<String> cCommand = new ArrayList<>(List.of(Proc.nativeProgram("spawn_bench")));
         cCommand.addAll(window);
-        List<String> java = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU,
+        List<String> java = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
         String libuv = System.getProperty("juv.libuv.path");
@@ -109,8 +109,8 @@ final class Micro {
         List<Double> c = new ArrayList<>();
         List<Double> juv = new ArrayList<>();
         for (int turn = 0; turn < (quick ? 1 : 3); turn++) {
-            add(c, RATE, Proc.tryRun(cCommand));
-            add(juv, RATE, Proc.tryRun(java));
+            add(c, RATE, Proc.tryRun(Proc.pinned(Harness.SERVER_CPU, cCommand)));
+            add(juv, RATE, Proc.tryRun(Proc.pinned(Harness.SERVER_CPU, java)));
         }
         if (!c.isEmpty()) out.put(SPAWN_RATE + ": C (processes/s)", median(c));
         if (!juv.isEmpty()) out.put(SPAWN_RATE + ": juv program, as C's (processes/s)", median(juv));
@@ -153,7 +153,7 @@ final class Micro {
             for (String mode : List.of("read", "stat")) {
                 boolean read = mode.equals("read");
                 Map<String, List<String>> sides = new LinkedHashMap<>();
-                sides.put("C", concat(List.of("target/native/fs_bench", "--mode", mode), common));
+                sides.put("C", concat(List.of(Proc.nativeProgram("fs_bench"), "--mode", mode), common));
                 sides.put("juv program, as C's", concat(java, List.of(FsProgram.class.getName(), "--mode", mode), common));
                 if (read) sides.put("juv program, heap buffers (copied)",
                         concat(java, List.of(FsProgram.class.getName(), "--mode", mode, "--heap"), common));
@@ -194,7 +194,7 @@ final class Micro {
         List<Double> c = new ArrayList<>();
         List<Double> juv = new ArrayList<>();
         String n = Integer.toString(messages);
-        List<String> java = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU,
+        List<String> java = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
         String libuv = System.getProperty("juv.libuv.path");
@@ -202,9 +202,9 @@ final class Micro {
         java.addAll(List.of("-cp", System.getProperty("java.class.path"), juvProgram.getName(),
                 "--size", size, "--messages", n, "--warmup", n));
         for (int turn = 0; turn < (quick ? 1 : 5); turn++) {
-            add(c, metric, Proc.tryRun(List.of("taskset", "-c", Harness.SERVER_CPU, "target/native/" + cProgram,
-                    "--size", size, "--messages", n)));
-            add(juv, metric, Proc.tryRun(java));
+            add(c, metric, Proc.tryRun(Proc.pinned(Harness.SERVER_CPU, List.of(Proc.nativeProgram(cProgram),
+                    "--size", size, "--messages", n))));
+            add(juv, metric, Proc.tryRun(Proc.pinned(Harness.SERVER_CPU, java)));
         }
         if (!c.isEmpty()) out.put(label + ", " + what + ": C (" + unit + ")", median(c));
         if (!juv.isEmpty()) out.put(label + ", " + what + ": juv program, as C's (" + unit + ")", median(juv));

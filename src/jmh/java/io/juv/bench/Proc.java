@@ -11,11 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Processes and what Linux's /proc says of them: CPU time, resident memory. */
+/**
+ * Processes, and what the system says of them: CPU time ({@link Clock}), resident memory
+ * ({@link Rss}), and the pinning of a command to a CPU (taskset, where there is one).
+ */
 final class Proc {
 
     /** Clock ticks per second for /proc/PID/stat (USER_HZ: 100 on Linux unless told otherwise). */
     static final double TICKS = ticks();
+
+    /** The clock that {@link #cpuSeconds} reads, and the RSS source; chosen once by the harness. */
+    static Clock clock = Clock.PROC;
+    static Rss rss = Rss.PROC;
+    /** Whether {@link #pinned} pins (with taskset) or leaves the command to the scheduler. */
+    static boolean pin = true;
 
     private Proc() {}
 
@@ -25,6 +34,138 @@ final class Proc {
             return Double.parseDouble(out);
         } catch (RuntimeException e) {
             return 100;
+        }
+    }
+
+    /** True if the program is on the PATH (as ProcessBuilder would find it). */
+    static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) return false;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            if (Files.isExecutable(Path.of(dir, program)) || Files.isExecutable(Path.of(dir, program + ".exe"))) return true;
+        }
+        return false;
+    }
+
+    /** A program of native/ as make native builds it: target/native/NAME (NAME.exe on Windows). */
+    static String nativeProgram(String name) {
+        boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+        return Path.of("target", "native", windows ? name + ".exe" : name).toString();
+    }
+
+    /** The command run on that CPU alone (taskset -c CPU ...) when pinning, else as it is. */
+    static List<String> pinned(String cpu, List<String> command) {
+        return pin ? concat(List.of("taskset", "-c", cpu), command) : command;
+    }
+
+    /**
+     * A server's CPU time, user + system, of all its threads. Each clock has the resolution of what
+     * it reads: the kernel's accounting, not the unit it is given in.
+     */
+    enum Clock {
+        /** Linux's /proc/PID/stat, utime + stime: in USER_HZ ticks, 10 ms (getconf CLK_TCK is 100). */
+        PROC("/proc/PID/stat utime+stime (Linux; 10 ms ticks)"),
+        /**
+         * {@code ProcessHandle.of(pid).info().totalCpuDuration()}, the JDK's own. On Linux the JDK reads the
+         * same /proc/PID/stat fields (so the same 10 ms ticks, and the same figure: ClockTest checks it); on
+         * Windows GetProcessTimes (100 ns units, charged at the scheduler's tick, about 15.6 ms). On macOS the
+         * JDK gives it for its own process only: for a server it is empty, and {@link #PS} serves instead.
+         */
+        PROCESS("ProcessHandle.info().totalCpuDuration() (JDK; Linux: /proc ticks of 10 ms, Windows: GetProcessTimes)"),
+        /** {@code ps -o time= -p PID}: user + system, centiseconds on macOS and the BSDs (whole seconds on Linux's procps). */
+        PS("ps -o time= (macOS/BSD: 10 ms; Linux's procps: whole seconds)");
+
+        final String description;
+
+        Clock(String description) {
+            this.description = description;
+        }
+
+        /** utime + stime of the process in seconds, or NaN when this clock cannot tell. */
+        double seconds(long pid) {
+            return switch (this) {
+                case PROC -> procCpuSeconds(pid);
+                case PROCESS -> ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                        .map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+                case PS -> psTime(tryRun(List.of("ps", "-o", "time=", "-p", Long.toString(pid))));
+            };
+        }
+
+        /** Whether this clock reads another process's CPU time here (tried on this JVM's parent, else on itself). */
+        boolean works() {
+            long pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(ProcessHandle.current().pid());
+            return switch (this) {
+                case PROC -> Files.isReadable(Path.of("/proc/self/stat"));
+                // The parent: on macOS the JDK answers for its own process only, which proves nothing.
+                case PROCESS -> ProcessHandle.current().parent().flatMap(p -> p.info().totalCpuDuration()).isPresent();
+                case PS -> !Double.isNaN(seconds(pid));
+            };
+        }
+    }
+
+    /** ps's cumulative CPU time: [[DD-]HH:]MM:SS[.cc], as procps and the BSDs print it; NaN if it is not that. */
+    static double psTime(String text) {
+        if (text == null || text.isBlank()) return Double.NaN;
+        String t = text.strip();
+        try {
+            double days = 0;
+            int dash = t.indexOf('-');
+            if (dash > 0) {
+                days = Double.parseDouble(t.substring(0, dash));
+                t = t.substring(dash + 1);
+            }
+            double seconds = 0;
+            for (String part : t.split(":")) seconds = seconds * 60 + Double.parseDouble(part.replace(',', '.'));
+            return days * 86_400 + seconds;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Where a server's resident set size comes from. */
+    enum Rss {
+        /** Linux's /proc/PID/status VmRSS. */
+        PROC("/proc/PID/status VmRSS (Linux)"),
+        /** {@code ps -o rss= -p PID}, in KiB: macOS, the BSDs, Linux. */
+        PS("ps -o rss= (KiB)"),
+        /** Windows' tasklist: the working set ("Mem Usage"); written for Windows, not run there yet. */
+        TASKLIST("tasklist working set (Windows; untested)"),
+        /** Nothing here tells: the held-connections scenario reports n/a. */
+        NONE("unavailable");
+
+        final String description;
+
+        Rss(String description) {
+            this.description = description;
+        }
+
+        /** Resident set size in bytes, or -1 when it cannot tell (or the process is gone). */
+        long bytes(long pid) {
+            return switch (this) {
+                case PROC -> procRssBytes(pid);
+                case PS -> {
+                    String out = tryRun(List.of("ps", "-o", "rss=", "-p", Long.toString(pid)));
+                    yield out == null || !out.strip().matches("\\d+") ? -1 : Long.parseLong(out.strip()) * 1024;
+                }
+                case TASKLIST -> {
+                    String out = tryRun(List.of("tasklist", "/FI", "PID eq " + pid, "/FO", "CSV", "/NH"));
+                    if (out == null || !out.contains("\"")) yield -1;
+                    String[] fields = out.strip().split("\",\"");
+                    String kb = fields[fields.length - 1].replaceAll("[^0-9]", "");
+                    yield kb.isEmpty() ? -1 : Long.parseLong(kb) * 1024;
+                }
+                case NONE -> -1;
+            };
+        }
+
+        /** The first that answers for this JVM's own process. */
+        static Rss detect() {
+            long self = ProcessHandle.current().pid();
+            for (Rss r : List.of(PROC, PS, TASKLIST)) {
+                if ((r != PROC || Files.isReadable(Path.of("/proc/self/status"))) && r.bytes(self) > 0) return r;
+            }
+            return NONE;
         }
     }
 
@@ -63,8 +204,18 @@ final class Proc {
         }
     }
 
-    /** utime + stime of a process, in seconds. */
+    /** utime + stime of a process, in seconds, by the {@link #clock} chosen. */
     static double cpuSeconds(long pid) {
+        return clock.seconds(pid);
+    }
+
+    /** Resident set size in bytes by the {@link #rss} source chosen, or -1 when it cannot tell. */
+    static long rssBytes(long pid) {
+        return rss.bytes(pid);
+    }
+
+    /** utime + stime from /proc/PID/stat, in seconds; NaN if there is no such file. */
+    static double procCpuSeconds(long pid) {
         String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
         if (stat == null) return Double.NaN;
         // Fields after the command name, which is in parentheses and may hold spaces.
@@ -72,8 +223,8 @@ final class Proc {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
     }
 
-    /** Resident set size in bytes, or -1 once the process is gone. */
-    static long rssBytes(long pid) {
+    /** VmRSS from /proc/PID/status in bytes, or -1 once the process is gone. */
+    static long procRssBytes(long pid) {
         String status = read(Path.of("/proc", Long.toString(pid), "status"));
         if (status == null) return -1;
         for (String line : status.split("\n")) {

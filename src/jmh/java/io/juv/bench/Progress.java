@@ -15,10 +15,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The progress of a long run, one line per step as it starts: what runs now, how far the run is,
- * and about how long is left. The time left is measured where it can be (the steps of the part
- * under way so far, per step) and planned where it cannot yet (the parts not started), so the
- * estimate sharpens as the run goes; on a loaded machine it is only a guide.
+ * The progress of a long run (make bench's harness, bench-ffi), one line per step as it starts:
+ * what runs now, which step of its part, how far the run is, and about how long is left. Not a
+ * spinner: the lines read the same in a log file.
+ *
+ * <p>The time left is each unfinished step's expected length, summed: the mean of the finished
+ * steps of its part where some have run (measured), else the plan's guess for that part. So the
+ * estimate sharpens as each part gets going; on a loaded machine it is only a guide. The parts'
+ * steps may come in any order, interleaved (the harness runs keep-alive, connection per request
+ * and held connections in turn for each server and round), since each part keeps its own pace.
  *
  * <pre>[bench-ffi] JMH 5/36: DowncallBench.args6Ffm · 12 % · about 13 min left</pre>
  */
@@ -31,61 +36,72 @@ final class Progress {
     private final List<Part> parts;
     private final PrintStream out;
     private final long startNs = System.nanoTime();
-    private final long[] partStartNs;
+    /** Per part: steps started, steps finished, and the seconds the finished ones took. */
     private final int[] started;
+    private final int[] finished;
+    private final double[] spentSeconds;
+    /** The part whose step is under way (-1: none), and when that step started. */
     private int current = -1;
+    private long currentStartNs;
 
     Progress(String tool, List<Part> parts, PrintStream out) {
         this.tool = tool;
         this.parts = List.copyOf(parts);
         this.out = out;
-        this.partStartNs = new long[parts.size()];
         this.started = new int[parts.size()];
+        this.finished = new int[parts.size()];
+        this.spentSeconds = new double[parts.size()];
     }
 
-    /** Prints the plan: each part, its steps, and how long the whole run should take. */
+    /** Prints the plan: each part with steps, its steps, and how long the whole run should take. */
     void plan() {
         List<String> each = new ArrayList<>();
-        for (Part p : parts) each.add(p.name + " (" + p.steps + (p.steps == 1 ? " step" : " steps") + ", " + duration(p.steps * p.plannedSeconds) + ")");
+        for (Part p : parts) {
+            if (p.steps > 0) each.add(p.name + " (" + p.steps + (p.steps == 1 ? " step" : " steps") + ", " + duration(p.steps * p.plannedSeconds) + ")");
+        }
         out.println(prefix() + String.join("; ", each) + ": about " + duration(secondsLeft()) + " in all");
         out.flush();
     }
 
-    /** The next step of the part named {@code part} starts, doing {@code what}; the parts come in their order. */
+    /** The next step of the part named {@code part} starts, doing {@code what} (the step under way, if any, ends). */
     void step(String part, String what) {
         int i = indexOf(part);
-        long now = System.nanoTime();
-        if (i != current) {
-            current = i;
-            partStartNs[i] = now;
-        }
+        finish();
+        current = i;
+        currentStartNs = System.nanoTime();
         started[i]++;
         Part p = parts.get(i);
-        double elapsed = (now - startNs) / 1e9, left = secondsLeft();
+        double elapsed = (currentStartNs - startNs) / 1e9, left = secondsLeft();
         int percent = elapsed + left <= 0 ? 0 : (int) Math.min(99, 100 * elapsed / (elapsed + left));
         out.println(prefix() + p.name + " " + started[i] + "/" + Math.max(p.steps, started[i]) + ": " + what
                 + " · " + percent + " % · about " + duration(left) + " left");
         out.flush();
     }
 
+    /** The step under way, if any, is over: its time counts toward its part's pace. */
+    void finish() {
+        if (current < 0) return;
+        finished[current]++;
+        spentSeconds[current] += (System.nanoTime() - currentStartNs) / 1e9;
+        current = -1;
+    }
+
     /** The run is over: how long it took. */
     void done() {
+        finish();
         out.println(prefix() + "done in " + duration((System.nanoTime() - startNs) / 1e9));
         out.flush();
     }
 
-    /** The steps not finished yet, at the pace measured in the current part (its finished steps) and as planned in the rest. */
+    /** Expected seconds of the steps not finished yet (the one under way included, from its start). */
     double secondsLeft() {
         double left = 0;
-        for (int i = Math.max(current, 0); i < parts.size(); i++) {
+        for (int i = 0; i < parts.size(); i++) {
             Part p = parts.get(i);
-            if (i == current) {
-                int finished = started[i] - 1; // the one that just started is not
-                double perStep = finished > 0 ? (System.nanoTime() - partStartNs[i]) / 1e9 / finished : p.plannedSeconds;
-                left += perStep * Math.max(0, p.steps - finished);
-            } else {
-                left += p.steps * p.plannedSeconds;
-            }
+            int remaining = p.steps - finished[i];
+            if (remaining <= 0) continue;
+            double perStep = finished[i] > 0 ? spentSeconds[i] / finished[i] : p.plannedSeconds;
+            left += perStep * remaining;
         }
         return left;
     }
@@ -101,7 +117,7 @@ final class Progress {
 
     /** "40 s", "13 min", "1 h 05 min": as precise as an estimate deserves. */
     static String duration(double seconds) {
-        long s = Math.round(seconds);
+        long s = Math.round(Math.max(0, seconds));
         if (s < 90) return s + " s";
         long min = Math.round(seconds / 60);
         if (min < 60) return min + " min";

@@ -15,6 +15,7 @@ import java.util.Map;
 final class Report {
 
     private final Map<String, String> machine;
+    private final Setup setup;
     private final boolean quick;
     private final int rounds;
     private final List<Harness.Result> results;
@@ -23,9 +24,36 @@ final class Report {
     private final Map<String, Double> micro;
     private final String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 
-    Report(Map<String, String> machine, boolean quick, int rounds, List<Harness.Result> results,
+    /**
+     * How a run measured: its load tool ("wrk": wrk and native/conn_client; "juv": juv's LoadClient),
+     * the servers' CPU clock, the RSS source, the pinning, and the loopback addresses the clients spread over.
+     * Runs that differ in these are not like for like ({@link #compare} says so at the top).
+     */
+    record Setup(String load, Proc.Clock clock, Proc.Rss rss, String pinning, int addresses) {
+        /** Wrk mode: what every report before these fields were written was measured with. */
+        static final Map<String, Object> BEFORE = Map.of("load", "wrk", "clock", "proc", "pinning", "taskset");
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("load", load);
+            m.put("load tools", load.equals("wrk") ? "wrk -t1 (keep-alive), native/conn_client (connection per request), juv's LoadClient (held)"
+                    : "juv's io.juv.examples.LoadClient in its own JVM (every load)");
+            m.put("clock", clock.name().toLowerCase(Locale.ROOT));
+            m.put("clock source", clock.description);
+            m.put("rss", rss.name().toLowerCase(Locale.ROOT));
+            m.put("rss source", rss.description);
+            // "taskset" or "none": the kind compared; the sentence beside it.
+            m.put("pinning", pinning.startsWith("taskset") ? "taskset" : "none");
+            m.put("pinning detail", pinning);
+            m.put("loopback addresses", addresses);
+            return m;
+        }
+    }
+
+    Report(Map<String, String> machine, Setup setup, boolean quick, int rounds, List<Harness.Result> results,
            Map<String, String> skipped, Map<String, Double> micro) {
         this.machine = machine;
+        this.setup = setup;
         this.quick = quick;
         this.rounds = rounds;
         this.results = results;
@@ -181,12 +209,18 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# juv benchmark report").append(quick ? " (quick mode: a smoke test, not a measurement)" : "").append("\n\n");
-        md.append("Run ").append(when).append(". Servers pinned to CPU ").append(Harness.SERVER_CPU)
-                .append(", load tools to CPU ").append(Harness.LOAD_CPU).append("; ").append(rounds)
+        md.append("Run ").append(when).append(". Pinning: ").append(setup.pinning()).append("; ").append(rounds)
                 .append(rounds == 1 ? " round" : " rounds, medians").append(". Produced by `make bench")
                 .append(quick ? " QUICK=1" : "").append("`.\n\n");
         md.append("| machine | |\n|---|---|\n");
         machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        md.append("\n| measured with | |\n|---|---|\n");
+        Map<String, Object> how = setup.json();
+        md.append("| load tools | ").append(how.get("load")).append(": ").append(how.get("load tools")).append(" |\n");
+        md.append("| servers' CPU clock | ").append(how.get("clock")).append(": ").append(how.get("clock source")).append(" |\n");
+        md.append("| RSS | ").append(how.get("rss")).append(": ").append(how.get("rss source")).append(" |\n");
+        md.append("| pinning | ").append(setup.pinning()).append(" |\n");
+        md.append("| loopback addresses | ").append(setup.addresses()).append(" |\n");
         md.append("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n");
         for (Target t : targets()) {
             md.append("| ").append(t.goal).append(" | ").append(t.measured).append(" | ").append(t.met ? "yes" : "**no**").append(" |\n");
@@ -245,6 +279,7 @@ final class Report {
         root.put("quick", quick);
         root.put("rounds", rounds);
         root.put("machine", machine);
+        root.put("setup", setup.json());
         List<Object> rs = new ArrayList<>();
         for (Harness.Result r : results) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -285,20 +320,60 @@ final class Report {
         List<String> subtitle = new ArrayList<>(List.of(
                 machine.get("os") + " · " + machine.get("cpu") + " · " + machine.get("cores") + " cores · "
                         + machine.get("jdk") + " · libuv " + machine.get("libuv"),
-                when + " · " + rounds + (rounds == 1 ? " round" : " rounds, medians") + " · server on CPU "
-                        + Harness.SERVER_CPU + ", load on CPU " + Harness.LOAD_CPU));
+                when + " · " + rounds + (rounds == 1 ? " round" : " rounds, medians") + " · load: " + setup.load()
+                        + " · clock: " + setup.clock().name().toLowerCase(Locale.ROOT) + " · "
+                        + (setup.pinning().startsWith("taskset") ? "server on CPU " + Harness.SERVER_CPU + ", load on CPU " + Harness.LOAD_CPU
+                        : "not pinned")));
         if (!skipped.isEmpty()) subtitle.add("skipped here: " + String.join(", ", skipped.keySet()) + " (why: report.md)");
         Bars.draw(png, "juv side by side" + (quick ? " (quick mode)" : ""), subtitle, panels, 140);
     }
 
     // ------------------------------------------------------------------ two reports side by side
 
+    /** compare.md, and what the two runs differ in that makes them unlike (load tool, clock, pinning): empty when alike. */
+    record Comparison(String markdown, List<String> unlike) {}
+
+    /** A report's setup; a report from before there was one was measured in wrk mode ({@link Setup#BEFORE}). */
     @SuppressWarnings("unchecked")
-    static String compare(Path a, Path b) throws IOException {
+    private static Map<String, Object> setupOf(Map<String, Object> report) {
+        Object s = report.get("setup");
+        return s instanceof Map<?, ?> m ? (Map<String, Object>) m : Setup.BEFORE;
+    }
+
+    /** A parsed JSON value in a table cell: whole numbers without ".0", nothing for a missing one. */
+    private static String cell(Object v) {
+        if (v == null) return "";
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return Long.toString(n.longValue());
+        return v.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Comparison compare(Path a, Path b) throws IOException {
         Map<String, Object> ra = (Map<String, Object>) Json.parse(Files.readString(a));
         Map<String, Object> rb = (Map<String, Object>) Json.parse(Files.readString(b));
+        Map<String, Object> sa = setupOf(ra), sb = setupOf(rb);
+        List<String> unlike = new ArrayList<>();
+        for (String k : List.of("load", "clock", "pinning")) {
+            if (!String.valueOf(sa.get(k)).equals(String.valueOf(sb.get(k)))) {
+                unlike.add(switch (k) {
+                    case "load" -> "load tools";
+                    case "clock" -> "CPU clock";
+                    default -> "pinning";
+                } + " (A: " + sa.get(k) + ", B: " + sb.get(k) + ")");
+            }
+        }
         StringBuilder md = new StringBuilder("# juv: two benchmark reports side by side\n\n");
-        md.append("A: `").append(a).append("`, B: `").append(b).append("`\n\n| machine | A | B |\n|---|---|---|\n");
+        if (!unlike.isEmpty()) {
+            // At the top, before any figure: a ratio of runs measured differently says as much of the tools as of the machines.
+            md.append("> **Not like for like:** the two runs differ in ").append(String.join("; ", unlike))
+                    .append(". Their B / A ratios mix the difference in tools with the difference in machines; for a fair")
+                    .append(" comparison run both with the same `--load` and `--clock` (portable mode: `BENCH_ARGS='--load juv --clock process'`).\n\n");
+        }
+        md.append("A: `").append(a).append("`, B: `").append(b).append("`\n\n| measured with | A | B |\n|---|---|---|\n");
+        for (String k : List.of("load", "clock", "rss", "pinning", "loopback addresses")) {
+            md.append("| ").append(k).append(" | ").append(cell(sa.get(k))).append(" | ").append(cell(sb.get(k))).append(" |\n");
+        }
+        md.append("\n| machine | A | B |\n|---|---|---|\n");
         Map<String, Object> ma = (Map<String, Object>) ra.get("machine"), mb = (Map<String, Object>) rb.get("machine");
         for (String k : ma.keySet()) md.append("| ").append(k).append(" | ").append(ma.get(k)).append(" | ").append(mb.getOrDefault(k, "")).append(" |\n");
         md.append("\n| scenario | server | metric | A | B | B / A |\n|---|---|---|---|---|---|\n");
@@ -325,6 +400,6 @@ final class Report {
                     .append(other == null ? "" : num(other)).append(" | ")
                     .append(other == null ? "" : String.format(Locale.ROOT, "%.2f", other / va)).append(" |\n");
         }
-        return md.toString();
+        return new Comparison(md.toString(), unlike);
     }
 }

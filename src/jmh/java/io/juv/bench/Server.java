@@ -45,7 +45,7 @@ record Server(String name, List<String> launcher, boolean jvm, boolean probed) {
         List<String> jvm = javaCommand();
         List<Server> servers = new ArrayList<>();
         servers.add(new Server("juv", Proc.concat(jvm, List.of("-cp", cp, "io.juv.examples.SeedServer", "--no-stats")), true));
-        servers.add(new Server("C libuv", List.of("target/native/seed_server"), false));
+        servers.add(new Server("C libuv", List.of(Proc.nativeProgram("seed_server")), false));
         servers.add(netty("Netty epoll", "NettyServer", "epoll"));
         servers.add(netty("Netty io_uring", "NettyServer", "io_uring"));
         servers.add(new Server("java.nio", Proc.concat(jvm, List.of("-cp", cp, "io.juv.bench.peers.NioServer")), true));
@@ -63,7 +63,7 @@ record Server(String name, List<String> launcher, boolean jvm, boolean probed) {
      * transport this kernel refuses (io_uring under a seccomp filter, say), in the peer's own words.
      */
     String unavailability() {
-        if (launcher.get(0).startsWith("target/") && !Files.isExecutable(Path.of(launcher.get(0)))) {
+        if (launcher.get(0).startsWith(Path.of("target", "native").toString()) && !Files.isExecutable(Path.of(launcher.get(0)))) {
             return "not built (make native)";
         }
         if (!probed) return null;
@@ -77,12 +77,11 @@ record Server(String name, List<String> launcher, boolean jvm, boolean probed) {
         return "its probe said: " + out.strip();
     }
 
-    /** The command line, pinned to one core: every server runs single-threaded on core 0. */
+    /** The command line, pinned to one core where the harness pins: every server runs single-threaded on core 0. */
     List<String> command(int port, long delayMillis, boolean keepAlive) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU));
-        c.addAll(launcher);
+        List<String> c = new ArrayList<>(launcher);
         c.addAll(List.of("--port", Integer.toString(port), "--delay", Long.toString(delayMillis)));
         if (keepAlive) c.add("--keep-alive");
-        return c;
+        return Proc.pinned(Harness.SERVER_CPU, c);
     }
 }

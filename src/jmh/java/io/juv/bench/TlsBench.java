@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * handshake per connection) and a 64 KiB echo's bytes per second of server CPU
  * ({@link TlsEchoClient} on the JDK's SSLSocket), for juv's TLS against Netty's SslHandler on the
  * same JDK provider, and juv's plain TCP echo as the floor TLS is measured against. Servers run
- * pinned to the server CPU, the load to the other, as in every scenario; a self-signed EC P-256
+ * pinned to the server CPU, the load to the other, as in every scenario (where the harness pins); a self-signed EC P-256
  * certificate for localhost is made with keytool at the start.
  */
 final class TlsBench {
@@ -54,7 +54,11 @@ final class TlsBench {
         if (!openssl) System.out.println("TLS handshakes skipped: no openssl (apt-get install openssl)");
         for (int round = 1; round <= h.rounds; round++) {
             for (TlsServer s : servers) {
-                if (s.tls() && openssl) b.handshakes(s, round);
+                if (s.tls() && openssl) {
+                    h.progress.step("tls handshakes", s.server().name() + ", TLS handshakes, round " + round + "/" + h.rounds);
+                    b.handshakes(s, round);
+                }
+                h.progress.step("tls echo", s.server().name() + ", TLS echo 64 KiB, round " + round + "/" + h.rounds);
                 b.bulk(s, round);
             }
         }
@@ -80,11 +84,10 @@ final class TlsBench {
     }
 
     private List<String> command(TlsServer s, int port) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Harness.SERVER_CPU));
-        c.addAll(s.server().launcher());
+        List<String> c = new ArrayList<>(s.server().launcher());
         c.addAll(List.of("--port", Integer.toString(port)));
         if (s.tls()) c.addAll(List.of("--keystore", keystore.toString(), "--password", PASSWORD));
-        return c;
+        return Proc.pinned(Harness.SERVER_CPU, c);
     }
 
     private static final Pattern S_TIME = Pattern.compile("(\\d+) connections in [0-9.]+ real seconds");
@@ -109,7 +112,7 @@ final class TlsBench {
                 return;
             }
             long n = Long.parseLong(m.group(1));
-            h.result(scenario, s.server(), "handshakes per CPU-second", "hs/CPU-s").add(n / cpu,
+            h.result(scenario, s.server(), "handshakes per CPU-second", "hs/CPU-s").add(Harness.perCpu(n, cpu),
                     Map.of("handshakes", n, "hs/s", n / (double) h.seconds, "cpu s", cpu));
             System.out.printf("%-18s %-16s round %d: %,.0f handshakes/CPU-s, %,.0f/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, n / cpu, n / (double) h.seconds, cpu);
@@ -119,8 +122,8 @@ final class TlsBench {
     }
 
     private String sTime(int port, int seconds) {
-        return Proc.tryRun(List.of("taskset", "-c", Harness.LOAD_CPU, "openssl", "s_time", "-connect", "127.0.0.1:" + port,
-                "-new", "-time", Integer.toString(seconds)));
+        return Proc.tryRun(Proc.pinned(Harness.LOAD_CPU, List.of("openssl", "s_time", "-connect", "127.0.0.1:" + port,
+                "-new", "-time", Integer.toString(seconds))));
     }
 
     private static final Pattern BYTES = Pattern.compile("bytes=(\\d+) seconds=([0-9.]+)");
@@ -147,7 +150,7 @@ final class TlsBench {
             }
             long bytes = Long.parseLong(m.group(1));
             double seconds = Double.parseDouble(m.group(2));
-            h.result(scenario, s.server(), "bytes per CPU-second", "B/CPU-s").add(bytes / cpu,
+            h.result(scenario, s.server(), "bytes per CPU-second", "B/CPU-s").add(Harness.perCpu(bytes, cpu),
                     Map.of("bytes/s", bytes / seconds, "cpu s", cpu));
             System.out.printf("%-18s %-16s round %d: %.2f GB per CPU-s, %.2f GB/s, cpu %.2f s%n",
                     s.server().name(), scenario, round, bytes / cpu / 1e9, bytes / seconds / 1e9, cpu);
@@ -157,14 +160,14 @@ final class TlsBench {
     }
 
     private String client(TlsServer s, int port, int messages) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Harness.LOAD_CPU,
+        List<String> c = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), TlsEchoClient.class.getName(),
                 "--port", Integer.toString(port), "--size", "65536", "--messages", Integer.toString(messages), "--warmup", "0"));
         if (s.tls()) c.addAll(List.of("--truststore", truststore.toString(), "--password", PASSWORD));
         else c.add("--plain");
         try {
-            return Proc.run(c, 120);
+            return Proc.run(Proc.pinned(Harness.LOAD_CPU, c), 120);
         } catch (RuntimeException e) {
             return e.getMessage();
         }
