@@ -35,4 +35,27 @@ class ProgressTest {
         assertEquals("13 min", Progress.duration(13 * 60 + 10));
         assertEquals("1 h 05 min", Progress.duration(65 * 60));
     }
+
+    /** The harness's parts come in turn (keep-alive, then connection per request, then keep-alive again): each keeps its own pace. */
+    @Test
+    void interleavedPartsEachKeepTheirOwnPace() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Progress p = new Progress("bench", List.of(new Progress.Part("a", 2, 1000), new Progress.Part("b", 2, 1000),
+                new Progress.Part("none", 0, 50)), out);
+        p.plan();
+        p.step("a", "a one");
+        p.step("b", "b one");
+        p.step("a", "a two");
+        p.step("b", "b two");
+        p.done();
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("[bench] a (2 steps, 33 min); b (2 steps, 33 min): about 1 h 07 min in all", lines.get(0), "no part of no steps");
+        assertTrue(lines.get(1).startsWith("[bench] a 1/2: a one · 0 % · about 1 h 07 min left"), lines.get(1));
+        // a's first step took next to nothing: its second is expected to as well; b's two are still as planned.
+        assertTrue(lines.get(2).startsWith("[bench] b 1/2: b one · 0 % · about 33 min left"), lines.get(2));
+        // b's first step, finished as a's second starts, sets b's pace too: not b's plan, though a part came between.
+        assertTrue(lines.get(3).matches("\\[bench] a 2/2: a two · \\d+ % · about [0-9] s left"), lines.get(3));
+        assertTrue(lines.get(4).matches("\\[bench] b 2/2: b two · \\d+ % · about [0-9] s left"), lines.get(4));
+    }
 }
