@@ -52,6 +52,7 @@ import java.util.concurrent.Callable;
  * --in-flight N     connects pending at once, at most (default 1000)
  * --concurrency C   connections open or connecting at once, at most (default: no limit)
  * --duration S      start no new connection (keep-alive: send no new request) after S seconds
+ * --warmup S        with --duration: run the load S seconds first, unmeasured (default 0)
  * --keep-alive      requests one after another on each connection (needs --duration)
  * --latency         keep-alive: time every request and print percentiles
  * --timeout S       give up after S seconds (default 60)
@@ -60,6 +61,15 @@ import java.util.concurrent.Callable;
  * Prints a last line {@code summary: connections=N replies=R errors=E seconds=T peak=P} for
  * programs (the benchmark harness). Exits 0 when nothing failed (and, without --duration, every
  * connection got its reply), else 1.
+ *
+ * <p>With {@code --duration} the figures are those of a measured window: {@code --warmup} seconds
+ * of the same load run first, then the counts start from zero and the window lasts
+ * {@code --duration} seconds (keep-alive: until the last request sent; a connection per request:
+ * until the last reply). The window's edges are lines of their own, {@value #MEASURE_START} and
+ * {@value #MEASURE_END}, printed (and flushed) as they pass: the benchmark harness reads the
+ * server's CPU time when it sees each, with whichever clock it chose, so server and client are
+ * both past their start-up and JIT warm-up in the window it measures, and the client needs to
+ * know nothing of clocks.
  *
  * <p>A process holds at most as many connections as it may open files (its RLIMIT_NOFILE, less
  * the JVM's own); {@code --processes} goes past that by running P copies of this client, each
@@ -71,14 +81,16 @@ public final class LoadClient {
 
     /** What the client does: its options, checked. */
     record Settings(int port, int connections, int addresses, int inFlight, int concurrency, double duration,
-                    boolean keepAlive, boolean latency) {
+                    boolean keepAlive, boolean latency, double warmup) {
         Settings {
             if (keepAlive && duration <= 0) throw new IllegalArgumentException("--keep-alive needs --duration S");
+            if (warmup > 0 && duration <= 0) throw new IllegalArgumentException("--warmup needs --duration S");
             if (connections < 1) throw new IllegalArgumentException("--connections must be at least 1: " + connections);
             if (addresses < 1 || addresses > 254) throw new IllegalArgumentException("--addresses must be 1 to 254: " + addresses);
             if (inFlight < 1) throw new IllegalArgumentException("--in-flight must be at least 1: " + inFlight);
             if (concurrency < 1) throw new IllegalArgumentException("--concurrency must be at least 1: " + concurrency);
             if (duration < 0 || Double.isNaN(duration)) throw new IllegalArgumentException("--duration must not be negative: " + duration);
+            if (warmup < 0 || Double.isNaN(warmup)) throw new IllegalArgumentException("--warmup must not be negative: " + warmup);
         }
 
         /** Connections to make in all: keep-alive makes new ones for those dropped, until the end. */
@@ -108,13 +120,20 @@ public final class LoadClient {
     /** Past --duration: no new connection, and with keep-alive no new request. */
     private boolean stopped;
     private long stoppedNanos;
-    private final Latency latency;
+    /** Where the measured window began (past --warmup), and whether it has. */
+    private long measureNanos;
+    private boolean measuring;
+    private Latency latency;
 
     private LoadClient(EventLoop loop, Settings settings) {
         this.loop = loop;
         this.settings = settings;
         this.latency = settings.keepAlive() && settings.latency() ? new Latency() : null;
     }
+
+    /** The measured window's edges (with --duration), each a line of its own: see the class comment. */
+    public static final String MEASURE_START = "measure: start";
+    public static final String MEASURE_END = "measure: end";
 
     public static void main(String[] args) {
         Cli.runAndExit(new Options(), args);
@@ -140,6 +159,9 @@ public final class LoadClient {
         @Option(names = "--duration", paramLabel = "S",
                 description = "start no new connection (keep-alive: send no new request) after S seconds (default: none: until every connection is done)")
         double duration;
+        @Option(names = "--warmup", paramLabel = "S",
+                description = "with --duration: run the load S seconds first, not counted, then measure --duration seconds (default: ${DEFAULT-VALUE})")
+        double warmup;
         @Option(names = "--keep-alive", description = "requests one after another on each connection (needs --duration)")
         boolean keepAlive;
         @Option(names = "--latency", description = "keep-alive: time every request and print percentiles")
@@ -154,7 +176,7 @@ public final class LoadClient {
         public Integer call() {
             Settings settings;
             try {
-                settings = new Settings(port, connections, addresses, inFlight, concurrency, duration, keepAlive, latency);
+                settings = new Settings(port, connections, addresses, inFlight, concurrency, duration, keepAlive, latency, warmup);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(e.getMessage());
             }
@@ -169,7 +191,7 @@ public final class LoadClient {
             List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--connections", Integer.toString(share),
                     "--addresses", Integer.toString(addresses), "--in-flight", Integer.toString(inFlight),
                     "--concurrency", Integer.toString(concurrency), "--duration", Double.toString(duration),
-                    "--timeout", Integer.toString(timeout)));
+                    "--warmup", Double.toString(warmup), "--timeout", Integer.toString(timeout)));
             if (keepAlive) args.add("--keep-alive");
             if (latency) args.add("--latency");
             return args;
@@ -182,6 +204,7 @@ public final class LoadClient {
         long start = System.nanoTime();
         EventLoop.start(loop -> {
             client[0] = new LoadClient(loop, settings);
+            client[0].measureNanos = start;
             Timer deadline = loop.delay(Duration.ofSeconds(timeoutSeconds), () -> {
                 System.out.println("timeout after " + timeoutSeconds + " s: closing what is left");
                 loop.exit();
@@ -189,20 +212,59 @@ public final class LoadClient {
             deadline.unref();
             loop.onExit(deadline::cancel);
             if (settings.duration() > 0) {
-                Timer end = loop.delay(Duration.ofNanos((long) (settings.duration() * 1e9)), client[0]::stop);
+                // The window starts now, before the first connect, or once the warm-up is over; it ends --duration later.
+                if (settings.warmup() > 0) {
+                    Timer warm = loop.delay(Duration.ofNanos((long) (settings.warmup() * 1e9)), client[0]::measure);
+                    warm.unref();
+                    loop.onExit(warm::cancel);
+                } else {
+                    client[0].measure();
+                }
+                Timer end = loop.delay(Duration.ofNanos((long) ((settings.warmup() + settings.duration()) * 1e9)), client[0]::stop);
                 end.unref();
                 loop.onExit(end::cancel);
             }
             client[0].refill();
         });
-        return client[0].report(System.nanoTime() - start);
+        // A connection per request's window lasts until its last reply: the loop ends with its last connection.
+        if (settings.duration() > 0 && !settings.keepAlive()) client[0].measured();
+        return client[0].report(System.nanoTime() - client[0].measureNanos);
+    }
+
+    /**
+     * The warm-up is over: the counts start again from zero, and the harness reads the server's CPU
+     * time on seeing the line. Connections under way carry on into the window (and at its end, out
+     * of it): a few requests of the many measured, on either edge alike.
+     */
+    private void measure() {
+        measuring = true;
+        measureNanos = System.nanoTime();
+        done = 0;
+        replies = 0;
+        errors.clear();
+        peakOpen = open;
+        peakAtNanos = measureNanos;
+        if (latency != null) latency = new Latency();
+        System.out.println(MEASURE_START);
+        System.out.flush();
+    }
+
+    /** The measured window is over (printed once, and only if it began). */
+    private void measured() {
+        if (!measuring) return;
+        measuring = false;
+        System.out.println(MEASURE_END);
+        System.out.flush();
     }
 
     /** --duration is over: no new connection; keep-alive's connections are closed, their last requests unanswered. */
     private void stop() {
         stopped = true;
         stoppedNanos = System.nanoTime();
-        if (settings.keepAlive()) loop.exit();
+        if (settings.keepAlive()) {
+            measured();
+            loop.exit();
+        }
     }
 
     /** Keeps up to inFlight connects pending and the limit open until all connections were started (or the time is up). */
@@ -325,8 +387,9 @@ public final class LoadClient {
 
     private boolean report(long elapsedNanos) {
         long errorCount = errors.values().stream().mapToLong(Long::longValue).sum();
-        // Keep-alive's rate is over the time it sent requests; the others' until their last reply.
-        double seconds = (settings.keepAlive() && stoppedNanos != 0 ? stoppedNanos - firstConnectNanos : elapsedNanos) / 1e9;
+        // Keep-alive's rate is over the time it sent requests; the others' until their last reply. Both from the window's start.
+        double seconds = (settings.keepAlive() && stoppedNanos != 0 ? stoppedNanos - (settings.duration() > 0 ? measureNanos : firstConnectNanos)
+                : elapsedNanos) / 1e9;
         boolean everyOne = settings.duration() > 0 || replies == settings.connections();
         if (settings.keepAlive()) {
             System.out.printf("keep-alive: %d connections, replies: %d, errors: %d %s%n", settings.connections(), replies, errorCount, errors);
@@ -334,8 +397,9 @@ public final class LoadClient {
             System.out.printf("connections: %d, replies: %d, errors: %d %s, unanswered: %d%n",
                     done, replies, errorCount, errors, (settings.duration() > 0 ? done : settings.connections()) - replies - errorCount);
         }
-        System.out.printf("peak open at once: %d (reached %.2f s after the first connect), elapsed %.2f s, %.0f replies/s%n",
-                peakOpen, (peakAtNanos - firstConnectNanos) / 1e9, seconds, replies / seconds);
+        System.out.printf("peak open at once: %d (reached %.2f s after the %s), elapsed %.2f s, %.0f replies/s%n",
+                peakOpen, (peakAtNanos - Math.max(firstConnectNanos, measureNanos)) / 1e9,
+                settings.warmup() > 0 ? "warm-up" : "first connect", seconds, replies / seconds);
         if (latency != null) System.out.println(latency);
         // For --processes and the benchmark harness: one line, numbers only.
         System.out.printf(Locale.ROOT, "%s connections=%d replies=%d errors=%d seconds=%.3f peak=%d%n",

@@ -1,5 +1,6 @@
 package io.juv.bench;
 
+import io.juv.examples.LoadClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -246,7 +247,9 @@ public final class Harness implements Callable<Integer> {
     private void planProgress(int servers, List<TlsBench.TlsServer> tlsServers) {
         double start = 2; // a JVM server's start, and the port polled until it answers
         double client = loadTool.equals("juv") ? 1 : 0.2; // a load client's JVM start, or wrk's
-        double load = start + (warmup > 0 ? warmup + client : 0) + seconds + client;
+        // wrk mode starts a load tool for the warm-up and another for the measured seconds; portable mode one LoadClient for both.
+        int clients = loadTool.equals("juv") || warmup == 0 ? 1 : 2;
+        double load = start + warmup + seconds + clients * client;
         long handshakeServers = tlsServers.stream().filter(TlsBench.TlsServer::tls).count();
         List<Progress.Part> parts = new ArrayList<>(List.of(
                 new Progress.Part("keep-alive", 2 * rounds * servers, load),
@@ -316,10 +319,9 @@ public final class Harness implements Callable<Integer> {
                 System.out.println(s.name() + " did not start for " + scenario);
                 return;
             }
-            if (warmup > 0) keepAliveLoad(port, connections, warmup);
-            double cpu0 = Proc.cpuSeconds(server.pid());
-            String out = keepAliveLoad(port, connections, seconds);
-            double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
+            Measured load = keepAliveLoad(server, port, connections);
+            String out = load.output();
+            double cpu = load.cpuSeconds();
             keep(log(s, "ka" + connections + "-client", round), out);
             long requests, errors = 0;
             double wall = seconds;
@@ -347,13 +349,46 @@ public final class Harness implements Callable<Integer> {
         }
     }
 
-    private String keepAliveLoad(int port, int connections, int duration) {
+    /** What a load tool printed, and the server's CPU seconds over the window it measured. */
+    record Measured(String output, double cpuSeconds) {}
+
+    /** wrk -t1 -cN for the warm-up, then again for the measured seconds; or juv's LoadClient --keep-alive, once. */
+    private Measured keepAliveLoad(Process server, int port, int connections) {
         if (loadTool.equals("wrk")) {
-            return Proc.run(Proc.pinned(LOAD_CPU, List.of("wrk", "-t1", "-c" + connections, "-d" + duration + "s",
-                    "http://127.0.0.1:" + port + "/")), duration + 30);
+            return wrkMode(server, duration -> Proc.run(Proc.pinned(LOAD_CPU, List.of("wrk", "-t1", "-c" + connections,
+                    "-d" + duration + "s", "http://127.0.0.1:" + port + "/")), duration + 30));
         }
-        return Proc.run(loadClient(port, List.of("--keep-alive", "--connections", Integer.toString(connections),
-                "--duration", Integer.toString(duration), "--timeout", Integer.toString(duration + 30))), duration + 30);
+        return measuredLoadClient(server, port, List.of("--keep-alive", "--connections", Integer.toString(connections)));
+    }
+
+    /**
+     * wrk mode: a load tool's run for the warm-up, then another for the measured seconds, the server's
+     * CPU read between. wrk and conn_client are C: their second run starts at full speed.
+     */
+    private Measured wrkMode(Process server, java.util.function.IntFunction<String> loadFor) {
+        if (warmup > 0) loadFor.apply(warmup);
+        double cpu0 = Proc.cpuSeconds(server.pid());
+        String out = loadFor.apply(seconds);
+        return new Measured(out, Proc.cpuSeconds(server.pid()) - cpu0);
+    }
+
+    /**
+     * Portable mode: ONE LoadClient process runs the warm-up and then the measured seconds
+     * ({@code --warmup}, {@code --duration}), and the server's CPU is read, with the chosen clock,
+     * when the client prints the window's edges. Not a warm-up process and then a measured one, as in
+     * wrk mode: each would be a fresh JVM, so the measured run would be the client's start-up and
+     * JIT warm-up, a client slower than the server it drives, and the figures the client's.
+     * No edge seen (the client failed or timed out): the CPU time is NaN, the step's figure n/a.
+     */
+    private Measured measuredLoadClient(Process server, int port, List<String> options) {
+        double[] edges = {Double.NaN, Double.NaN};
+        int timeout = warmup + seconds + 60;
+        String out = Proc.run(loadClient(port, Proc.concat(options, List.of("--warmup", Integer.toString(warmup),
+                "--duration", Integer.toString(seconds), "--timeout", Integer.toString(timeout)))), timeout, line -> {
+            if (line.equals(LoadClient.MEASURE_START)) edges[0] = Proc.cpuSeconds(server.pid());
+            else if (line.equals(LoadClient.MEASURE_END)) edges[1] = Proc.cpuSeconds(server.pid());
+        });
+        return new Measured(out, edges[1] - edges[0]);
     }
 
     private static long find(Pattern p, String text) {
@@ -377,10 +412,9 @@ public final class Harness implements Callable<Integer> {
                 System.out.println(s.name() + " did not start for " + scenario);
                 return;
             }
-            if (warmup > 0) connClient(port, warmup);
-            double cpu0 = Proc.cpuSeconds(server.pid());
-            String out = connClient(port, seconds);
-            double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
+            Measured load = connClient(server, port);
+            String out = load.output();
+            double cpu = load.cpuSeconds();
             keep(log(s, "cpr-client", round), out);
             Matcher m = (loadTool.equals("wrk") ? CLIENT_LINE : JUV_SUMMARY).matcher(out);
             if (!m.find()) {
@@ -402,11 +436,14 @@ public final class Harness implements Callable<Integer> {
     static final Path CONN_CLIENT = Path.of("target", "native", "conn_client");
 
     /** 100 at a time, until the time is up: native/conn_client, or juv's LoadClient with the same options. */
-    private String connClient(int port, int duration) {
+    private Measured connClient(Process server, int port) {
         List<String> options = List.of("--port", Integer.toString(port), "--connections", "100000000", "--concurrency", "100",
-                "--addresses", Integer.toString(addresses), "--duration", Integer.toString(duration));
-        if (loadTool.equals("wrk")) return Proc.run(Proc.pinned(LOAD_CPU, Proc.concat(List.of(CONN_CLIENT.toString()), options)), duration + 60);
-        return Proc.run(loadClient(0, Proc.concat(options, List.of("--timeout", Integer.toString(duration + 60)))), duration + 60);
+                "--addresses", Integer.toString(addresses));
+        if (loadTool.equals("wrk")) {
+            return wrkMode(server, duration -> Proc.run(Proc.pinned(LOAD_CPU, Proc.concat(List.of(CONN_CLIENT.toString()),
+                    Proc.concat(options, List.of("--duration", Integer.toString(duration))))), duration + 60));
+        }
+        return measuredLoadClient(server, 0, options);
     }
 
     // ------------------------------------------------------------------ held connections

@@ -182,11 +182,22 @@ final class Proc {
 
     /** Runs a command to its end (at most timeoutSeconds) and returns what it printed. */
     static String run(List<String> command, int timeoutSeconds) {
+        return run(command, timeoutSeconds, line -> {});
+    }
+
+    /** As {@link #run(List, int)}, handing each line to {@code eachLine} as it arrives (the program's markers, acted on at once). */
+    static String run(List<String> command, int timeoutSeconds, java.util.function.Consumer<String> eachLine) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            StringBuilder out = new StringBuilder();
+            try (java.io.BufferedReader lines = p.inputReader(StandardCharsets.UTF_8)) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    eachLine.accept(line);
+                }
+            }
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) p.destroyForcibly();
-            return new String(out, StandardCharsets.UTF_8);
+            return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command, e);
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,6 +66,52 @@ class LoadClientTest {
         assertTrue(s.replies() > 100, () -> "replies: " + s.replies());
         assertTrue(s.seconds() >= 1.4 && s.seconds() < 5, () -> "seconds: " + s.seconds());
         assertEquals(0, server.interrupt());
+    }
+
+    /**
+     * --warmup: one process warms up and then measures, the window's edges printed as lines of their
+     * own (the harness reads the server's CPU time on each), the counts and seconds the window's only.
+     */
+    @Test
+    void warmupThenAMeasuredWindowMarkedAtBothEdges() throws Exception {
+        Running server = juvServer("--keep-alive");
+        int port = Programs.listeningPort(server);
+        Running client = programs.java(LoadClient.class, "--port", Integer.toString(port), "--keep-alive", "--connections", "4",
+                "--warmup", "1", "--duration", "1", "--latency");
+        String out = client.output();
+        assertEquals(0, client.process.exitValue(), out);
+        List<String> lines = out.lines().toList();
+        int start = lines.indexOf(LoadClient.MEASURE_START), end = lines.indexOf(LoadClient.MEASURE_END);
+        assertTrue(start >= 0 && end > start, () -> "the window's edges, in order: " + out);
+        Matcher m = SUMMARY.matcher(out);
+        assertTrue(m.find(), out);
+        double seconds = Double.parseDouble(m.group(4));
+        assertTrue(seconds >= 0.9 && seconds < 1.9, () -> "the measured second only, not the warm-up's: " + seconds);
+        assertTrue(Long.parseLong(m.group(2)) > 100, out);
+        assertEquals(0, Long.parseLong(m.group(3)), out);
+
+        // A connection per request: the window until its last reply, every connection in it answered.
+        Running cpr = juvServer("--delay", "0");
+        Running c = programs.java(LoadClient.class, "--port", Integer.toString(Programs.listeningPort(cpr)), "--connections", "100000000",
+                "--concurrency", "4", "--warmup", "0.5", "--duration", "1");
+        String cout = c.output();
+        assertEquals(0, c.process.exitValue(), cout);
+        assertTrue(cout.indexOf(LoadClient.MEASURE_START) >= 0 && cout.indexOf(LoadClient.MEASURE_END) > cout.indexOf(LoadClient.MEASURE_START), cout);
+        Matcher cm = SUMMARY.matcher(cout);
+        assertTrue(cm.find(), cout);
+        assertEquals(cm.group(1), cm.group(2), "every connection of the window got its reply");
+        assertTrue(Double.parseDouble(cm.group(4)) < 1.9, cout);
+        assertEquals(0, server.interrupt());
+        assertEquals(0, cpr.interrupt());
+    }
+
+    @Test
+    void refusesAWarmupWithoutADuration() throws Exception {
+        Running client = programs.java(LoadClient.class, "--warmup", "2");
+        String out = client.output();
+        assertEquals(2, client.process.exitValue());
+        assertTrue(out.contains("--warmup needs --duration"), out);
+        assertTrue(!out.contains("\tat "), out);
     }
 
     @Test
