@@ -413,17 +413,25 @@ public final class Platform {
         return JVM_RESERVED.contains(signalName);
     }
 
-    /** The platform's own number for a signal name, as the JVM knows it; -1 if there is none. */
+    /**
+     * The signals libuv emulates on Windows that the C runtime (and so the JVM) has no number for:
+     * uv/win.h gives them their Linux numbers (SIGBREAK, 21, is the CRT's own).
+     */
+    private static final java.util.Map<String, Integer> LIBUV_WINDOWS_SIGNALS = java.util.Map.of("HUP", 1, "KILL", 9, "WINCH", 28);
+
+    /** The platform's own number for a signal name, as the JVM knows it (on Windows, or libuv); -1 if there is none. */
     public static int signalNumber(String name) {
+        int n;
         try {
             // sun.misc.Signal (module jdk.unsupported) knows the running OS's numbers; read it
             // reflectively so the build has no compile-time tie to an unsupported API.
             Class<?> signal = Class.forName("sun.misc.Signal");
             Object s = signal.getConstructor(String.class).newInstance(name);
-            return (int) signal.getMethod("getNumber").invoke(s);
+            n = (int) signal.getMethod("getNumber").invoke(s);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return -1;
+            n = -1;
         }
+        return n < 0 && OS == Os.WINDOWS ? LIBUV_WINDOWS_SIGNALS.getOrDefault(name, -1) : n;
     }
 
     private static final MethodHandle SIGACTION = OS == Os.WINDOWS ? null : Linker.nativeLinker().downcallHandle(
