@@ -27,7 +27,7 @@ STAMP := $(EXAMPLE_CLASSES)/.built
 SOURCES := $(shell find src/main/java src/examples/java src/jmh/java bindings/src -name '*.java' 2>/dev/null) pom.xml
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES)
 
-.PHONY: run load example examples-jar test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk \
+.PHONY: run load example examples-jar consumer test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk \
 	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
@@ -89,6 +89,12 @@ $(EXAMPLES_JAR): $(STAMP)
 	printf 'Main-Class: io.juv.examples.jar.Main\nEnable-Native-Access: ALL-UNNAMED\n' > $$d/manifest.txt; \
 	$(JDK)/bin/jar --create --file $@.tmp --manifest $$d/manifest.txt -C $$d/classes . && mv $@.tmp $@
 	@echo "$@: java -jar $@ <example> [args]"
+
+## consumer: consumer/, a juv user's project, against the installed artifact (mvn install -DskipTests): README.md's
+## example on the module path and on the class path, the artifact's contents, and the examples jar (consumer/run)
+consumer: check-jdk check-maven check-libuv $(EXAMPLES_JAR)
+	$(MVN) install -DskipTests
+	consumer/run
 
 ## test: the JUnit suite, against the real libuv on loopback
 ## (LIBUV=/path/to/libuv.so.1: against that libuv instead of the system's; EXPECT_LIBUV=1.50: and fail
