@@ -88,6 +88,7 @@ public final class Platform {
     // ---------------------------------------------------------------- pointers
 
     static {
+        LibUv.checkNativeAccess(); // before the first restricted call below, so that juv's hint comes before the JDK's warning
         if (ADDRESS.byteSize() != 8) throw new UnsupportedOperationException("juv needs a 64-bit platform");
     }
 
