@@ -85,6 +85,10 @@ class NamedModuleTest {
         assertEquals(List.of(), java(dir, true, modulePath, Sysinfo.class.getName()));
     }
 
+    private static String codeSource(Class<?> c) throws Exception {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
     /** Runs main in a JVM of its own and returns its standard error, after checking it exited 0. */
     private static List<String> java(Path dir, boolean grant, boolean modulePath, String main) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -93,9 +97,10 @@ class NamedModuleTest {
         if (libuv != null) command.add("-Djuv.libuv.path=" + libuv);
         if (grant) command.add("--enable-native-access=" + (modulePath ? "io.juv" : "ALL-UNNAMED"));
         if (modulePath) {
-            // juv from its exploded module; the example stays on the class path (its package is not io.juv's).
+            // juv from its exploded module; the example stays on the class path (its package is not io.juv's),
+            // with picocli, which parses its command line.
             command.addAll(List.of("-p", classes().toString(), "--add-modules", "io.juv",
-                    "-cp", Path.of(Sysinfo.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString()));
+                    "-cp", codeSource(Sysinfo.class) + java.io.File.pathSeparator + codeSource(picocli.CommandLine.class)));
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         }
