@@ -30,7 +30,7 @@ SOURCES := $(shell find src/main/java src/examples/java src/jmh/java bindings/sr
 TEST_CLASSPATH := target/bench.classpath
 RUN_CP := $(CLASSES):$(EXAMPLE_CLASSES):$$(cat $(TEST_CLASSPATH))
 
-.PHONY: run load example test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk docs \
+.PHONY: run load example examples-jar consumer test test-newest reliability soak sanitize libuv-newest libuv-asan build bindings native bench bench-ffi bench-compare bench-tools clean check-jdk docs \
 	check-libuv check-libuv-file check-maven check-native
 
 check-jdk:
@@ -71,6 +71,33 @@ example: check-jdk check-libuv $(STAMP)
 	  grep -l 'static void main' src/examples/java/io/juv/examples/*.java | xargs -n1 basename | sed -E 's/\.java$$//; s/([a-z0-9])([A-Z])/\1-\2/g' | tr A-Z a-z | sed 's/^/  /'; exit 2; fi
 	@grep -qs 'static void main' src/examples/java/io/juv/examples/$(EXAMPLE_CLASS).java || { echo "no example '$(NAME)' (make example lists them)"; exit 2; }
 	@exec $(JAVA) $(JVM_ARGS) -cp $(RUN_CP) io.juv.examples.$(EXAMPLE_CLASS) $(ARGS)
+
+## examples-jar: every example in one runnable jar, target/juv-examples.jar: `java -jar target/juv-examples.jar
+## <name> [args]` runs one with no flag and no warning (its manifest: Enable-Native-Access: ALL-UNNAMED); no name lists them
+EXAMPLES_JAR := target/juv-examples.jar
+# Only src/examples/java's classes (with their nested ones), not the tests that share their package.
+# The libraries the examples use (test scope in the pom), as an ERE of artifact ids: their classes are unpacked into
+# the jar. One that is not (yet) a dependency is skipped, so the jar builds before and after it is added.
+EXAMPLES_JAR_LIBS := picocli
+examples-jar: $(EXAMPLES_JAR)
+$(EXAMPLES_JAR): $(STAMP)
+	$(MVN) dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/examples.classpath
+	@set -euo pipefail; d=target/examples-jar; rm -rf $$d; mkdir -p $$d/classes; \
+	for lib in $$(tr ':' '\n' < target/examples.classpath | grep -E '/($(EXAMPLES_JAR_LIBS))-[0-9][^/]*\.jar$$' || true); do \
+	  ( cd $$d/classes && $(JDK)/bin/jar xf $$lib ); done; \
+	rm -rf $$d/classes/META-INF/MANIFEST.MF $$d/classes/META-INF/versions $$d/classes/module-info.class; \
+	cp -r $(CLASSES)/io $$d/classes/; \
+	shopt -s nullglob; for f in $$(cd src/examples/java && find io -name '*.java'); do c=$${f%.java}; \
+	  mkdir -p $$d/classes/$$(dirname $$c); cp $(EXAMPLE_CLASSES)/$$c.class $(EXAMPLE_CLASSES)/$$c\$$*.class $$d/classes/$$(dirname $$c)/; done; \
+	printf 'Main-Class: io.juv.examples.jar.Main\nEnable-Native-Access: ALL-UNNAMED\n' > $$d/manifest.txt; \
+	$(JDK)/bin/jar --create --file $@.tmp --manifest $$d/manifest.txt -C $$d/classes . && mv $@.tmp $@
+	@echo "$@: java -jar $@ <example> [args]"
+
+## consumer: consumer/, a juv user's project, against the installed artifact (mvn install -DskipTests): README.md's
+## example on the module path and on the class path, the artifact's contents, and the examples jar (consumer/run)
+consumer: check-jdk check-maven check-libuv $(EXAMPLES_JAR)
+	$(MVN) install -DskipTests
+	consumer/run
 
 ## test: the JUnit suite, against the real libuv on loopback
 ## (LIBUV=/path/to/libuv.so.1: against that libuv instead of the system's; EXPECT_LIBUV=1.50: and fail

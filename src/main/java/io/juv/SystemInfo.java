@@ -1,11 +1,5 @@
 package io.juv;
 
-import io.juv.bindings.uv_cpu_info_s;
-import io.juv.bindings.uv_cpu_times_s;
-import io.juv.bindings.uv_interface_address_s;
-import io.juv.bindings.uv_rusage_t;
-import io.juv.bindings.uv_timeval_t;
-import io.juv.bindings.uv_utsname_s;
 import io.juv.internal.Errors;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
@@ -156,15 +150,14 @@ public final class SystemInfo {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Errors.check(Uv.cpuInfo(out, count));
             int n = count.get(ValueLayout.JAVA_INT, 0);
-            MemorySegment infos = out.get(ValueLayout.ADDRESS, 0).reinterpret(n * uv_cpu_info_s.sizeof());
+            MemorySegment infos = out.get(ValueLayout.ADDRESS, 0).reinterpret(n * Platform.CPU_INFO_SIZE);
             try {
                 List<Cpu> cpus = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    MemorySegment c = uv_cpu_info_s.asSlice(infos, i);
-                    MemorySegment t = uv_cpu_info_s.cpu_times(c);
-                    cpus.add(new Cpu(string(uv_cpu_info_s.model(c)), uv_cpu_info_s.speed(c),
-                            new CpuTimes(uv_cpu_times_s.user(t), uv_cpu_times_s.nice(t), uv_cpu_times_s.sys(t),
-                                    uv_cpu_times_s.idle(t), uv_cpu_times_s.irq(t))));
+                    long c = infos.address() + i * Platform.CPU_INFO_SIZE;
+                    cpus.add(new Cpu(string(Platform.cpuModel(c)), Platform.cpuSpeed(c),
+                            new CpuTimes(Platform.cpuUser(c), Platform.cpuNice(c), Platform.cpuSys(c),
+                                    Platform.cpuIdle(c), Platform.cpuIrq(c))));
                 }
                 return List.copyOf(cpus);
             } finally {
@@ -201,17 +194,17 @@ public final class SystemInfo {
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
             Errors.check(Uv.interfaceAddresses(out, count));
             int n = count.get(ValueLayout.JAVA_INT, 0);
-            MemorySegment all = out.get(ValueLayout.ADDRESS, 0).reinterpret(n * uv_interface_address_s.sizeof());
+            MemorySegment all = out.get(ValueLayout.ADDRESS, 0).reinterpret(n * Platform.INTERFACE_ADDRESS_SIZE);
             try {
                 List<InterfaceAddress> found = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    MemorySegment a = uv_interface_address_s.asSlice(all, i);
-                    var address = Platform.readSockaddr(uv_interface_address_s.address(a).address(), null);
-                    var netmask = Platform.readSockaddr(uv_interface_address_s.netmask(a).address(), null);
+                    long a = all.address() + i * Platform.INTERFACE_ADDRESS_SIZE;
+                    var address = Platform.readSockaddr(Platform.interfaceAddress(a), null);
+                    var netmask = Platform.readSockaddr(Platform.interfaceNetmask(a), null);
                     if (address == null) continue; // a family other than IPv4 and IPv6
-                    byte[] mac = uv_interface_address_s.phys_addr(a).toArray(ValueLayout.JAVA_BYTE);
-                    found.add(new InterfaceAddress(string(uv_interface_address_s.name(a)), address.getAddress(),
-                            netmask == null ? null : netmask.getAddress(), uv_interface_address_s.is_internal(a) != 0,
+                    byte[] mac = Platform.interfacePhysAddr(a);
+                    found.add(new InterfaceAddress(string(Platform.interfaceName(a)), address.getAddress(),
+                            netmask == null ? null : netmask.getAddress(), Platform.interfaceIsInternal(a),
                             HexFormat.ofDelimiter(":").formatHex(mac)));
                 }
                 return List.copyOf(found);
@@ -241,10 +234,11 @@ public final class SystemInfo {
     /** {@return the system's name, release, version and machine (uv_os_uname)} */
     public static Uname uname() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment u = arena.allocate(uv_utsname_s.layout());
+            MemorySegment u = arena.allocate(Platform.UTSNAME_SIZE, 8);
             Errors.check(Uv.uname(u));
-            return new Uname(text(uv_utsname_s.sysname(u)), text(uv_utsname_s.release(u)),
-                    text(uv_utsname_s.version(u)), text(uv_utsname_s.machine(u)));
+            long at = u.address();
+            return new Uname(Platform.unameSysname(at), Platform.unameRelease(at), Platform.unameVersion(at),
+                    Platform.unameMachine(at));
         }
     }
 
@@ -364,13 +358,14 @@ public final class SystemInfo {
     /** {@return this process's resource usage now (uv_getrusage)} */
     public static ResourceUsage resourceUsage() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment r = arena.allocate(uv_rusage_t.layout());
+            MemorySegment r = arena.allocate(Platform.RUSAGE_SIZE, 8);
             Errors.check(Uv.getrusage(r));
-            return new ResourceUsage(time(uv_rusage_t.ru_utime(r)), time(uv_rusage_t.ru_stime(r)),
-                    uv_rusage_t.ru_maxrss(r), uv_rusage_t.ru_ixrss(r), uv_rusage_t.ru_idrss(r), uv_rusage_t.ru_isrss(r),
-                    uv_rusage_t.ru_minflt(r), uv_rusage_t.ru_majflt(r), uv_rusage_t.ru_nswap(r),
-                    uv_rusage_t.ru_inblock(r), uv_rusage_t.ru_oublock(r), uv_rusage_t.ru_msgsnd(r), uv_rusage_t.ru_msgrcv(r),
-                    uv_rusage_t.ru_nsignals(r), uv_rusage_t.ru_nvcsw(r), uv_rusage_t.ru_nivcsw(r));
+            long at = r.address();
+            return new ResourceUsage(Platform.rusageUserTime(at), Platform.rusageSystemTime(at),
+                    Platform.rusageMaxrss(at), Platform.rusageIxrss(at), Platform.rusageIdrss(at), Platform.rusageIsrss(at),
+                    Platform.rusageMinflt(at), Platform.rusageMajflt(at), Platform.rusageNswap(at),
+                    Platform.rusageInblock(at), Platform.rusageOublock(at), Platform.rusageMsgsnd(at), Platform.rusageMsgrcv(at),
+                    Platform.rusageNsignals(at), Platform.rusageNvcsw(at), Platform.rusageNivcsw(at));
         }
     }
 
@@ -443,17 +438,8 @@ public final class SystemInfo {
         }
     }
 
-    /** A char* field. */
-    private static String string(MemorySegment pointer) {
-        return pointer.address() == 0 ? "" : pointer.reinterpret(4096).getString(0);
-    }
-
-    /** A char[] field. */
-    private static String text(MemorySegment chars) {
-        return chars.getString(0);
-    }
-
-    private static Duration time(MemorySegment timeval) {
-        return Duration.ofSeconds(uv_timeval_t.tv_sec(timeval)).plusNanos(uv_timeval_t.tv_usec(timeval) * 1000);
+    /** A char* field's string ("" for NULL). */
+    private static String string(long pointer) {
+        return pointer == 0 ? "" : Platform.cString(pointer, 4096);
     }
 }

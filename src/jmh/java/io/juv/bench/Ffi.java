@@ -71,7 +71,7 @@ public final class Ffi {
             new Row("DowncallBench.heapArrayFfmCopy", "int[100] summed", "FFM (copied to native)", "", "sum_ints_100", "CriticalCalls.callRecycled", false),
             new Row("DowncallBench.heapArrayFfmCritical", "int[100] summed", "FFM critical(true), heap", "", "sum_ints_100", "CriticalCalls.callPinned", false),
             new Row("DowncallBench.heapArrayJni", "int[100] summed", "JNI GetPrimitiveArrayCritical", "", "sum_ints_100", "", false),
-            new Row("DowncallBench.uvNowFfm", "libuv uv_now", "FFM (jextract's handle)", "", "", "", false),
+            new Row("DowncallBench.uvNowFfm", "libuv uv_now", "FFM (plain handle)", "", "", "", false),
             new Row("DowncallBench.uvNowFfmCritical", "libuv uv_now", "FFM critical", "", "", "", false),
             new Row("DowncallBench.uvNowJuv", "libuv uv_now", "juv EventLoop.now()", "", "", "", false),
             new Row("DowncallBench.uvNowJni", "libuv uv_now", "JNI", "", "", "", false));

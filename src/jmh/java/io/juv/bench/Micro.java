@@ -26,7 +26,7 @@ final class Micro {
         NAMES.put("DowncallBench.emptyFfm", "empty downcall: FFM (ns)");
         NAMES.put("DowncallBench.emptyFfmCritical", "empty downcall: FFM critical (ns)");
         NAMES.put("DowncallBench.emptyJni", "empty downcall: JNI (ns)");
-        NAMES.put("DowncallBench.uvNowFfm", "uv_now: FFM, jextract's handle (ns)");
+        NAMES.put("DowncallBench.uvNowFfm", "uv_now: FFM, plain handle (ns)");
         NAMES.put("DowncallBench.uvNowFfmCritical", "uv_now: FFM critical (ns)");
         NAMES.put("DowncallBench.uvNowJuv", "uv_now: juv's EventLoop.now() (ns)");
         NAMES.put("DowncallBench.uvNowJni", "uv_now: JNI (ns)");

@@ -1,7 +1,7 @@
 package io.juv.jmh;
 
 import io.juv.EventLoop;
-import io.juv.bindings.uv_h;
+import io.juv.internal.LibUv;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -30,7 +30,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * pointer and a length, a struct by value, a Java int[] summed in C; each through a plain FFM
  * downcall, a critical one ({@code Linker.Option.critical}) and JNI, against the same C functions
  * in native/ffi_shim.c (native/ffi_floor.c times them from C). And libuv's uv_now through
- * jextract's handle, a critical handle, juv's own path ({@link EventLoop#now()}: thread check plus
+ * a plain handle (the one jextract's uv_h makes; benchmarks, like all code above io.juv.internal,
+ * do not use the bindings), a critical handle, juv's own path ({@link EventLoop#now()}: thread check plus
  * juv's critical handle) and JNI. The shapes follow the JDK's own benchmarks
  * (test/micro/org/openjdk/bench/java/lang/foreign: CallOverheadConstant, CallOverheadByValue,
  * CriticalCalls); io.juv.bench.Ffi names the one each row mirrors.
@@ -63,8 +64,17 @@ public class DowncallBench {
     private static final MethodHandle SUM_INTS_FFM = Native.shim("juvbench_sum_ints", SUM_INTS);
     /** critical(true): the heap array is passed in place, pinned for the call. */
     private static final MethodHandle SUM_INTS_HEAP = Native.shim("juvbench_sum_ints", SUM_INTS, Linker.Option.critical(true));
-    private static final MethodHandle NOW_CRITICAL = Linker.nativeLinker().downcallHandle(
-            uv_h.uv_now$address(), uv_h.uv_now$descriptor(), Linker.Option.critical(false));
+    /** uint64_t uv_now(const uv_loop_t*), from the libuv juv loaded. */
+    private static final MemorySegment UV_NOW = libuv("uv_now");
+    private static final FunctionDescriptor NOW = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
+    private static final MethodHandle NOW_FFM = Linker.nativeLinker().downcallHandle(UV_NOW, NOW);
+    private static final MethodHandle NOW_CRITICAL = Linker.nativeLinker().downcallHandle(UV_NOW, NOW,
+            Linker.Option.critical(false));
+
+    private static MemorySegment libuv(String symbol) {
+        LibUv.load(); // System.load, so that this class loader's lookup finds libuv's symbols
+        return Native.symbol(symbol);
+    }
 
     private EventLoop loop;
     private MemorySegment loopPtr;
@@ -192,8 +202,8 @@ public class DowncallBench {
     // ---- libuv's uv_now
 
     @Benchmark
-    public long uvNowFfm() {
-        return uv_h.uv_now(loopPtr);
+    public long uvNowFfm() throws Throwable {
+        return (long) NOW_FFM.invokeExact(loopPtr);
     }
 
     @Benchmark

@@ -1,14 +1,11 @@
 package io.juv.fs;
 
-import io.juv.bindings.uv_dir_s;
-import io.juv.bindings.uv_dirent_t;
 import io.juv.internal.Errors;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
 import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -94,14 +91,12 @@ public final class AsyncDirectory {
         if (reading) throw new IllegalStateException("juv: a read of " + path + " is under way; one at a time");
         reading = true;
         closing.operationStarted();
-        long entrySize = uv_dirent_t.layout().byteSize();
+        long entrySize = Platform.DIRENT_SIZE;
         // libuv writes the entries into the array the uv_dir_t points at: the request's own memory,
         // which lives until the names are read and libuv's cleanup has freed them.
         try {
             FsRequest.<List<DirEntry>>start(core, "reading the directory " + path, max * entrySize, (loop, req, a) -> {
-                MemorySegment d = Platform.segment(dir, uv_dir_s.layout().byteSize());
-                uv_dir_s.dirents(d, MemorySegment.ofAddress(req.extraAddress()));
-                uv_dir_s.nentries(d, max);
+                Platform.dirEntries(dir, req.extraAddress(), max);
                 return Uv.fsReaddir(loop, req.address(), dir, Upcalls.FS);
             }, (req, n) -> FsRequest.dirents(req.extraAddress(), n), callback, this::readDone);
         } catch (RuntimeException | Error e) {

@@ -2,9 +2,6 @@ package io.juv.fs;
 
 import io.juv.ErrorKind;
 import io.juv.UvException;
-import io.juv.bindings.uv_dirent_t;
-import io.juv.bindings.uv_stat_t;
-import io.juv.bindings.uv_statfs_t;
 import io.juv.internal.Errors;
 import io.juv.internal.LoopCore;
 import io.juv.internal.Platform;
@@ -13,7 +10,6 @@ import io.juv.internal.ThreadPool;
 import io.juv.internal.Uv;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,14 +122,12 @@ final class FsRequest<T> extends RequestBase {
     }
 
     FileStat stat() {
-        MemorySegment s = Platform.segment(Uv.fsStatbuf(request), uv_stat_t.layout().byteSize());
-        long statbuf = s.address();
-        long mode = uv_stat_t.st_mode(s);
-        return new FileStat(FileKind.ofMode(mode), uv_stat_t.st_size(s), mode, uv_stat_t.st_uid(s), uv_stat_t.st_gid(s),
-                uv_stat_t.st_nlink(s), uv_stat_t.st_ino(s), uv_stat_t.st_dev(s), uv_stat_t.st_rdev(s),
-                uv_stat_t.st_blksize(s), uv_stat_t.st_blocks(s), uv_stat_t.st_flags(s), uv_stat_t.st_gen(s),
-                Platform.statTime(statbuf, 0), Platform.statTime(statbuf, 1), Platform.statTime(statbuf, 2),
-                Platform.statTime(statbuf, 3));
+        long s = Uv.fsStatbuf(request);
+        long mode = Platform.statMode(s);
+        return new FileStat(FileKind.ofMode(mode), Platform.statSize(s), mode, Platform.statUid(s), Platform.statGid(s),
+                Platform.statNlink(s), Platform.statIno(s), Platform.statDev(s), Platform.statRdev(s),
+                Platform.statBlksize(s), Platform.statBlocks(s), Platform.statFlags(s), Platform.statGen(s),
+                Platform.statTime(s, 0), Platform.statTime(s, 1), Platform.statTime(s, 2), Platform.statTime(s, 3));
     }
 
     /** A string result in the request's ptr (readlink, realpath). */
@@ -147,21 +141,21 @@ final class FsRequest<T> extends RequestBase {
     }
 
     FileSystemStats statfs() {
-        MemorySegment s = Platform.segment(Uv.fsPtr(request), uv_statfs_t.layout().byteSize());
-        return new FileSystemStats(uv_statfs_t.f_type(s), uv_statfs_t.f_bsize(s), uv_statfs_t.f_blocks(s),
-                uv_statfs_t.f_bfree(s), uv_statfs_t.f_bavail(s), uv_statfs_t.f_files(s), uv_statfs_t.f_ffree(s));
+        long s = Uv.fsPtr(request);
+        return new FileSystemStats(Platform.statfsType(s), Platform.statfsBsize(s), Platform.statfsBlocks(s),
+                Platform.statfsBfree(s), Platform.statfsBavail(s), Platform.statfsFiles(s), Platform.statfsFfree(s));
     }
 
     /** The n entries a readdir wrote into the uv_dirent_t array at dirents (names in libuv's memory, freed by the cleanup). */
     static List<DirEntry> dirents(long dirents, long n) {
         List<DirEntry> entries = new ArrayList<>((int) n);
-        long size = uv_dirent_t.layout().byteSize();
-        for (long i = 0; i < n; i++) {
-            MemorySegment ent = Platform.segment(dirents + i * size, size);
-            entries.add(new DirEntry(Platform.cString(uv_dirent_t.name(ent).address(), Integer.MAX_VALUE),
-                    FileKind.ofDirent(uv_dirent_t.type(ent))));
-        }
+        for (long i = 0; i < n; i++) entries.add(dirEntry(dirents + i * Platform.DIRENT_SIZE));
         return List.copyOf(entries);
+    }
+
+    private static DirEntry dirEntry(long dirent) {
+        return new DirEntry(Platform.cString(Platform.direntName(dirent), Integer.MAX_VALUE),
+                FileKind.ofDirent(Platform.direntType(dirent)));
     }
 
     /** The request's ptr: an opendir's uv_dir_t. */
@@ -172,11 +166,8 @@ final class FsRequest<T> extends RequestBase {
     List<DirEntry> scandir() {
         List<DirEntry> entries = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ent = arena.allocate(uv_dirent_t.layout());
-            while (Uv.fsScandirNext(request, ent.address()) == 0) {
-                String name = Platform.cString(uv_dirent_t.name(ent).address(), Integer.MAX_VALUE);
-                entries.add(new DirEntry(name, FileKind.ofDirent(uv_dirent_t.type(ent))));
-            }
+            long ent = arena.allocate(Platform.DIRENT_SIZE, 8).address();
+            while (Uv.fsScandirNext(request, ent) == 0) entries.add(dirEntry(ent));
         }
         return List.copyOf(entries);
     }

@@ -10,9 +10,6 @@ import io.juv.internal.Upcalls;
 import io.juv.internal.Uv;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -177,23 +174,12 @@ public final class StatPoller extends StartableHandle {
 
     // ------------------------------------------------------------------ uv_stat_t
 
-    /**
-     * uv_stat_t is libuv's own struct, the same on every platform: twelve uint64_t (st_dev, st_mode,
-     * st_nlink, st_uid, st_gid, st_rdev, st_ino, st_size, st_blksize, st_blocks, st_flags, st_gen),
-     * then four uv_timespec_t {long tv_sec; long tv_nsec} (atim, mtim, ctim, birthtim), whose C
-     * long is the platform's own (32 bits on Windows): sized here from the linker, not assumed.
-     */
-    private static final long C_LONG = Linker.nativeLinker().canonicalLayouts().get("long").byteSize();
-    private static final long MODE = 1 * 8, INODE = 6 * 8, SIZE = 7 * 8, MTIM = 12 * 8 + 2 * C_LONG;
-    private static final long STAT_SIZE = 12 * 8 + 8 * C_LONG;
-
     /** st_mode's file type bits: POSIX's values, which libuv uses on Windows too. */
     private static final int S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000, S_IFLNK = 0120000;
 
+    /** A uv_stat_t libuv owns, read through Platform (its times' C longs are 32 bits on Windows). */
     private static Stat stat(long address) {
-        MemorySegment s = Platform.segment(address, STAT_SIZE);
-        long mode = s.get(ValueLayout.JAVA_LONG_UNALIGNED, MODE);
-        long seconds = cLong(s, MTIM), nanos = cLong(s, MTIM + C_LONG);
+        long mode = Platform.statMode(address);
         Kind kind = switch ((int) (mode & S_IFMT)) {
             case S_IFREG -> Kind.FILE;
             case S_IFDIR -> Kind.DIRECTORY;
@@ -201,12 +187,8 @@ public final class StatPoller extends StartableHandle {
             case 0 -> Kind.NONE; // libuv's zeroed struct: nothing there
             default -> Kind.OTHER;
         };
-        return new Stat(kind, s.get(ValueLayout.JAVA_LONG_UNALIGNED, SIZE), Instant.ofEpochSecond(seconds, nanos),
-                (int) (mode & 07777), s.get(ValueLayout.JAVA_LONG_UNALIGNED, INODE));
-    }
-
-    private static long cLong(MemorySegment s, long offset) {
-        return C_LONG == 8 ? s.get(ValueLayout.JAVA_LONG_UNALIGNED, offset) : s.get(ValueLayout.JAVA_INT_UNALIGNED, offset);
+        return new Stat(kind, Platform.statSize(address), Platform.statTime(address, 1), (int) (mode & 07777),
+                Platform.statIno(address));
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class LibUv {
     public static final int MIN_VERSION = (1 << 16) | (44 << 8);
 
     private static volatile String loadedFrom;
+    private static volatile boolean nativeAccessChecked;
 
     private LibUv() {}
 
@@ -33,6 +34,7 @@ public final class LibUv {
         if (loadedFrom != null) return;
         synchronized (LibUv.class) {
             if (loadedFrom != null) return;
+            checkNativeAccess();
             String explicit = System.getProperty(PATH_PROPERTY);
             String from;
             if (explicit != null && !explicit.isBlank()) {
@@ -53,6 +55,38 @@ public final class LibUv {
             }
             loadedFrom = from;
         }
+    }
+
+    /**
+     * Says once, through the {@link System.Logger} {@code io.juv} (WARNING), when the JVM has not granted
+     * juv's module native access, and names the exact flag: {@code --enable-native-access=io.juv} when
+     * juv is the named module {@code io.juv}, {@code --enable-native-access=ALL-UNNAMED} on the class path.
+     *
+     * <p>The JDK warns by itself at a module's first restricted call ({@code System.load},
+     * {@code downcallHandle}, {@code reinterpret} ...), and no library can keep it from doing so: only
+     * the command line, {@code JDK_JAVA_OPTIONS}, an executable jar's {@code Enable-Native-Access}
+     * manifest attribute or a {@code ModuleLayer.Controller} that the application itself creates can grant
+     * native access. So this runs before juv's first restricted call: from {@link #load} before libuv is
+     * loaded, and from {@link Platform}'s initializer, since Platform makes restricted calls of its own and
+     * can be used before libuv is loaded ({@code Signal.number()}, say). Under
+     * {@code --illegal-native-access=deny} the first restricted call then fails; the message still says
+     * what to add.
+     */
+    static void checkNativeAccess() {
+        if (nativeAccessChecked) return;
+        synchronized (LibUv.class) {
+            if (nativeAccessChecked) return;
+            nativeAccessChecked = true;
+        }
+        Module module = LibUv.class.getModule();
+        if (module.isNativeAccessEnabled()) return;
+        String flag = "--enable-native-access=" + (module.isNamed() ? module.getName() : "ALL-UNNAMED");
+        System.getLogger("io.juv").log(System.Logger.Level.WARNING, "juv: native access is not enabled for "
+                + (module.isNamed() ? "module " + module.getName() : "the class path (juv is not loaded as a module)")
+                + ", and juv calls libuv through restricted methods of java.lang.foreign: add " + flag
+                + " to the java command line" + (module.isNamed() ? "" : " (in an executable jar's manifest: Enable-Native-Access: ALL-UNNAMED)")
+                + ". Until then the JDK warns at juv's first restricted call, or refuses it under"
+                + " --illegal-native-access=deny, as later JDKs will by default.");
     }
 
     private static String loadFromStandardPlaces() {
