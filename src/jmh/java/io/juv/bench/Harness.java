@@ -1,12 +1,10 @@
 package io.juv.bench;
 
+import io.juv.examples.Cli;
 import io.juv.examples.LoadClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +34,7 @@ import java.util.regex.Pattern;
  * with, and {@code --compare} flags two reports that differ in them. Every step prints a line on
  * standard error: what runs, which step of its part, about how long is left ({@link Progress}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "juv's side-by-side server benchmark: report in target/bench/ (make bench BENCH_ARGS='...').")
+@Command(name = "bench", description = "juv's side-by-side server benchmark: report in target/bench/ (make bench BENCH_ARGS='...').")
 public final class Harness implements Callable<Integer> {
 
     static final String SERVER_CPU = "0";
@@ -86,9 +83,6 @@ public final class Harness implements Callable<Integer> {
     @Option(names = "--compare", arity = "2", paramLabel = "REPORT", description = "lay two report.json files side by side (target/bench/compare.md); nothing is run")
     List<Path> compare;
 
-    @Spec
-    CommandSpec spec;
-
     int seconds;
     int warmup;
     int held;
@@ -104,22 +98,15 @@ public final class Harness implements Callable<Integer> {
     private int nextPort = 9100;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Cli.runAndExit(commandLine(), args);
     }
 
     /**
-     * The command line: picocli's. A bad option, or a choice that cannot work here (a ParameterException
-     * from {@link #call}), is a message, the usage and exit status 2, no stack trace.
+     * The command line, as every tool's ({@link Cli}): a bad option, or a choice that cannot work here
+     * ({@link Cli#usage} from {@link #call}), is one line, a hint and exit status 2, no stack trace.
      */
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Harness()).setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (!(e instanceof ParameterException p)) throw e;
-            cmd.getErr().println(p.getMessage());
-            cmd.usage(cmd.getErr());
-            return cmd.getCommandSpec().exitCodeOnInvalidInput();
-        });
-        return cl;
+        return Cli.of(new Harness());
     }
 
     @Override
@@ -133,7 +120,7 @@ public final class Harness implements Callable<Integer> {
             System.out.println("wrote " + out);
             return 0;
         }
-        if (rounds < 1) throw new ParameterException(spec.commandLine(), "--rounds must be at least 1");
+        if (rounds < 1) throw Cli.usage("--rounds must be at least 1");
         if (quick) rounds = 1;
         seconds = quick ? 1 : 5;
         // Not counted: JIT compilation (Netty's C2 work alone still took 17% of its CPU after 2 s),
@@ -189,7 +176,6 @@ public final class Harness implements Callable<Integer> {
      * an explicit choice that cannot work here is a usage error that says why.
      */
     Report.Setup choose() {
-        CommandLine cl = spec.commandLine();
         List<String> wrkMissing = new ArrayList<>();
         if (!Proc.onPath("wrk")) wrkMissing.add("wrk");
         if (!Proc.onPath("taskset")) wrkMissing.add("taskset");
@@ -197,7 +183,7 @@ public final class Harness implements Callable<Integer> {
         if (!Files.isExecutable(CONN_CLIENT)) wrkMissing.add(CONN_CLIENT + " (make native)");
         loadTool = switch (load) {
             case WRK -> {
-                if (!wrkMissing.isEmpty()) throw new ParameterException(cl, "--load wrk needs " + String.join(", ", wrkMissing));
+                if (!wrkMissing.isEmpty()) throw Cli.usage("--load wrk needs " + String.join(", ", wrkMissing));
                 yield "wrk";
             }
             case JUV -> "juv";
@@ -213,7 +199,7 @@ public final class Harness implements Callable<Integer> {
             case AUTO -> loadTool.equals("wrk") ? Proc.Clock.PROC : Proc.Clock.PROCESS.works() ? Proc.Clock.PROCESS : Proc.Clock.PS;
         };
         if (!clock.works()) {
-            throw new ParameterException(cl, "the " + clock.name().toLowerCase(Locale.ROOT) + " clock (" + clock.description
+            throw Cli.usage("the " + clock.name().toLowerCase(Locale.ROOT) + " clock (" + clock.description
                     + ") cannot read another process's CPU time here" + (clockChoice == ClockChoice.AUTO ? "; try --clock proc|process|ps" : ""));
         }
         if (clock == Proc.Clock.PS) {

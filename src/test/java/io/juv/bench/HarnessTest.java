@@ -49,7 +49,7 @@ class HarnessTest {
             Outcome o = run(args);
             assertEquals(2, o.exit(), () -> String.join(" ", args) + ": " + o.err());
             assertFalse(o.err().contains("\tat "), () -> "no stack trace: " + o.err());
-            assertTrue(o.err().contains("Usage: bench"), () -> "the usage follows the message: " + o.err());
+            assertTrue(o.err().startsWith("bench: ") && o.err().contains("--help"), () -> "one line and a hint, as every tool: " + o.err());
         }
         Outcome rounds = run("--rounds", "0");
         assertEquals(2, rounds.exit());
