@@ -1,6 +1,7 @@
 package io.juv.examples;
 
 import io.juv.EventLoop;
+import io.juv.UvException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -13,7 +14,8 @@ import java.io.PrintWriter;
  * alike: {@code --help} prints the usage, each option with its meaning and default, and exits 0;
  * {@code --version} prints juv's and libuv's versions; a bad option or value prints one line
  * saying what is wrong and a hint, and exits 2 (the status the hand-written parsers used), never
- * with a stack trace. A tool is a picocli {@code @Command} whose {@code call()} returns its exit
+ * with a stack trace; what the system refuses (a {@link UvException}: a port in use) is one line too,
+ * and exit status 1. A tool is a picocli {@code @Command} whose {@code call()} returns its exit
  * status; its {@code main} is {@code Cli.runAndExit(new Tool(), args)}.
  */
 public final class Cli {
@@ -50,6 +52,9 @@ public final class Cli {
         cl.setParameterExceptionHandler((e, args) -> badUsage(e.getCommandLine(), e.getMessage(), e));
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof UsageError u) return badUsage(commandLine, u.getMessage(), null);
+            // What the system refused (a port in use, a file that is not there): libuv's code and words are
+            // what the user needs, and exit status 1, not a stack trace.
+            if (e instanceof UvException u) return refused(commandLine, u);
             throw e; // a failure of the tool itself: its stack trace is what its author needs
         });
         return cl;
@@ -77,6 +82,16 @@ public final class Cli {
         err.println("Run it with --help for its options.");
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The exit status of a tool whose work the system refused (a {@link UvException} out of its {@code call()}). */
+    public static final int REFUSED = CommandLine.ExitCode.SOFTWARE;
+
+    private static int refused(CommandLine cl, UvException e) {
+        PrintWriter err = cl.getErr();
+        err.println(cl.getCommandName() + ": " + e.getMessage());
+        err.flush();
+        return REFUSED;
     }
 
     private static String[] version() {

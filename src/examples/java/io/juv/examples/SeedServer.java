@@ -130,13 +130,15 @@ public final class SeedServer {
     static void run(String host, int port, Duration delay, boolean keepAlive, boolean printStats, ListenOptions listen,
                     boolean allocReport) {
         EventLoop.start(loop -> {
+            SeedServer server = new SeedServer(loop, delay);
+            // A port already in use ends the program, with libuv's error on one line (Cli), not a server that
+            // listens on nothing: the listen comes before errors are caught.
+            TcpServer listener = loop.listen(host, port, listen, server.handler(keepAlive));
             // A bad request must not take the server down: errors are logged, the loop goes on.
             loop.catchErrors(true);
-            SeedServer server = new SeedServer(loop, delay);
             if (allocReport) {
                 new AllocMeter(AllocMeter.opaque(server, "finished"), AllocMeter.opaque(server, "connections")).start();
             }
-            TcpServer listener = loop.listen(host, port, listen, server.handler(keepAlive));
             Timer statsTimer = printStats ? loop.interval(Duration.ofSeconds(1), t -> server.printStats()) : null;
             if (printStats) loop.onExit(server::printStats);
             loop.onSignal(Signal.INT, sig -> {

@@ -1,6 +1,7 @@
 package io.juv.net;
 
 import io.juv.EventLoop;
+import io.juv.UvException;
 import io.juv.HandleKind;
 import io.juv.Stream;
 import io.juv.StreamHandler;
@@ -85,7 +86,11 @@ public final class PipeServer extends StreamServer {
         Objects.requireNonNull(handler, "handler");
         LoopCore core = LoopCore.of(loop);
         if (backlog <= 0) throw new IllegalArgumentException("backlog must be positive: " + backlog);
-        return new PipeServer(core, PipeName.of(name), backlog, handler);
+        try {
+            return new PipeServer(core, PipeName.of(name), backlog, handler);
+        } catch (UvException e) {
+            throw Errors.of(e.code(), "listening on " + name);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.juv.net;
 
 import io.juv.EventLoop;
+import io.juv.UvException;
 import io.juv.HandleKind;
 import io.juv.Stream;
 import io.juv.StreamHandler;
@@ -98,7 +99,12 @@ public final class TcpServer extends StreamServer {
                 // libuv would refuse it too, with a bare EINVAL, after the socket was made.
                 throw new IllegalArgumentException("ipv6Only needs an IPv6 address, not " + host);
             }
-            return new TcpServer(core, options, handler, addr);
+            try {
+                return new TcpServer(core, options, handler, addr);
+            } catch (UvException e) {
+                // As Node's "listen EADDRINUSE: address already in use 0.0.0.0:9009": which address, in the message.
+                throw Errors.of(e.code(), "listening on " + host + ":" + port);
+            }
         }
     }
 

@@ -222,4 +222,15 @@ class CommandLineTest {
             assertNoStackTrace(r.out);
         }
     }
+
+    @Test
+    void aPortInUseIsOneLineNamingTheAddressAndStatusOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Result r = run(SeedServer.class, "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertEquals(Cli.REFUSED, r.status, r.out);
+            assertTrue(r.out.contains("seed-server: EADDRINUSE: address already in use (listening on 127.0.0.1:"
+                    + taken.getLocalPort() + ")"), r.out);
+            assertNoStackTrace(r.out);
+        }
+    }
 }

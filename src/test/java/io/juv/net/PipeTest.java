@@ -324,6 +324,7 @@ class PipeTest {
         wd[0].assertNotFired();
         assertEquals(ErrorKind.ADDRESS_IN_USE, second[0].kind());
         assertEquals("EADDRINUSE", second[0].errorName());
+        assertTrue(second[0].getMessage().contains("(listening on "), second[0].getMessage());
         assertTrue(fileAfterFailedBind[0], "the failed server must not remove the first one's file");
         assertEquals("still here", echoed[0]);
     }

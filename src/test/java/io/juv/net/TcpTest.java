@@ -339,6 +339,7 @@ class TcpTest {
         wd[0].assertNotFired();
         assertEquals(ErrorKind.ADDRESS_IN_USE, error[0].kind());
         assertEquals("EADDRINUSE", error[0].errorName());
+        assertTrue(error[0].getMessage().contains("(listening on 127.0.0.1:"), error[0].getMessage());
         assertEquals("still here", echoed[0]);
     }
 
