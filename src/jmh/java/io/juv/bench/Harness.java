@@ -93,6 +93,8 @@ public final class Harness implements Callable<Integer> {
     final List<Result> results = new ArrayList<>();
     /** Servers that could not run here, and why: in the report beside the results. */
     final Map<String, String> skipped = new LinkedHashMap<>();
+    /** Steps that gave no figure ("server, scenario, round N" and why): in the report, and exit status 1. */
+    final Map<String, String> failed = new LinkedHashMap<>();
     /** On standard error; made by {@link #planProgress} once the steps are known. */
     Progress progress;
     private int nextPort = 9100;
@@ -165,10 +167,19 @@ public final class Harness implements Callable<Integer> {
         progress.step("c", "the C programs and their juv twins (timers, echo, UDP, spawn, files)");
         micro.putAll(Micro.cPrograms(quick));
         progress.done();
-        Report report = new Report(machine, setup, quick, rounds, results, skipped, micro);
+        Report report = new Report(machine, setup, quick, rounds, results, skipped, failed, micro);
         report.write(OUT);
         System.out.printf("bench finished in %.0f s: %s%n", (System.nanoTime() - start) / 1e9, OUT.resolve("report.md"));
-        return 0;
+        if (failed.isEmpty()) return 0;
+        // The report is written all the same; the status is for scripts (CI's smoke run) that must not take it as whole.
+        System.out.println(failed.size() + " step(s) gave no figure: " + String.join("; ", failed.keySet()));
+        return 1;
+    }
+
+    /** A step that gave no figure: said now, kept for the report, and the run ends with exit status 1. */
+    void failed(String server, String scenario, int round, String why) {
+        System.out.println(server + " " + scenario + ", round " + round + ": " + why);
+        failed.put(server + ", " + scenario + ", round " + round, why);
     }
 
     /**
@@ -267,8 +278,20 @@ public final class Harness implements Callable<Integer> {
         return false;
     }
 
+    /**
+     * The next port nothing listens on: a server that could not bind would otherwise exit while the load
+     * tool measured whatever holds the port (waitForPort sees only that something answers).
+     */
     int port() {
-        return nextPort++;
+        while (true) {
+            int p = nextPort++;
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(p)); // the wildcard: the servers bind 0.0.0.0
+                return p;
+            } catch (java.io.IOException busy) {
+                System.out.println("port " + p + " is in use here: skipped");
+            }
+        }
     }
 
     Result result(String scenario, Server s, String metric, String unit) {
@@ -302,7 +325,7 @@ public final class Harness implements Callable<Integer> {
         Process server = Proc.start(s.command(port, 0, true), log(s, "ka" + connections, round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {
-                System.out.println(s.name() + " did not start for " + scenario);
+                failed(s.name(), scenario, round, "did not start");
                 return;
             }
             Measured load = keepAliveLoad(server, port, connections);
@@ -319,12 +342,16 @@ public final class Harness implements Callable<Integer> {
             } else {
                 Matcher m = JUV_SUMMARY.matcher(out);
                 if (!m.find()) {
-                    System.out.println(s.name() + " " + scenario + ": load client said " + out.strip());
+                    failed(s.name(), scenario, round, "load client said " + out.strip());
                     return;
                 }
                 requests = Long.parseLong(m.group(2));
                 errors = Long.parseLong(m.group(3));
                 wall = Double.parseDouble(m.group(4));
+            }
+            if (requests == 0) {
+                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
+                return;
             }
             result(scenario, s, "requests per CPU-second", "req/CPU-s").add(perCpu(requests, cpu),
                     Map.of("requests", requests, "req/s", requests / wall, "cpu s", cpu, "errors", errors));
@@ -395,7 +422,7 @@ public final class Harness implements Callable<Integer> {
         Process server = Proc.start(s.command(port, 0, false), log(s, "cpr", round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {
-                System.out.println(s.name() + " did not start for " + scenario);
+                failed(s.name(), scenario, round, "did not start");
                 return;
             }
             Measured load = connClient(server, port);
@@ -404,12 +431,16 @@ public final class Harness implements Callable<Integer> {
             keep(log(s, "cpr-client", round), out);
             Matcher m = (loadTool.equals("wrk") ? CLIENT_LINE : JUV_SUMMARY).matcher(out);
             if (!m.find()) {
-                System.out.println(s.name() + " " + scenario + ": client said " + out.strip());
+                failed(s.name(), scenario, round, "client said " + out.strip());
                 return;
             }
             long replies = Long.parseLong(m.group(2));
             long errors = Long.parseLong(m.group(3));
             double wall = Double.parseDouble(m.group(4));
+            if (replies == 0) {
+                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
+                return;
+            }
             result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(perCpu(replies, cpu),
                     Map.of("replies", replies, "conn/s", replies / wall, "cpu s", cpu, "errors", errors));
             System.out.printf("%-18s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
@@ -449,7 +480,7 @@ public final class Harness implements Callable<Integer> {
         Process server = Proc.start(s.command(port, delay, false), log(s, "held", round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {
-                System.out.println(s.name() + " did not start for " + scenario);
+                failed(s.name(), scenario, round, "did not start");
                 return;
             }
             Proc.sleep(500);
@@ -465,7 +496,15 @@ public final class Harness implements Callable<Integer> {
             String out = readLog(log(s, "held-client", round));
             long replies = find(LOAD_REPLIES, out);
             Matcher m = LOAD_REPLIES.matcher(out);
-            long errors = m.find() ? Long.parseLong(m.group(2)) : -1;
+            if (!m.find()) {
+                failed(s.name(), scenario, round, "load client said " + out.strip());
+                return;
+            }
+            long errors = Long.parseLong(m.group(2));
+            if (replies == 0) {
+                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
+                return;
+            }
             long peakOpen = find(LOAD_PEAK, out);
             double perConnection = peakOpen == 0 || idle < 0 ? Double.NaN : (peak - idle) / (double) peakOpen;
             result(scenario, s, "RSS growth per held connection", "bytes").add(perConnection,
@@ -525,7 +564,10 @@ public final class Harness implements Callable<Integer> {
         int port = port();
         Process server = Proc.start(s.command(port, 3000, false), log(s, "overload", 1));
         try {
-            if (!Proc.waitForPort(port, server, 15_000)) return;
+            if (!Proc.waitForPort(port, server, 15_000)) {
+                failed(s.name(), scenario, 1, "did not start");
+                return;
+            }
             Process a = Proc.start(heldClient(port, 12_000, 40), log(s, "overload-client-a", 1));
             Process b = Proc.start(heldClient(port, 12_000, 40), log(s, "overload-client-b", 1));
             while (a.isAlive() || b.isAlive()) Proc.sleep(100);

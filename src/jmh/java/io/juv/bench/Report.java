@@ -21,6 +21,7 @@ final class Report {
     private final List<Harness.Result> results;
     /** Servers that could not run on this machine, and why (a transport the kernel refuses, say). */
     private final Map<String, String> skipped;
+    private final Map<String, String> failed;
     private final Map<String, Double> micro;
     private final String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 
@@ -51,13 +52,14 @@ final class Report {
     }
 
     Report(Map<String, String> machine, Setup setup, boolean quick, int rounds, List<Harness.Result> results,
-           Map<String, String> skipped, Map<String, Double> micro) {
+           Map<String, String> skipped, Map<String, String> failed, Map<String, Double> micro) {
         this.machine = machine;
         this.setup = setup;
         this.quick = quick;
         this.rounds = rounds;
         this.results = results;
         this.skipped = skipped;
+        this.failed = failed;
         this.micro = micro;
     }
 
@@ -229,6 +231,10 @@ final class Report {
             md.append("\n## Servers skipped on this machine\n\n| server | why |\n|---|---|\n");
             skipped.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
         }
+        if (!failed.isEmpty()) {
+            md.append("\n## Steps that gave no figure\n\n| step | why |\n|---|---|\n");
+            failed.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|").replace("\n", " ")).append(" |\n"));
+        }
         List<String> scenarios = new ArrayList<>();
         for (Harness.Result r : results) if (!scenarios.contains(r.scenario)) scenarios.add(r.scenario);
         for (String scenario : scenarios) {
@@ -294,6 +300,7 @@ final class Report {
         }
         root.put("results", rs);
         root.put("skipped", skipped);
+        root.put("failed", failed);
         root.put("micro", micro);
         List<Object> ts = new ArrayList<>();
         for (Target t : targets()) ts.add(Map.of("goal", t.goal, "measured", t.measured, "met", t.met));

@@ -99,7 +99,7 @@ final class TlsBench {
         Process server = Proc.start(command(s, port), h.log(s.server(), "tls-handshakes", round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {
-                System.out.println(s.server().name() + " did not start for " + scenario);
+                h.failed(s.server().name(), scenario, round, "did not start");
                 return;
             }
             if (h.warmup > 0) sTime(port, h.warmup);
@@ -107,8 +107,8 @@ final class TlsBench {
             String out = sTime(port, h.seconds);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
             Matcher m = S_TIME.matcher(out == null ? "" : out);
-            if (!m.find()) {
-                System.out.println(s.server().name() + " " + scenario + ": openssl said " + out);
+            if (!m.find() || Long.parseLong(m.group(1)) == 0) {
+                h.failed(s.server().name(), scenario, round, "openssl said " + out);
                 return;
             }
             long n = Long.parseLong(m.group(1));
@@ -135,7 +135,7 @@ final class TlsBench {
         Process server = Proc.start(command(s, port), h.log(s.server(), "tls-bulk", round));
         try {
             if (!Proc.waitForPort(port, server, 15_000)) {
-                System.out.println(s.server().name() + " did not start for " + scenario);
+                h.failed(s.server().name(), scenario, round, "did not start");
                 return;
             }
             int messages = h.quick ? 500 : 20_000;
@@ -144,8 +144,8 @@ final class TlsBench {
             String out = client(s, port, messages);
             double cpu = Proc.cpuSeconds(server.pid()) - cpu0;
             Matcher m = BYTES.matcher(out == null ? "" : out);
-            if (!m.find()) {
-                System.out.println(s.server().name() + " " + scenario + ": client said " + out);
+            if (!m.find() || Long.parseLong(m.group(1)) == 0) {
+                h.failed(s.server().name(), scenario, round, "client said " + out);
                 return;
             }
             long bytes = Long.parseLong(m.group(1));

@@ -64,6 +64,19 @@ class HarnessTest {
     }
 
     @Test
+    void aStepThatGaveNoFigureIsInTheReportNotLeftOut() throws Exception {
+        Harness.Result ka = new Harness.Result("keep-alive 100", "juv", "requests per CPU-second", "req/CPU-s");
+        ka.add(100_000, Map.of("errors", 0));
+        Map<String, String> failed = Map.of("C libuv, keep-alive 100, round 1", "did not start");
+        new Report(Map.of("os", "test"), new Report.Setup("juv", Proc.Clock.PROCESS, Proc.Rss.detect(), "none (--no-pin)", 1),
+                true, 1, List.of(ka), Map.of(), failed, Map.of()).write(dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("## Steps that gave no figure"), md);
+        assertTrue(md.contains("| C libuv, keep-alive 100, round 1 | did not start |"), md);
+        assertEquals(failed, ((Map<?, ?>) Json.parse(Files.readString(dir.resolve("report.json")))).get("failed"));
+    }
+
+    @Test
     void compareFlagsRunsOfDifferentLoadToolsOrClocksAtTheTop() throws Exception {
         Path wrk = report("wrk", "proc", "taskset", 100_000);
         Path juv = report("juv", "process", "none", 90_000);
