@@ -36,7 +36,19 @@ class SignalsWithJvmTest {
     }
 
     private Programs.Running started() throws IOException, InterruptedException {
-        Programs.Running p = programs.java(SignalsWithJvmMain.class);
+        return started("--default-signal=INT,TERM");
+    }
+
+    /**
+     * The JVM started through {@code env} with {@code dispositions}: the default for INT and TERM, as
+     * from a terminal, unless a test says otherwise. A child inherits ignored signals, and this test's
+     * JVM may have INT ignored (a background job of a non-interactive shell, CI's say); a JVM that starts
+     * with INT ignored leaves it so, as nohup expects, and has no handler of its own to be given back.
+     */
+    private Programs.Running started(String dispositions) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("env", dispositions));
+        command.addAll(Programs.javaCommand(SignalsWithJvmMain.class, List.of()));
+        Programs.Running p = programs.run(command.toArray(String[]::new));
         p.awaitContaining("ready");
         return p;
     }
@@ -77,6 +89,25 @@ class SignalsWithJvmTest {
         kill(p, s);
         p.awaitContaining("shutdown hook ran");
         assertEquals(128 + s.number(), p.waitForExit());
+    }
+
+    /**
+     * A JVM started with INT ignored (under nohup, or as a background job of a script) had no handler of
+     * its own: juv's handler gets INT while it is there, and after freeing, INT is ignored again, not
+     * turned into SIG_DFL's sudden death. The loop is still there to say so.
+     */
+    @Test
+    void anIntIgnoredAtStartIsIgnoredAgainAfterJuvFreesIt() throws Exception {
+        Programs.Running p = started("--ignore-signal=INT");
+        kill(p, Signal.INT);
+        p.awaitContaining("juv INT on juv-loop inLoopThread=true");
+        p.write("free\n");
+        p.awaitContaining("freed INT and TERM");
+        kill(p, Signal.INT);
+        kill(p, Signal.USR1); // an ignored signal is dropped as it is sent: USR1 seen, the INT has had its chance
+        p.awaitContaining("juv USR1");
+        assertTrue(p.process.isAlive(), "SIGINT ended a JVM that started with it ignored");
+        assertFalse(p.transcript.contains("shutdown hook ran"), () -> "the hooks ran: " + p.transcript);
     }
 
     /** The signals the JVM needs are refused with a typed error (documented on {@link Signal}); nothing is installed. */
