@@ -87,8 +87,6 @@ public final class Chat implements Callable<Integer> {
     }
 
     private void serve(EventLoop loop, String host, int port) {
-        // One client's trouble (a handler bug, say) must not end everyone's chat.
-        loop.catchErrors(true);
         TcpServer server = loop.listen(host, port, new SocketHandler() {
             @Override public void onConnect(TcpSocket s) { join(s); }
             @Override public void onData(TcpSocket s, ByteBuffer data) { read(s, data); }
@@ -98,6 +96,9 @@ public final class Chat implements Callable<Integer> {
             }
             @Override public void onClose(TcpSocket s) { leave(s); }
         });
+        // After the listen, so that a port in use ends the program with its error on one line (Cli):
+        // from here on one client's trouble (a handler bug, say) must not end everyone's chat.
+        loop.catchErrors(true);
         loop.onSignal(Signal.INT, sig -> {
             System.out.println("SIGINT: closing");
             loop.freeSignal(Signal.INT);

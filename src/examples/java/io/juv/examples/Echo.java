@@ -47,8 +47,6 @@ public final class Echo implements Callable<Integer> {
     @Override
     public Integer call() {
         EventLoop.start(loop -> {
-            // One client's failure (a handler bug, say) must not end the others' echo.
-            loop.catchErrors(true);
             TcpServer server = loop.listen(at.host(), at.port(), new SocketHandler() {
                 @Override public void onData(TcpSocket s, ByteBuffer data) {
                     // The view is the loop's read buffer; write copies what the kernel does not take at once.
@@ -59,6 +57,9 @@ public final class Echo implements Callable<Integer> {
                     s.resume();
                 }
             });
+            // After the listen, so that a port in use ends the program with its error on one line (Cli):
+            // from here on one client's failure (a handler bug, say) must not end the others' echo.
+            loop.catchErrors(true);
             loop.onSignal(Signal.INT, sig -> {
                 System.out.println("SIGINT: closing");
                 server.close();

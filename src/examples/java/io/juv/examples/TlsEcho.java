@@ -76,7 +76,6 @@ public final class TlsEcho implements Callable<Integer> {
         String h = host;
         int p = port;
         EventLoop.start(loop -> {
-            loop.catchErrors(true);
             TcpServer server = loop.listenTls(h, p, options, new StreamHandler<TlsStream>() {
                 @Override public void onData(TlsStream s, ByteBuffer data) {
                     if (!s.write(data)) s.pause();
@@ -89,6 +88,8 @@ public final class TlsEcho implements Callable<Integer> {
                     System.out.println("client failed: " + e.getMessage());
                 }
             });
+            // A failed listen ends the program with its error on one line (Cli); after it, one peer's trouble must not end the rest.
+            loop.catchErrors(true);
             loop.onSignal(Signal.INT, sig -> {
                 server.close();
                 loop.exit();

@@ -45,7 +45,6 @@ public final class UdpEcho implements Callable<Integer> {
     @Override
     public Integer call() {
         EventLoop.start(loop -> {
-            loop.catchErrors(true);
             Udp udp = loop.udp(at.host(), at.port(), new UdpHandler() {
                 @Override public void onDatagram(Udp u, ByteBuffer data, InetSocketAddress sender) {
                     u.send(data, sender);
@@ -55,6 +54,8 @@ public final class UdpEcho implements Callable<Integer> {
                     System.out.println("udp echo: " + error.getMessage());
                 }
             });
+            // A failed listen ends the program with its error on one line (Cli); after it, one peer's trouble must not end the rest.
+            loop.catchErrors(true);
             loop.onSignal(Signal.INT, sig -> {
                 System.out.println("SIGINT: closing");
                 udp.close();

@@ -226,11 +226,14 @@ class CommandLineTest {
     @Test
     void aPortInUseIsOneLineNamingTheAddressAndStatusOne() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            Result r = run(SeedServer.class, "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
-            assertEquals(Cli.REFUSED, r.status, r.out);
-            assertTrue(r.out.contains("seed-server: EADDRINUSE: address already in use (listening on 127.0.0.1:"
-                    + taken.getLocalPort() + ")"), r.out);
-            assertNoStackTrace(r.out);
+            String port = Integer.toString(taken.getLocalPort());
+            for (Class<?> server : List.of(SeedServer.class, Echo.class, Chat.class)) {
+                Result r = run(server, "--host", "127.0.0.1", "--port", port);
+                assertEquals(Cli.REFUSED, r.status, () -> server.getSimpleName() + ": " + r.out);
+                assertTrue(r.out.contains(": EADDRINUSE: address already in use (listening on 127.0.0.1:" + port + ")"),
+                        () -> server.getSimpleName() + ": " + r.out);
+                assertNoStackTrace(r.out);
+            }
         }
     }
 }
