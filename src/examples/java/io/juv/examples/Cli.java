@@ -25,6 +25,9 @@ public final class Cli {
     /** The exit status of a bad command line. */
     public static final int USAGE = CommandLine.ExitCode.USAGE;
 
+    /** The exit status of a tool whose work the system refused (a {@link UvException} out of its {@code call()}). */
+    public static final int REFUSED = CommandLine.ExitCode.SOFTWARE;
+
     /** Parses {@code args} into {@code command}, runs it and exits the JVM with its status. */
     public static void runAndExit(Object command, String[] args) {
         runAndExit(of(command), args);
@@ -83,9 +86,6 @@ public final class Cli {
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
     }
-
-    /** The exit status of a tool whose work the system refused (a {@link UvException} out of its {@code call()}). */
-    public static final int REFUSED = CommandLine.ExitCode.SOFTWARE;
 
     private static int refused(CommandLine cl, UvException e) {
         PrintWriter err = cl.getErr();

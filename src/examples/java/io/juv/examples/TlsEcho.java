@@ -88,7 +88,8 @@ public final class TlsEcho implements Callable<Integer> {
                     System.out.println("client failed: " + e.getMessage());
                 }
             });
-            // A failed listen ends the program with its error on one line (Cli); after it, one peer's trouble must not end the rest.
+            // After the listen, so that a port in use ends the program with its error on one line (Cli):
+            // from here on one peer's trouble must not end the rest.
             loop.catchErrors(true);
             loop.onSignal(Signal.INT, sig -> {
                 server.close();

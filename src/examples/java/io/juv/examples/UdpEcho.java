@@ -54,7 +54,8 @@ public final class UdpEcho implements Callable<Integer> {
                     System.out.println("udp echo: " + error.getMessage());
                 }
             });
-            // A failed listen ends the program with its error on one line (Cli); after it, one peer's trouble must not end the rest.
+            // After the bind, so that a port in use ends the program with its error on one line (Cli):
+            // from here on one peer's trouble must not end the rest.
             loop.catchErrors(true);
             loop.onSignal(Signal.INT, sig -> {
                 System.out.println("SIGINT: closing");

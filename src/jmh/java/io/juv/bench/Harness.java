@@ -182,6 +182,13 @@ public final class Harness implements Callable<Integer> {
         failed.put(server + ", " + scenario + ", round " + round, why);
     }
 
+    /** True, with the step failed, when the load got no reply at all: a figure of 0 would be no measurement. */
+    private boolean noReplies(Server s, String scenario, int round, long replies, long errors) {
+        if (replies > 0) return false;
+        failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
+        return true;
+    }
+
     /**
      * Picks the load tools, the clock, the RSS source and the pinning (and sets them on {@link Proc});
      * an explicit choice that cannot work here is a usage error that says why.
@@ -349,10 +356,7 @@ public final class Harness implements Callable<Integer> {
                 errors = Long.parseLong(m.group(3));
                 wall = Double.parseDouble(m.group(4));
             }
-            if (requests == 0) {
-                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
-                return;
-            }
+            if (noReplies(s, scenario, round, requests, errors)) return;
             result(scenario, s, "requests per CPU-second", "req/CPU-s").add(perCpu(requests, cpu),
                     Map.of("requests", requests, "req/s", requests / wall, "cpu s", cpu, "errors", errors));
             System.out.printf("%-18s %-16s round %d: %,.0f req/CPU-s, %,.0f req/s, cpu %.2f s, errors %d%n",
@@ -437,10 +441,7 @@ public final class Harness implements Callable<Integer> {
             long replies = Long.parseLong(m.group(2));
             long errors = Long.parseLong(m.group(3));
             double wall = Double.parseDouble(m.group(4));
-            if (replies == 0) {
-                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
-                return;
-            }
+            if (noReplies(s, scenario, round, replies, errors)) return;
             result(scenario, s, "connections per CPU-second", "conn/CPU-s").add(perCpu(replies, cpu),
                     Map.of("replies", replies, "conn/s", replies / wall, "cpu s", cpu, "errors", errors));
             System.out.printf("%-18s %-16s round %d: %,.0f conn/CPU-s, %,.0f conn/s, cpu %.2f s, errors %d%n",
@@ -494,17 +495,14 @@ public final class Harness implements Callable<Integer> {
                 Proc.sleep(every);
             }
             String out = readLog(log(s, "held-client", round));
-            long replies = find(LOAD_REPLIES, out);
             Matcher m = LOAD_REPLIES.matcher(out);
             if (!m.find()) {
                 failed(s.name(), scenario, round, "load client said " + out.strip());
                 return;
             }
+            long replies = Long.parseLong(m.group(1));
             long errors = Long.parseLong(m.group(2));
-            if (replies == 0) {
-                failed(s.name(), scenario, round, "no replies (" + errors + " errors)");
-                return;
-            }
+            if (noReplies(s, scenario, round, replies, errors)) return;
             long peakOpen = find(LOAD_PEAK, out);
             double perConnection = peakOpen == 0 || idle < 0 ? Double.NaN : (peak - idle) / (double) peakOpen;
             result(scenario, s, "RSS growth per held connection", "bytes").add(perConnection,

@@ -43,9 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * into {@code target/soak/samples.csv} (seconds from the baseline; negative in the warm-up). A
  * least-squares line is fitted to each series over the last four fifths of the counted load, and
  * its slope must be within the bounds below (the heap's and the RSS's over the lowest sample of each
- * 10 s: the heap's follows a full collection, the live set); each is printed on a line of its own. Any error a handler saw
- * fails the test, and at the end the leak gate of each loop must be back to its baseline and each
- * loop must close clean.
+ * 10 s: the heap's follows a full collection, the live set); each is printed on a line of its own.
+ * Any error a handler saw fails the test, and at the end the leak gate of each loop must be back to
+ * its baseline and each loop must close clean.
  */
 @Reliability
 class SoakTest {
